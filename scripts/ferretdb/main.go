@@ -1,0 +1,102 @@
+// Command ferretdb runs FerretDB v1 (MongoDB wire protocol over an SQLite directory) on a
+// loopback address. It exists only for tests and the local stack: `go install` of FerretDB
+// itself panics at start because build/version/version.txt is not part of the module, while
+// the embeddable package does not need it.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+const ferretModule = "github.com/FerretDB/FerretDB"
+
+func moduleVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	for _, dep := range info.Deps {
+		if dep.Path == ferretModule {
+			return dep.Version
+		}
+	}
+	return "unknown"
+}
+
+func main() {
+	listen := flag.String("listen-addr", "127.0.0.1:0", "loopback TCP address to listen on (port 0 picks a free port)")
+	dataDir := flag.String("data-dir", "", "directory holding the SQLite databases (required)")
+	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	showVersion := flag.Bool("version", false, "print the FerretDB version and exit")
+	flag.Parse()
+
+	if *showVersion {
+		fmt.Printf("ferretdb %s (sqlite backend)\n", moduleVersion())
+		return
+	}
+	if err := run(*listen, *dataDir, *logLevel, os.Stdout); err != nil {
+		fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(listen, dataDir, logLevel string, out io.Writer) error {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return fmt.Errorf("--listen-addr %q: %w", listen, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("--listen-addr %q: only loopback addresses are allowed", listen)
+	}
+	if dataDir == "" {
+		return errors.New("--data-dir is required")
+	}
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return fmt.Errorf("--data-dir %q: %w", dataDir, err)
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return fmt.Errorf("--data-dir %q: %w", dataDir, err)
+	}
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(logLevel)); err != nil {
+		return fmt.Errorf("--log-level %q: %w", logLevel, err)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: listen},
+		Logger:    logger,
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+
+	// MongoDBURI blocks until the listener is bound, so the line below is the readiness signal
+	// that the test harness waits for.
+	fmt.Fprintf(out, "ferretdb ready uri=%s\n", f.MongoDBURI())
+
+	return <-done
+}
