@@ -1,6 +1,7 @@
 // One jest run over the whole repository: a project per workspace (services/*, actions/*,
 // scripts/testing) plus the repo-level checks that live beside what they check (chart/,
-// terraform/, environments/, .github/). `npx jest --selectProjects <name>` runs one of them.
+// terraform/, environments/, .github/). Projects are named by folder: `npx jest --selectProjects
+// services/auth` runs one of them.
 const fs = require('node:fs');
 const path = require('node:path');
 const { repoRoot, listWorkspaces } = require('./scripts/workspaces.cjs');
@@ -38,10 +39,10 @@ const repoLevel = ['chart', 'terraform', 'environments', '.github'];
 
 module.exports = {
   projects: [
-    ...workspaces.map((ws) => project(ws.dir.split('/').pop(), ws.absDir)),
+    ...workspaces.map((ws) => project(ws.dir, ws.absDir)),
     ...repoLevel
       .filter((dir) => fs.existsSync(path.join(repoRoot, dir)))
-      .map((dir) => project(dir.replace(/^\./, ''), path.join(repoRoot, dir))),
+      .map((dir) => project(dir, path.join(repoRoot, dir))),
   ],
   reporters: ['default', path.join(repoRoot, 'scripts', 'jest-summary-reporter.cjs')],
 };
