@@ -15,7 +15,9 @@ function step(label, command, args, cwd = repoRoot) {
   const started = Date.now();
   const result = spawnSync(command, args, { cwd, stdio: 'inherit' });
   if (result.status !== 0) {
-    console.error(`build: ${label} failed (\`${command} ${args.join(' ')}\` in ${path.relative(repoRoot, cwd) || '.'})`);
+    console.error(
+      `build: ${label} failed (\`${command} ${args.join(' ')}\` in ${path.relative(repoRoot, cwd) || '.'})`,
+    );
     process.exit(result.status ?? 1);
   }
   console.log(`build: ${label} (${((Date.now() - started) / 1000).toFixed(1)}s)`);

@@ -29,12 +29,19 @@ function dependenciesStale(root = repoRoot) {
 }
 
 if (dependenciesStale()) {
-  run('npm dependencies', 'npm', [fs.existsSync(path.join(repoRoot, 'package-lock.json')) ? 'ci' : 'install', '--no-audit', '--no-fund']);
+  run('npm dependencies', 'npm', [
+    fs.existsSync(path.join(repoRoot, 'package-lock.json')) ? 'ci' : 'install',
+    '--no-audit',
+    '--no-fund',
+  ]);
 }
 run('toolchain', process.execPath, ['scripts/toolchain/install.mjs']);
 run('build', process.execPath, ['scripts/build.mjs']);
 const jest = path.join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js');
-const summaryFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jest-summary-')), 'summary.txt');
+const summaryFile = path.join(
+  fs.mkdtempSync(path.join(os.tmpdir(), 'jest-summary-')),
+  'summary.txt',
+);
 const env = { ...process.env, JEST_SUMMARY_FILE: summaryFile };
 if (process.env.CI) env.FORCE_COLOR = '0';
 const result = spawnSync(process.execPath, [jest, '--ci', ...process.argv.slice(2)], {

@@ -87,7 +87,8 @@ function run(toolName, command, args, options = {}) {
     child.on('error', (error) => reject(new ToolError(toolName, printable, error.message)));
     child.on('close', (code) => {
       if (code === 0) resolve(output);
-      else reject(new ToolError(toolName, printable, output.trim().split('\n').slice(-25).join('\n')));
+      else
+        reject(new ToolError(toolName, printable, output.trim().split('\n').slice(-25).join('\n')));
     });
   });
 }
@@ -141,7 +142,11 @@ async function installGoBuild(tool) {
     .filter((file) => /\.(go|mod|sum)$/.test(file))
     .sort()
     .map((file) => path.join(dir, file));
-  const cached = path.join(cacheDir, 'go', `${tool.name}-${tool.version}-${hashFiles(sources, '')}`);
+  const cached = path.join(
+    cacheDir,
+    'go',
+    `${tool.name}-${tool.version}-${hashFiles(sources, '')}`,
+  );
   const cachedBinary = path.join(cached, tool.name);
   if (!fs.existsSync(cachedBinary)) {
     fs.mkdirSync(cached, { recursive: true });
@@ -162,11 +167,25 @@ async function installPip(tools) {
   }
   const specs = tools.map((tool) => `${tool.package}==${tool.version}`);
   try {
-    await run(tools[0].name, python, ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', ...specs]);
+    await run(tools[0].name, python, [
+      '-m',
+      'pip',
+      'install',
+      '--disable-pip-version-check',
+      '-q',
+      ...specs,
+    ]);
   } catch {
     // Install one by one so the error names the tool that failed.
     for (const tool of tools) {
-      await run(tool.name, python, ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', `${tool.package}==${tool.version}`]);
+      await run(tool.name, python, [
+        '-m',
+        'pip',
+        'install',
+        '--disable-pip-version-check',
+        '-q',
+        `${tool.package}==${tool.version}`,
+      ]);
     }
   }
   fs.mkdirSync(binDir, { recursive: true });
@@ -186,7 +205,12 @@ async function installApt(tools) {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     await run(missing[0].name, cmd, aptArgs(['update', '-q']), { env });
     for (const tool of missing) {
-      await run(tool.name, cmd, aptArgs(['install', '-y', '-q', '--no-install-recommends', tool.package]), { env });
+      await run(
+        tool.name,
+        cmd,
+        aptArgs(['install', '-y', '-q', '--no-install-recommends', tool.package]),
+        { env },
+      );
     }
   }
   fs.mkdirSync(binDir, { recursive: true });
@@ -209,7 +233,9 @@ async function withLock(fn) {
       break;
     } catch (error) {
       if (error.code !== 'EEXIST') throw error;
-      const owner = Number(fs.readFileSync(path.join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }));
+      const owner = Number(
+        fs.readFileSync(path.join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }),
+      );
       let alive = false;
       try {
         if (owner) process.kill(owner, 0);
@@ -241,7 +267,10 @@ function printCheck(tools) {
   });
   const width = (key) => Math.max(key.length, ...rows.map((row) => row[key].length));
   const line = (row) =>
-    ['name', 'pinned', 'found', 'status'].map((key) => row[key].padEnd(width(key))).join('  ');
+    ['name', 'pinned', 'found', 'status']
+      .map((key) => row[key].padEnd(width(key)))
+      .join('  ')
+      .trimEnd();
   console.log(line({ name: 'tool', pinned: 'pinned', found: 'installed', status: 'status' }));
   for (const row of rows) console.log(line(row));
   return rows.every((row) => row.status === 'ok');
@@ -279,8 +308,10 @@ async function main() {
     const pipTools = todo.filter((t) => t.via === 'pip');
     const aptTools = todo.filter((t) => t.via === 'apt');
     const others = (async () => {
-      if (aptTools.length) await step(aptTools.map((t) => t.name).join(', '), () => installApt(aptTools));
-      if (pipTools.length) await step(pipTools.map((t) => t.name).join(', '), () => installPip(pipTools));
+      if (aptTools.length)
+        await step(aptTools.map((t) => t.name).join(', '), () => installApt(aptTools));
+      if (pipTools.length)
+        await step(pipTools.map((t) => t.name).join(', '), () => installPip(pipTools));
     })();
     const results = await Promise.allSettled([goChain, others]);
     const failure = results.find((result) => result.status === 'rejected');
@@ -290,7 +321,10 @@ async function main() {
     if (wrong.length) {
       throw new Error(
         wrong
-          .map((tool) => `tool "${tool.name}": installed, but \`${tool.name} ${tool.versionArgs.join(' ')}\` does not report ${tool.version ?? 'a version'} (found ${installedVersion(tool) ?? 'nothing'})`)
+          .map(
+            (tool) =>
+              `tool "${tool.name}": installed, but \`${tool.name} ${tool.versionArgs.join(' ')}\` does not report ${tool.version ?? 'a version'} (found ${installedVersion(tool) ?? 'nothing'})`,
+          )
           .join('\n'),
       );
     }

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startFerretDB } from './ferretdb';
+import { toolPath } from './paths';
+import { startProcess } from './processes';
 
 jest.setTimeout(60_000);
 
@@ -13,14 +15,18 @@ describe('FerretDB server from the toolchain', () => {
     const client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5000 });
     try {
       await client.connect();
-      const movies = client.db('smoke').collection<{ _id: string; title: string; year: number }>('movies');
+      const movies = client
+        .db('smoke')
+        .collection<{ _id: string; title: string; year: number }>('movies');
       await movies.insertOne({ _id: 'tt0133093', title: 'The Matrix', year: 1999 });
       expect(await movies.findOne({ _id: 'tt0133093' })).toEqual({
         _id: 'tt0133093',
         title: 'The Matrix',
         year: 1999,
       });
-      await expect(movies.insertOne({ _id: 'tt0133093', title: 'dup', year: 1 })).rejects.toThrow(/duplicate key/i);
+      await expect(movies.insertOne({ _id: 'tt0133093', title: 'dup', year: 1 })).rejects.toThrow(
+        /duplicate key/i,
+      );
     } finally {
       await client.close();
       await server.stop();
@@ -34,13 +40,19 @@ describe('FerretDB server from the toolchain', () => {
     try {
       const first = await startFerretDB({ dataDir });
       const writer = new MongoClient(first.uri);
-      await writer.db('keep').collection('ratings').insertOne({ user: 'u1', movie: 'm1', rating: 4 });
+      await writer
+        .db('keep')
+        .collection('ratings')
+        .insertOne({ user: 'u1', movie: 'm1', rating: 4 });
       await writer.close();
       await first.stop();
 
       const second = await startFerretDB({ dataDir });
       const reader = new MongoClient(second.uri);
-      const found = await reader.db('keep').collection('ratings').findOne({ user: 'u1' }, { projection: { _id: 0 } });
+      const found = await reader
+        .db('keep')
+        .collection('ratings')
+        .findOne({ user: 'u1' }, { projection: { _id: 0 } });
       await reader.close();
       await second.stop();
       expect(found).toEqual({ user: 'u1', movie: 'm1', rating: 4 });
@@ -52,9 +64,12 @@ describe('FerretDB server from the toolchain', () => {
   it('refuses a non-loopback listen address', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferretdb-bad-'));
     try {
-      const { startProcess } = await import('./processes');
-      const { toolPath } = await import('./paths');
-      const child = await startProcess(toolPath('ferretdb'), ['--listen-addr', '0.0.0.0:0', '--data-dir', dataDir]);
+      const child = await startProcess(toolPath('ferretdb'), [
+        '--listen-addr',
+        '0.0.0.0:0',
+        '--data-dir',
+        dataDir,
+      ]);
       expect(await child.exited).toBe(1);
       expect(child.output()).toMatch(/only loopback addresses are allowed/);
     } finally {

@@ -4,7 +4,10 @@ describe('startProcess', () => {
   it('waits for the ready line and reports the exit code after stop', async () => {
     const child = await startProcess(
       process.execPath,
-      ['-e', "console.log('ready now'); process.on('SIGTERM', () => process.exit(3)); setInterval(() => {}, 1000);"],
+      [
+        '-e',
+        "console.log('ready now'); process.on('SIGTERM', () => process.exit(3)); setInterval(() => {}, 1000);",
+      ],
       { readyPattern: /ready now/ },
     );
     expect(child.output()).toContain('ready now');
@@ -13,9 +16,13 @@ describe('startProcess', () => {
 
   it('fails with the output when the process exits before it is ready', async () => {
     await expect(
-      startProcess(process.execPath, ['-e', "console.error('boom: missing PORT'); process.exit(2)"], {
-        readyPattern: /never/,
-      }),
+      startProcess(
+        process.execPath,
+        ['-e', "console.error('boom: missing PORT'); process.exit(2)"],
+        {
+          readyPattern: /never/,
+        },
+      ),
     ).rejects.toThrow(/exited \(2\) before it was ready:\s+boom: missing PORT/);
   });
 

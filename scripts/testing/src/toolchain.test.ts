@@ -41,10 +41,14 @@ describe('pinned toolchain', () => {
   }, 120_000);
 
   it('fails --check and names an unknown tool', () => {
-    const result = spawnSync(process.execPath, ['scripts/toolchain/install.mjs', '--check', '--only', 'nosuchtool'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['scripts/toolchain/install.mjs', '--check', '--only', 'nosuchtool'],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      },
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('unknown tool(s): nosuchtool');
   });
