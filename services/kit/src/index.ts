@@ -1,0 +1,36 @@
+export {
+  ConfigError,
+  baseConfigShape,
+  exitOnConfigError,
+  intVar,
+  loadConfig,
+  loadConfigOrExit,
+  requiredString,
+  urlVar,
+  type BaseConfig,
+  type BaseConfigShape,
+  type ConfigOf,
+} from './config';
+export { REDACTED_PATHS, createLogger, type Logger, type LoggerOptions } from './logger';
+export {
+  HttpError,
+  UpstreamError,
+  assertSafeKeys,
+  errorHandler,
+  notFoundHandler,
+  parse,
+  rejectUnsafeKeys,
+  toHttpError,
+  upstreamErrorToHttp,
+  type UpstreamErrorKind,
+} from './errors';
+export { REQUEST_ID_HEADER, requestIdMiddleware, requestIdOf } from './request-id';
+export { createMetrics, routeLabel, type ServiceMetrics } from './metrics';
+export { createShutdown, installSignalHandlers, type Shutdown, type ShutdownOptions } from './shutdown';
+export {
+  createService,
+  type ReadinessCheck,
+  type Service,
+  type ServiceOptions,
+  type StartOptions,
+} from './service';

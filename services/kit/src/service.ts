@@ -1,0 +1,204 @@
+import { createServer, type Server } from 'node:http';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Registry } from 'prom-client';
+import type { BaseConfig } from './config';
+import { HttpError, errorHandler, notFoundHandler } from './errors';
+import { createLogger, type Logger } from './logger';
+import { createMetrics } from './metrics';
+import { requestIdMiddleware, requestIdOf } from './request-id';
+import { createShutdown, installSignalHandlers, type Shutdown } from './shutdown';
+
+export type ReadinessCheck = () => Promise<void>;
+
+export interface ServiceOptions {
+  name: string;
+  config: BaseConfig;
+  logger?: Logger;
+  readinessChecks?: Record<string, ReadinessCheck>;
+  /** Each readiness check fails after this long (default 2000 ms). */
+  readinessTimeoutMs?: number;
+  /** Number of reverse-proxy hops whose X-Forwarded-For is trusted for req.ip (default 0: none). */
+  trustProxy?: number;
+  /** Server timeouts against slow clients (ms). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+  /** Replaces process.exit at the end of the shutdown (tests). */
+  exit?: (code: number) => void;
+}
+
+export interface StartOptions {
+  port?: number;
+  host?: string;
+  /** Install SIGTERM/SIGINT handlers (default true). */
+  handleSignals?: boolean;
+}
+
+export interface Service {
+  readonly name: string;
+  readonly app: Express;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  /** Adds the JSON 404 and the error handler; call after mounting the service's routes. */
+  finish(): Express;
+  /** Listens (config.PORT unless given) and wires the graceful shutdown. */
+  start(options?: StartOptions): Promise<Server>;
+  listen(options?: StartOptions): Promise<Server>;
+  /** Registers a closer run at shutdown after the listener closed (DB pools…). */
+  onShutdown(closer: () => Promise<void> | void): void;
+  /** Starts the shutdown sequence (what SIGTERM does). */
+  shutdown(reason?: string): Promise<void>;
+  isShuttingDown(): boolean;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function describeFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.slice(0, 200);
+}
+
+/**
+ * The common skeleton of every service: security headers, request ids, JSON request logs, the
+ * RED histogram, health/readiness/metrics/version routes, one error shape and a graceful
+ * shutdown. Nothing listens until start().
+ */
+export function createService(options: ServiceOptions): Service {
+  const { name, config } = options;
+  const logger = options.logger ?? createLogger({ service: name, level: config.LOG_LEVEL });
+  const metrics = createMetrics(name);
+  const checks = options.readinessChecks ?? {};
+  const readinessTimeoutMs = options.readinessTimeoutMs ?? 2000;
+  const closers: Array<() => Promise<void> | void> = [];
+  let shuttingDown = false;
+  let shutdown: Shutdown | undefined;
+  let finished = false;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? 0);
+  app.use(helmet());
+  app.use(requestIdMiddleware);
+  app.use(metrics.middleware);
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const line = {
+        requestId: requestIdOf(req),
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        durationMs: Math.round(durationMs * 100) / 100,
+      };
+      if (res.statusCode >= 500) logger.error(line, 'request');
+      else if (req.path === '/healthz' || req.path === '/readyz' || req.path === '/metrics') logger.debug(line, 'request');
+      else logger.info(line, 'request');
+    });
+    // Keep-alive clients learn to reconnect elsewhere while we drain.
+    if (shuttingDown) res.setHeader('Connection', 'close');
+    next();
+  });
+  app.use(express.json({ limit: config.BODY_LIMIT }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    if (shuttingDown) {
+      res.status(503).json({ status: 'not_ready', reasons: { shutdown: 'shutting down' } });
+      return;
+    }
+    const reasons: Record<string, string> = {};
+    await Promise.all(
+      Object.entries(checks).map(async ([checkName, check]) => {
+        try {
+          await withTimeout(check(), readinessTimeoutMs, checkName);
+        } catch (error) {
+          reasons[checkName] = describeFailure(error);
+        }
+      }),
+    );
+    if (Object.keys(reasons).length > 0) {
+      logger.warn({ reasons }, 'not ready');
+      res.status(503).json({ status: 'not_ready', reasons });
+      return;
+    }
+    res.json({ status: 'ready', checks: Object.keys(checks) });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+
+  app.get('/version', (_req, res) => {
+    res.json({ service: name, version: config.SERVICE_VERSION, gitSha: config.GIT_SHA });
+  });
+
+  const service: Service = {
+    name,
+    app,
+    logger,
+    registry: metrics.registry,
+    finish() {
+      if (!finished) {
+        finished = true;
+        app.use(notFoundHandler);
+        app.use(errorHandler(logger));
+      }
+      return app;
+    },
+    listen: (startOptions) => service.start(startOptions),
+    async start(startOptions = {}) {
+      if (!finished) throw new Error(`${name}: call finish() after mounting routes, before start()`);
+      const server = createServer(app);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(startOptions.port ?? config.PORT, startOptions.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      server.headersTimeout = options.headersTimeoutMs ?? 15_000;
+      server.requestTimeout = options.requestTimeoutMs ?? 30_000;
+      // Longer than a cloud load balancer's idle timeout (60 s), so the LB closes first.
+      server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 61_000;
+      shutdown = createShutdown({
+        server,
+        logger,
+        drainMs: config.SHUTDOWN_DRAIN_MS,
+        graceMs: config.SHUTDOWN_GRACE_MS,
+        markNotReady: () => {
+          shuttingDown = true;
+        },
+        closers,
+        exit: options.exit,
+      });
+      if (startOptions.handleSignals ?? true) installSignalHandlers(shutdown);
+      const address = server.address();
+      logger.info(
+        { port: typeof address === 'object' && address ? address.port : address, version: config.SERVICE_VERSION, gitSha: config.GIT_SHA },
+        `${name} listening`,
+      );
+      return server;
+    },
+    onShutdown(closer) {
+      closers.push(closer);
+    },
+    async shutdown(reason = 'requested') {
+      if (!shutdown) throw new HttpError(500, 'internal', `${name}: shutdown() before start()`);
+      await shutdown(reason);
+    },
+    isShuttingDown: () => shuttingDown,
+  };
+  return service;
+}
