@@ -1,0 +1,352 @@
+import YAML from 'yaml';
+import type { NetworkOutputs } from './terraformOutputs';
+
+/** The parts of `environments/<env>/env.yaml` the cluster is rendered from. */
+export interface ClusterEnvironment {
+  name: string;
+  aws: { region: string };
+  network: { az_count: number };
+  cluster: {
+    name: string;
+    dns_zone?: string | null;
+    kubernetes_version: string;
+    control_plane: { count: number; instance_type?: string };
+    node_groups: NodeGroup[];
+    bastion?: boolean;
+  };
+}
+
+export interface NodeGroup {
+  name: string;
+  instance_type?: string;
+  min: number;
+  max: number;
+  spot?: boolean;
+}
+
+export interface RenderOptions {
+  /** CIDRs allowed to reach the Kubernetes API load balancer. */
+  apiAccess: string[];
+  /** CIDRs allowed to SSH (to the bastion when there is one); empty = no SSH from outside. */
+  sshAccess: string[];
+}
+
+export interface KopsObject {
+  apiVersion: 'kops.k8s.io/v1alpha2';
+  kind: 'Cluster' | 'InstanceGroup';
+  metadata: { name: string; labels?: Record<string, string> };
+  spec: Record<string, unknown>;
+}
+
+export interface RenderedCluster {
+  cluster: KopsObject;
+  instanceGroups: KopsObject[];
+}
+
+export class ManifestError extends Error {
+  override name = 'ManifestError';
+}
+
+export const DEFAULT_INSTANCE_TYPE = 't3.medium';
+export const DEFAULT_CONTROL_PLANE_TYPE = 't3.medium';
+export const BASTION_INSTANCE_TYPE = 't3.micro';
+
+/** Spot capacity is asked for across a few families of the same size so one pool running dry is survivable. */
+const SIMILAR_FAMILIES: Record<string, string[]> = {
+  t3: ['t3a', 't2'],
+  t3a: ['t3', 't2'],
+  t2: ['t3', 't3a'],
+  m5: ['m5a', 'm6i'],
+  m5a: ['m5', 'm6i'],
+  m6i: ['m6a', 'm5'],
+  m6a: ['m6i', 'm5a'],
+  c5: ['c5a', 'c6i'],
+  c6i: ['c6a', 'c5'],
+  r5: ['r5a', 'r6i'],
+  r6i: ['r6a', 'r5'],
+};
+
+export function spotInstanceTypes(instanceType: string): string[] {
+  const [family, size] = instanceType.split('.');
+  const similar = family && size ? (SIMILAR_FAMILIES[family] ?? []) : [];
+  return [instanceType, ...similar.map((f) => `${f}.${size}`)];
+}
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export function assertDnsName(name: string, field: string): void {
+  const labels = name.split('.');
+  if (name.length > 253 || labels.length < 2 || labels.some((label) => !DNS_LABEL.test(label))) {
+    throw new ManifestError(
+      `${field}: "${name}" is not a valid DNS name (lower-case labels of letters, digits and '-', separated by dots, at least two labels)`,
+    );
+  }
+}
+
+/**
+ * Renders the kOps Cluster and InstanceGroups for one environment from its env.yaml and the
+ * Terraform outputs of its network. Throws a ManifestError naming the field on bad input.
+ */
+export function renderCluster(
+  env: ClusterEnvironment,
+  outputs: NetworkOutputs,
+  options: RenderOptions,
+): RenderedCluster {
+  const clusterName = env.cluster.name;
+  assertDnsName(clusterName, 'cluster.name');
+  const dnsZone = env.cluster.dns_zone?.trim() || '';
+  if (dnsZone) {
+    assertDnsName(dnsZone, 'cluster.dns_zone');
+    if (clusterName !== dnsZone && !clusterName.endsWith(`.${dnsZone}`)) {
+      throw new ManifestError(
+        `cluster.name: "${clusterName}" must be in cluster.dns_zone "${dnsZone}"`,
+      );
+    }
+  } else if (!clusterName.endsWith('.k8s.local')) {
+    throw new ManifestError(
+      `cluster.name: "${clusterName}" must end with .k8s.local when cluster.dns_zone is empty (no DNS zone: gossip/none DNS)`,
+    );
+  }
+  if (outputs.clusterName !== clusterName) {
+    throw new ManifestError(
+      `terraform outputs: cluster_name "${outputs.clusterName}" differs from cluster.name "${clusterName}" in env.yaml (apply Terraform first)`,
+    );
+  }
+  if (outputs.region !== env.aws.region) {
+    throw new ManifestError(
+      `terraform outputs: region "${outputs.region}" differs from aws.region "${env.aws.region}" in env.yaml`,
+    );
+  }
+
+  const zones = availabilityZones(env, outputs);
+  const controlPlanes = controlPlaneGroups(env, zones, clusterName);
+  const nodeGroups = env.cluster.node_groups.flatMap((group, index) =>
+    nodeGroupPerZone(group, index, zones, clusterName),
+  );
+  const bastion = env.cluster.bastion ? [bastionGroup(zones, clusterName)] : [];
+
+  const etcdMembers = controlPlanes.map((ig) => ({
+    name: ig.metadata.name.replace(/^control-plane-/, ''),
+    instanceGroup: ig.metadata.name,
+    encryptedVolume: true,
+  }));
+
+  const cluster: KopsObject = {
+    apiVersion: 'kops.k8s.io/v1alpha2',
+    kind: 'Cluster',
+    metadata: { name: clusterName },
+    spec: {
+      api: { loadBalancer: { type: 'Public', class: 'Network' } },
+      authorization: { rbac: {} },
+      channel: 'stable',
+      cloudProvider: 'aws',
+      clusterAutoscaler: {
+        enabled: true,
+        balanceSimilarNodeGroups: true,
+        expander: 'least-waste',
+      },
+      configBase: `${outputs.kopsStateStore.replace(/\/$/, '')}/${clusterName}`,
+      ...(dnsZone ? { dnsZone } : {}),
+      etcdClusters: ['main', 'events'].map((name) => ({
+        name,
+        etcdMembers: etcdMembers.map((member) => ({ ...member })),
+      })),
+      iam: { allowContainerRegistry: true, legacy: false },
+      kubelet: { anonymousAuth: false },
+      kubernetesApiAccess: options.apiAccess,
+      kubernetesVersion: env.cluster.kubernetes_version,
+      metricsServer: { enabled: true },
+      networkCIDR: outputs.vpcCidr,
+      networkID: outputs.vpcId,
+      // Cilium enforces the chart's NetworkPolicies (default deny plus allow-lists).
+      networking: { cilium: {} },
+      nodeTerminationHandler: {
+        enabled: true,
+        enableSpotInterruptionDraining: true,
+        enableRebalanceMonitoring: false,
+      },
+      nonMasqueradeCIDR: '100.64.0.0/10',
+      sshAccess: options.sshAccess,
+      subnets: zones.flatMap((zone) => [
+        {
+          name: zone,
+          type: 'Private',
+          zone,
+          id: outputs.privateSubnetIds[zone],
+          ...cidr(outputs.privateSubnetCidrs[zone]),
+          // Terraform owns the route tables (and the NAT gateways) of these shared subnets.
+          egress: 'External',
+        },
+        {
+          name: `utility-${zone}`,
+          type: 'Utility',
+          zone,
+          id: outputs.publicSubnetIds[zone],
+          ...cidr(outputs.publicSubnetCidrs[zone]),
+          egress: 'External',
+        },
+      ]),
+      topology: {
+        ...(bastion.length ? { bastion: {} } : {}),
+        dns: { type: dnsZone ? 'Public' : 'None' },
+      },
+    },
+  };
+  return { cluster, instanceGroups: [...controlPlanes, ...nodeGroups, ...bastion] };
+}
+
+function cidr(value: string | undefined): { cidr?: string } {
+  return value ? { cidr: value } : {};
+}
+
+/** The first az_count AZs of the Terraform network; each must have a private and a public subnet. */
+function availabilityZones(env: ClusterEnvironment, outputs: NetworkOutputs): string[] {
+  const count = env.network.az_count;
+  if (outputs.azs.length < count) {
+    throw new ManifestError(
+      `terraform outputs: azs lists ${outputs.azs.length} zone(s) but network.az_count is ${count}`,
+    );
+  }
+  const zones = outputs.azs.slice(0, count);
+  for (const zone of zones) {
+    if (!outputs.privateSubnetIds[zone]) {
+      throw new ManifestError(
+        `terraform outputs: private_subnet_ids has no subnet for availability zone ${zone}`,
+      );
+    }
+    if (!outputs.publicSubnetIds[zone]) {
+      throw new ManifestError(
+        `terraform outputs: public_subnet_ids has no subnet for availability zone ${zone}`,
+      );
+    }
+  }
+  return zones;
+}
+
+function instanceGroup(name: string, clusterName: string, spec: Record<string, unknown>): KopsObject {
+  return {
+    apiVersion: 'kops.k8s.io/v1alpha2',
+    kind: 'InstanceGroup',
+    metadata: { name, labels: { 'kops.k8s.io/cluster': clusterName } },
+    spec,
+  };
+}
+
+/** IMDSv2 only; a hop limit of 1 keeps pods (one hop further) away from the instance role. */
+function metadataOptions(hopLimit: number) {
+  return { instanceMetadata: { httpTokens: 'required', httpPutResponseHopLimit: hopLimit } };
+}
+
+function controlPlaneGroups(
+  env: ClusterEnvironment,
+  zones: string[],
+  clusterName: string,
+): KopsObject[] {
+  const count = env.cluster.control_plane.count;
+  if (!Number.isInteger(count) || count < 1 || count % 2 === 0) {
+    throw new ManifestError(
+      `cluster.control_plane.count: ${count} must be an odd number (1, or 3+ for high availability) so etcd keeps a quorum`,
+    );
+  }
+  const perZone = new Map<string, number>();
+  const placement = Array.from({ length: count }, (_, i) => {
+    const zone = zones[i % zones.length] as string;
+    perZone.set(zone, (perZone.get(zone) ?? 0) + 1);
+    return { zone, ordinal: perZone.get(zone) as number };
+  });
+  return placement.map(({ zone, ordinal }) => {
+    const shared = (perZone.get(zone) ?? 1) > 1;
+    const name = `control-plane-${zone}${shared ? `-${ordinal}` : ''}`;
+    return instanceGroup(name, clusterName, {
+      role: 'ControlPlane',
+      machineType: env.cluster.control_plane.instance_type || DEFAULT_CONTROL_PLANE_TYPE,
+      minSize: 1,
+      maxSize: 1,
+      subnets: [zone],
+      // Control-plane add-ons (cluster-autoscaler, node-termination-handler) use the instance role from pods.
+      ...metadataOptions(3),
+    });
+  });
+}
+
+/** Splits a total across zones: the remainder goes to the first zones, so the sum is unchanged. */
+export function splitAcrossZones(total: number, zoneCount: number): number[] {
+  const base = Math.floor(total / zoneCount);
+  const remainder = total % zoneCount;
+  return Array.from({ length: zoneCount }, (_, i) => base + (i < remainder ? 1 : 0));
+}
+
+const GROUP_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+function nodeGroupPerZone(
+  group: NodeGroup,
+  index: number,
+  zones: string[],
+  clusterName: string,
+): KopsObject[] {
+  const field = `cluster.node_groups[${index}]`;
+  if (!GROUP_NAME.test(group.name ?? '')) {
+    throw new ManifestError(`${field}.name: "${group.name}" must be lower-case letters, digits and '-'`);
+  }
+  for (const key of ['min', 'max'] as const) {
+    if (!Number.isInteger(group[key]) || group[key] < 0) {
+      throw new ManifestError(`${field}.${key}: ${group[key]} must be a whole number ≥ 0`);
+    }
+  }
+  if (group.min > group.max) {
+    throw new ManifestError(
+      `${field} (${group.name}): min ${group.min} is greater than max ${group.max}`,
+    );
+  }
+  if (group.max < zones.length) {
+    throw new ManifestError(
+      `${field} (${group.name}): max ${group.max} is less than the ${zones.length} availability zones it spans (one instance group per zone)`,
+    );
+  }
+  const mins = splitAcrossZones(group.min, zones.length);
+  const maxes = splitAcrossZones(group.max, zones.length);
+  const instanceType = group.instance_type || DEFAULT_INSTANCE_TYPE;
+  return zones.map((zone, i) =>
+    instanceGroup(`${group.name}-${zone}`, clusterName, {
+      role: 'Node',
+      machineType: instanceType,
+      minSize: mins[i],
+      maxSize: maxes[i],
+      subnets: [zone],
+      nodeLabels: {
+        'movies.io/node-group': group.name,
+        ...(group.spot ? { 'movies.io/capacity': 'spot' } : {}),
+      },
+      ...(group.spot
+        ? {
+            mixedInstancesPolicy: {
+              instances: spotInstanceTypes(instanceType),
+              onDemandBase: 0,
+              onDemandAboveBase: 0,
+              spotAllocationStrategy: 'capacity-optimized',
+            },
+            capacityRebalance: true,
+          }
+        : {}),
+      ...metadataOptions(1),
+    }),
+  );
+}
+
+function bastionGroup(zones: string[], clusterName: string): KopsObject {
+  return instanceGroup('bastions', clusterName, {
+    role: 'Bastion',
+    machineType: BASTION_INSTANCE_TYPE,
+    minSize: 1,
+    maxSize: 1,
+    subnets: zones.map((zone) => `utility-${zone}`),
+    ...metadataOptions(1),
+  });
+}
+
+/** The manifest as kOps reads it: one YAML document per object, Cluster first. */
+export function toManifestYaml(rendered: RenderedCluster): string {
+  return [rendered.cluster, ...rendered.instanceGroups]
+    .map((object) => YAML.stringify(object, { lineWidth: 0 }))
+    .join('---\n');
+}
