@@ -1,0 +1,175 @@
+import { startFerretDB, type FerretDBServer } from '@movies/testing';
+import { createMemoryStorage } from './memory';
+import { connectMongoStorage } from './mongo';
+import type { Movie, RatingChange, Storage } from './types';
+
+jest.setTimeout(60_000);
+
+const movies: Movie[] = [
+  { id: 'alien-1979', title: 'Alien', year: 1979, genres: ['Horror', 'Science Fiction'] },
+  { id: 'aliens-1986', title: 'Aliens', year: 1986, genres: ['Action', 'Science Fiction'] },
+  { id: 'amelie-2001', title: 'Amelie', year: 2001, genres: ['Comedy', 'Romance'] },
+  { id: 'heat-1995', title: 'Heat', year: 1995, genres: ['Action', 'Crime'] },
+  { id: 'm-1931', title: 'M', year: 1931, genres: ['Crime'] },
+  { id: 'what-1999', title: 'What? (a.k.a. [Who*])', year: 1999, genres: ['Comedy'] },
+];
+
+let ferret: FerretDBServer | undefined;
+let databaseCounter = 0;
+
+afterAll(async () => {
+  await ferret?.stop();
+});
+
+const implementations: Array<[string, () => Promise<Storage>]> = [
+  ['in-memory', async () => createMemoryStorage()],
+  [
+    'MongoDB (FerretDB)',
+    async () => {
+      ferret ??= await startFerretDB();
+      databaseCounter += 1;
+      return connectMongoStorage({ uri: ferret.uri, dbName: `contract${databaseCounter}` });
+    },
+  ],
+];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(implementations)('repository contract: %s', (_name, create) => {
+  let storage: Storage;
+
+  beforeEach(async () => {
+    storage = await create();
+    await storage.movies.seed(movies);
+  });
+
+  afterEach(async () => {
+    await storage.close();
+  });
+
+  describe('movies', () => {
+    it('seeding twice (or concurrently) keeps one copy of each movie and refreshes facts', async () => {
+      await Promise.all([storage.movies.seed(movies), storage.movies.seed(movies)]);
+      await storage.movies.seed([{ ...movies[3]!, title: 'Heat (1995)' }]);
+      const page = await storage.movies.list({ limit: 100 });
+      expect(page.movies.map((movie) => movie.id)).toEqual(movies.map((movie) => movie.id));
+      expect((await storage.movies.get('heat-1995'))?.title).toBe('Heat (1995)');
+    });
+
+    it('pages in id order without gaps or repeats', async () => {
+      const first = await storage.movies.list({ limit: 4 });
+      expect(first.hasMore).toBe(true);
+      const second = await storage.movies.list({ limit: 4, afterId: first.movies.at(-1)!.id });
+      expect(second.hasMore).toBe(false);
+      expect([...first.movies, ...second.movies]).toEqual(movies);
+    });
+
+    it('searches titles case-insensitively and literally, and filters by genre', async () => {
+      const ids = async (query: { q?: string; genre?: string }) =>
+        (await storage.movies.list({ ...query, limit: 100 })).movies.map((movie) => movie.id);
+      expect(await ids({ q: 'ALIEN' })).toEqual(['alien-1979', 'aliens-1986']);
+      expect(await ids({ q: '(a.k.a. [who*])' })).toEqual(['what-1999']);
+      expect(await ids({ q: '.*' })).toEqual([]);
+      expect(await ids({ genre: 'Action' })).toEqual(['aliens-1986', 'heat-1995']);
+      expect(await ids({ genre: 'action' })).toEqual([]);
+      expect(await ids({ q: 'e', genre: 'Crime' })).toEqual(['heat-1995']);
+    });
+
+    it('gets one or many by id and lists the genres', async () => {
+      expect(await storage.movies.get('m-1931')).toEqual(movies[4]);
+      expect(await storage.movies.get('nope-2000')).toBeNull();
+      const many = await storage.movies.getMany(['m-1931', 'nope-2000', 'alien-1979']);
+      expect([...many.keys()].sort()).toEqual(['alien-1979', 'm-1931']);
+      expect(await storage.movies.genres()).toEqual(['Action', 'Comedy', 'Crime', 'Horror', 'Romance', 'Science Fiction']);
+    });
+  });
+
+  describe('ratings', () => {
+    it('creates, then replaces, a rating and lists the user ratings newest first', async () => {
+      const first = await storage.ratings.upsert('u1', 'alien-1979', 4);
+      expect(first.created).toBe(true);
+      expect(first.rating).toMatchObject({ userId: 'u1', movieId: 'alien-1979', rating: 4 });
+      await sleep(5);
+      await storage.ratings.upsert('u1', 'heat-1995', 2);
+      await sleep(5);
+      const replaced = await storage.ratings.upsert('u1', 'alien-1979', 5);
+      expect(replaced.created).toBe(false);
+      await storage.ratings.upsert('u2', 'heat-1995', 1);
+      const mine = await storage.ratings.listByUser('u1');
+      expect(mine.map((rating) => [rating.movieId, rating.rating])).toEqual([
+        ['alien-1979', 5],
+        ['heat-1995', 2],
+      ]);
+      expect(mine[0]!.updatedAt).toBeInstanceOf(Date);
+    });
+
+    it('removes a rating once; re-rating afterwards counts as created', async () => {
+      await storage.ratings.upsert('u1', 'alien-1979', 4);
+      expect(await storage.ratings.remove('u1', 'alien-1979')).toBe(true);
+      expect(await storage.ratings.remove('u1', 'alien-1979')).toBe(false);
+      expect(await storage.ratings.remove('u1', 'heat-1995')).toBe(false);
+      expect(await storage.ratings.listByUser('u1')).toEqual([]);
+      expect((await storage.ratings.upsert('u1', 'alien-1979', 3)).created).toBe(true);
+    });
+
+    it('keeps exactly one rating after many concurrent upserts of the same pair', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, index) => storage.ratings.upsert('racer', 'm-1931', (index % 5) + 1)),
+      );
+      expect(results.filter((result) => result.created)).toHaveLength(1);
+      const stored = await storage.ratings.listByUser('racer');
+      expect(stored).toHaveLength(1);
+      expect(results.map((result) => result.rating.rating)).toContain(stored[0]!.rating);
+    });
+
+    it('feeds every change in (updatedAt, key) order, pages without loss, and reports deletions', async () => {
+      // Distinct instants so the expected order is known (equal instants are ordered by key).
+      await storage.ratings.upsert('u1', 'alien-1979', 4);
+      await sleep(3);
+      await storage.ratings.upsert('u2', 'alien-1979', 5);
+      await storage.ratings.upsert('u1', 'heat-1995', 3);
+      await storage.ratings.upsert('u3', 'm-1931', 1);
+      await sleep(3);
+      await storage.ratings.remove('u2', 'alien-1979');
+
+      const seen: RatingChange[] = [];
+      let after;
+      for (;;) {
+        const page = await storage.ratings.changes({ limit: 2, after });
+        seen.push(...page.changes);
+        if (!page.hasMore) break;
+        after = page.last!;
+      }
+      expect(seen).toHaveLength(4);
+      const times = seen.map((change) => change.updatedAt.getTime());
+      expect([...times].sort((a, b) => a - b)).toEqual(times);
+      expect(seen.at(-1)).toMatchObject({ userId: 'u2', movieId: 'alien-1979', deleted: true, rating: null });
+      expect(seen.filter((change) => !change.deleted).map((change) => `${change.userId}/${change.movieId}=${change.rating}`).sort()).toEqual([
+        'u1/alien-1979=4',
+        'u1/heat-1995=3',
+        'u3/m-1931=1',
+      ]);
+    });
+
+    it('returns only changes at or after `since`', async () => {
+      await storage.ratings.upsert('u1', 'alien-1979', 4);
+      await sleep(20);
+      const since = Date.now();
+      await sleep(5);
+      await storage.ratings.upsert('u1', 'heat-1995', 3);
+      await sleep(3);
+      await storage.ratings.remove('u1', 'alien-1979');
+      const page = await storage.ratings.changes({ sinceMs: since, limit: 100 });
+      expect(page.changes.map((change) => [change.movieId, change.deleted])).toEqual([
+        ['heat-1995', false],
+        ['alien-1979', true],
+      ]);
+      expect(page.hasMore).toBe(false);
+      expect((await storage.ratings.changes({ sinceMs: Date.now() + 60_000, limit: 10 })).changes).toEqual([]);
+    });
+  });
+
+  it('answers a ping', async () => {
+    await expect(storage.ping()).resolves.toBeUndefined();
+  });
+});
