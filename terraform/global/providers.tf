@@ -1,0 +1,12 @@
+provider "aws" {
+  region              = var.region
+  allowed_account_ids = [var.aws_account_id]
+
+  default_tags {
+    tags = {
+      project     = "movies"
+      environment = "global"
+      managed-by  = "terraform"
+    }
+  }
+}
