@@ -34,3 +34,30 @@ export {
   type ServiceOptions,
   type StartOptions,
 } from './service';
+export {
+  createHttpClient,
+  type HttpClient,
+  type HttpClientOptions,
+  type UpstreamRequest,
+  type UpstreamResponse,
+} from './http-client';
+export {
+  TokenError,
+  algorithmFor,
+  createJwksVerifier,
+  createKeySetVerifier,
+  keyIdFor,
+  keysFromJwks,
+  publicJwk,
+  requireUser,
+  userOf,
+  type AuthenticatedUser,
+  type ClaimsOptions,
+  type JwksVerifier,
+  type JwksVerifierOptions,
+  type PublicJwk,
+  type SigningAlgorithm,
+  type TokenVerifier,
+  type VerificationKey,
+  type VerifiedToken,
+} from './jwt';

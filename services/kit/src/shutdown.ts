@@ -37,10 +37,14 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
 
     await new Promise((resolve) => setTimeout(resolve, options.drainMs));
     logger.info('shutdown: closing server, waiting for in-flight requests');
+    // Keep-alive connections turn idle once their in-flight request ends: keep closing them.
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    sweep.unref();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    clearInterval(sweep);
     logger.info('shutdown: server closed, running closers');
     let failed = false;
     for (const closer of options.closers) {
