@@ -189,3 +189,22 @@ imagePullSecrets:
 {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/* checkov findings this chart accepts, each with its reason, rendered as checkov's inline skip
+     annotations. Call with a list of check ids; every resource passes at least CKV_K8S_21. */}}
+{{- define "movies.checkovSkips" -}}
+{{- $reasons := dict
+  "CKV_K8S_21" "the namespace is the release namespace (helm -n); checkov renders into default"
+  "CKV_K8S_43" "the helm action pins every image by digest from release.yaml; chart defaults cannot know it"
+  "CKV_K8S_15" "images are immutable (sha tag and digest); IfNotPresent keeps restarts independent of the registry"
+  "CKV_K8S_35" "the services read MONGODB_URI from the environment (service contract); the key stays in a Secret"
+  "CKV_K8S_8" "a run-to-completion helm test pod: nothing to restart"
+  "CKV_K8S_9" "a run-to-completion helm test pod: receives no traffic"
+-}}
+{{- $lines := list -}}
+{{- range $i, $id := . -}}
+{{- if not (hasKey $reasons $id) -}}{{- fail (printf "movies.checkovSkips: no reason recorded for %s" $id) -}}{{- end -}}
+{{- $lines = append $lines (printf "checkov.io/skip%d: %s" (add1 $i) (printf "%s=%s" $id (get $reasons $id) | quote)) -}}
+{{- end -}}
+{{- join "\n" $lines -}}
+{{- end -}}
