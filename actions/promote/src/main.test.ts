@@ -1,0 +1,237 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  distDifference,
+  forRepository,
+  runBundledAction,
+  startFakeGitHub,
+  webhookExample,
+  type FakeGitHub,
+} from '@movies/actions-lib/testing';
+import { parseDocument } from 'yaml';
+import { installPromotionRoutes, type RepoState } from './__fixtures__/github-state';
+import { startFakeEcr, type FakeEcr } from './__fixtures__/fake-ecr';
+import { promotionWorkspace } from './__fixtures__/workspace';
+import { renderRelease, type ReleaseImages } from './release';
+
+const actionDir = path.resolve(__dirname, '..');
+const OWNER = 'movies-org';
+const REPO = 'movies-gitops';
+const PR = 7;
+const HEAD = '5'.repeat(40);
+
+const sha = (c: string): string => c.repeat(40);
+const digest = (c: string): string => `sha256:${c.repeat(64)}`;
+const DEV: ReleaseImages = {
+  auth: { tag: sha('a'), digest: digest('a') },
+  data: { tag: sha('a'), digest: digest('b') },
+  recommendation: { tag: sha('a'), digest: digest('c') },
+  web: { tag: sha('a'), digest: digest('d') },
+};
+const OLD: ReleaseImages = Object.fromEntries(
+  Object.entries(DEV).map(([service, image], i) => [service, { tag: sha('9'), digest: digest(String(i)) }]),
+);
+const inEcr = (images: ReleaseImages): string[] => Object.entries(images).map(([s, i]) => `movies/${s}@${i.digest}`);
+
+/** A real pull_request webhook payload for our repository, PR and labels. */
+function pullRequestEvent(action: 'labeled' | 'unlabeled' | 'synchronize', labels: string[], changed?: string): Record<string, unknown> {
+  const payload = forRepository(webhookExample('pull_request', action), OWNER, REPO);
+  const pr = payload.pull_request as Record<string, any>;
+  const labelShape = (name: string): Record<string, unknown> => ({ ...(pr.labels[0] ?? {}), name, url: `https://api.github.com/repos/${OWNER}/${REPO}/labels/${name}` });
+  payload.number = PR;
+  pr.number = PR;
+  pr.labels = labels.map(labelShape);
+  pr.head.sha = HEAD;
+  pr.head.repo.full_name = `${OWNER}/${REPO}`;
+  pr.base.repo.full_name = `${OWNER}/${REPO}`;
+  if (changed) payload.label = labelShape(changed);
+  return payload;
+}
+
+describe('actions/promote as the runner runs it', () => {
+  let github: FakeGitHub;
+  let ecr: FakeEcr;
+  let state: RepoState;
+  const workspaces: string[] = [];
+
+  function workspace(staging: ReleaseImages, prod: ReleaseImages = OLD): string {
+    const dir = promotionWorkspace({ dev: DEV, staging, prod });
+    workspaces.push(dir);
+    return dir;
+  }
+
+  async function gate(event: Record<string, unknown>, dir: string) {
+    return runBundledAction({
+      actionDir,
+      eventName: 'pull_request',
+      event,
+      repository: `${OWNER}/${REPO}`,
+      apiUrl: github.url,
+      workspace: dir,
+      inputs: { command: 'gate', 'github-token': 'test-token' },
+      env: {
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'test-secret',
+        AWS_ENDPOINT_URL_ECR: ecr.url,
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+    });
+  }
+
+  beforeEach(async () => {
+    github = await startFakeGitHub();
+    ecr = await startFakeEcr([...inEcr(DEV), ...inEcr(OLD)]);
+    state = { deployments: [], statuses: [], files: new Map([['main', new Map()]]), refs: new Map([['heads/main', sha('1')]]), pulls: [] };
+    installPromotionRoutes(github, state);
+    // dev: an older healthy deployment superseded by the current one, which succeeded.
+    state.deployments.push({ id: 11, environment: 'dev', sha: sha('8'), states: ['in_progress', 'success', 'inactive'], images: OLD });
+    state.deployments.push({ id: 12, environment: 'dev', sha: sha('a'), states: ['in_progress', 'success'], images: DEV });
+    github.setPullFiles(OWNER, REPO, PR, ['environments/staging/release.yaml']);
+  });
+
+  afterEach(async () => {
+    await github.stop();
+    await ecr.stop();
+    for (const dir of workspaces.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('committed dist/ equals a fresh bundle', () => {
+    expect(distDifference(actionDir)).toBeNull();
+  });
+
+  it('passes a labeled promotion of what dev runs healthy, sets the status and comments', async () => {
+    const result = await gate(pullRequestEvent('labeled', ['promote:staging'], 'promote:staging'), workspace(DEV));
+    expect(result.errors).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({ result: 'passed', target: 'staging', source: 'dev', reasons: '[]' });
+    expect(state.statuses).toEqual([expect.objectContaining({ sha: HEAD, state: 'success', context: 'promotion-gate' })]);
+    expect(ecr.described.sort()).toEqual(inEcr(DEV).map((image) => `222222222222/${image}`).sort());
+    const comments = github.comments(OWNER, REPO, PR);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain('<!-- movies-gitops:env=staging -->');
+    expect(comments[0]!.body).toContain('promotion dev → staging verified');
+    expect(result.summary).toContain('deployment 12');
+  });
+
+  it('fails a promotion that also touches another file, with the reason', async () => {
+    github.setPullFiles(OWNER, REPO, PR, ['environments/staging/release.yaml', 'chart/values.yaml']);
+    const result = await gate(pullRequestEvent('labeled', ['promote:staging'], 'promote:staging'), workspace(DEV));
+    expect(result.exitCode).not.toBe(0);
+    expect(result.errors.join('\n')).toContain('the pull request also changes chart/values.yaml: a promotion changes only environments/staging/release.yaml');
+    expect(state.statuses.at(-1)).toMatchObject({ state: 'failure', context: 'promotion-gate' });
+    expect(result.outputs.result).toBe('failed');
+  });
+
+  it('fails a wrong label: promote:prod on a change to staging', async () => {
+    const result = await gate(pullRequestEvent('labeled', ['promote:prod'], 'promote:prod'), workspace(DEV));
+    expect(result.exitCode).not.toBe(0);
+    const message = result.errors.join('\n');
+    expect(message).toContain('the pull request does not change environments/prod/release.yaml');
+    expect(message).toContain('the pull request also changes environments/staging/release.yaml');
+  });
+
+  it('fails an image that is not what the source runs with a successful deployment', async () => {
+    // dev's newest deployment of a new web image failed: the healthy one still runs the old web.
+    const newWeb = { tag: sha('b'), digest: digest('e') };
+    state.deployments.push({ id: 13, environment: 'dev', sha: sha('b'), states: ['in_progress', 'failure'], images: { ...DEV, web: newWeb } });
+    const result = await gate(pullRequestEvent('labeled', ['promote:staging'], 'promote:staging'), workspace({ ...DEV, web: newWeb }));
+    expect(result.exitCode).not.toBe(0);
+    const message = result.errors.join('\n');
+    expect(message).toContain(`web: ${digest('e')} is not what dev runs healthy (deployment 12 runs ${digest('d')})`);
+    expect(message).toContain(`web: ${digest('e')} is not in the registry repository movies/web`);
+    expect(result.summary).toContain('13 (failure)');
+  });
+
+  it('resets to failure when the label is removed from a pull request that edits a promoted release', async () => {
+    const result = await gate(pullRequestEvent('unlabeled', [], 'promote:staging'), workspace(DEV));
+    expect(result.exitCode).not.toBe(0);
+    expect(result.errors.join('\n')).toContain('environments/staging/release.yaml changes only through a promotion: add the label promote:staging');
+    expect(state.statuses).toEqual([expect.objectContaining({ sha: HEAD, state: 'failure' })]);
+  });
+
+  it('re-evaluates on synchronize: a pushed commit that adds a file blocks the promotion', async () => {
+    const dir = workspace(DEV);
+    expect((await gate(pullRequestEvent('synchronize', ['promote:staging']), dir)).exitCode).toBe(0);
+    github.setPullFiles(OWNER, REPO, PR, ['environments/staging/release.yaml', 'terraform/environment/main.tf']);
+    const second = await gate(pullRequestEvent('synchronize', ['promote:staging']), dir);
+    expect(second.exitCode).not.toBe(0);
+    expect(state.statuses.map((s) => s.state)).toEqual(['success', 'failure']);
+  });
+
+  it('passes an ordinary pull request without touching ECR or commenting', async () => {
+    github.setPullFiles(OWNER, REPO, PR, ['services/web/src/app.ts']);
+    const result = await gate(pullRequestEvent('synchronize', []), workspace(OLD));
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.result).toBe('not-a-promotion');
+    expect(ecr.described).toEqual([]);
+    expect(github.comments(OWNER, REPO, PR)).toEqual([]);
+  });
+
+  it('open-pr writes the healthy source images into the target release and opens a labelled pull request', async () => {
+    state.files.get('main')!.set('environments/staging/release.yaml', renderRelease(OLD, 'old'));
+    const result = await runBundledAction({
+      actionDir,
+      eventName: 'workflow_dispatch',
+      event: { inputs: { target: 'staging' } },
+      repository: `${OWNER}/${REPO}`,
+      apiUrl: github.url,
+      workspace: workspace(OLD),
+      inputs: { command: 'open-pr', 'github-token': 'test-token', target: 'staging', base: 'main' },
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(state.pulls).toHaveLength(1);
+    const pull = state.pulls[0]!;
+    expect(pull).toMatchObject({ head: 'promote/staging/12', base: 'main', labels: ['promote:staging'] });
+    expect(pull.body).toContain('deployment: 12');
+    for (const image of Object.values(DEV)) expect(pull.body).toContain(image.digest);
+    const written = state.files.get('promote/staging/12')!.get('environments/staging/release.yaml')!;
+    expect(parseDocument(written).toJS()).toEqual({ services: DEV });
+    expect(result.outputs['pull-request-number']).toBe(String(pull.number));
+  });
+
+  it('open-pr opens nothing when the target already runs the source images', async () => {
+    const result = await runBundledAction({
+      actionDir,
+      repository: `${OWNER}/${REPO}`,
+      apiUrl: github.url,
+      workspace: workspace(DEV),
+      inputs: { command: 'open-pr', 'github-token': 'test-token', target: 'staging', base: 'main' },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(state.pulls).toEqual([]);
+    expect(result.outputs['pull-request-number']).toBeUndefined();
+  });
+
+  it('commit-release records pushed images in dev and refuses staging', async () => {
+    state.files.get('main')!.set('environments/dev/release.yaml', renderRelease(OLD, 'old'));
+    const dir = workspace(OLD);
+    const images = JSON.stringify(DEV);
+    const dev = await runBundledAction({
+      actionDir,
+      eventName: 'push',
+      repository: `${OWNER}/${REPO}`,
+      apiUrl: github.url,
+      workspace: dir,
+      inputs: { command: 'commit-release', 'github-token': 'test-token', environment: 'dev', images, base: 'main' },
+    });
+    expect(dev.errors).toEqual([]);
+    expect(parseDocument(state.files.get('main')!.get('environments/dev/release.yaml')!).toJS()).toEqual({ services: DEV });
+    expect(dev.outputs['commit-sha']).toMatch(/^[0-9a-f]{40}$/);
+
+    const staging = await runBundledAction({
+      actionDir,
+      repository: `${OWNER}/${REPO}`,
+      apiUrl: github.url,
+      workspace: dir,
+      inputs: { command: 'commit-release', 'github-token': 'test-token', environment: 'staging', images, base: 'main' },
+    });
+    expect(staging.exitCode).not.toBe(0);
+    expect(staging.errors.join('\n')).toContain('staging has promotion.auto_deploy: false');
+  });
+
+  it('fails an unknown command with the accepted ones', async () => {
+    const result = await runBundledAction({ actionDir, inputs: { command: 'ship-it', 'github-token': 't' }, apiUrl: github.url });
+    expect(result.errors).toEqual(['input command must be one of gate, open-pr, commit-release (got "ship-it")']);
+  });
+});
