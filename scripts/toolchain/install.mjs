@@ -236,7 +236,7 @@ async function withLock(fn) {
       const owner = Number(
         fs.readFileSync(path.join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }),
       );
-      let alive = false;
+      let alive;
       try {
         if (owner) process.kill(owner, 0);
         alive = Boolean(owner);
@@ -247,7 +247,9 @@ async function withLock(fn) {
         fs.rmSync(lock, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock} (pid ${owner})`);
+      if (Date.now() > deadline) {
+        throw new Error(`timed out waiting for ${lock} (pid ${owner})`, { cause: error });
+      }
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
