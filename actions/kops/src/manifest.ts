@@ -1,7 +1,7 @@
 import YAML from 'yaml';
 import type { NetworkOutputs } from './terraformOutputs';
 
-/** The parts of `environments/<env>/env.yaml` the cluster is rendered from. */
+/** The parts of `EnvConfig` (environments/<env>/env.yaml) the cluster is rendered from. */
 export interface ClusterEnvironment {
   name: string;
   aws: { region: string };

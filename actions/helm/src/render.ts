@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describeError, loadEnvironment, runCli, type LoadedEnvironment } from '@movies/actions-lib';
+import { chartServices, redactSecrets } from './chart';
+import { environmentValuesFile, getManifestArgs, templateArgs, type ReleaseTarget } from './helmArgs';
+import { imageArgs, releaseImages } from './images';
+
+/** `helm template` of the chart for one environment, with its release images; Secrets redacted. */
+export async function renderRelease(
+  helm: string,
+  root: string,
+  environment: LoadedEnvironment,
+  target: Omit<ReleaseTarget, 'valuesFile' | 'chart'> & { chart?: string },
+  options: { requireAll: boolean },
+): Promise<string> {
+  const chart = target.chart ?? path.join(root, 'chart');
+  const images = releaseImages(environment, chartServices(chart), options);
+  const args = templateArgs(
+    { ...target, chart, valuesFile: environmentValuesFile(root, environment.name) },
+    imageArgs(images),
+  );
+  const { stdout } = await runCli(helm, args, { cwd: root, silent: true });
+  return redactSecrets(stdout);
+}
+
+export interface Baseline {
+  /** What the render is compared with, for humans. */
+  label: string;
+  manifest: string;
+  /** Why there is no real baseline, when there is none. */
+  note?: string;
+}
+
+/** The manifest of the deployed release; null when the cluster cannot be reached. */
+export async function deployedManifest(helm: string, target: ReleaseTarget): Promise<Baseline | null> {
+  if (!target.kubeconfig) return null;
+  try {
+    const { stdout } = await runCli(helm, getManifestArgs(target), { silent: true });
+    return { label: `deployed release \`${target.release}\``, manifest: redactSecrets(stdout) };
+  } catch (error) {
+    const message = describeError(error);
+    if (/release: not found/.test(message)) {
+      return { label: `deployed release \`${target.release}\``, manifest: '', note: 'not installed yet: this is a first install' };
+    }
+    return null;
+  }
+}
+
+/**
+ * The render of the same environment from the base branch: from `baseDir` (a checkout) or from a
+ * temporary `git worktree` of `baseRef`. An environment or chart the base does not have renders
+ * as nothing, with a note saying why.
+ */
+export async function baseRender(
+  helm: string,
+  root: string,
+  environmentName: string,
+  target: Omit<ReleaseTarget, 'valuesFile' | 'chart'>,
+  base: { baseDir?: string; baseRef?: string },
+): Promise<Baseline> {
+  if (base.baseDir) return renderBase(helm, base.baseDir, environmentName, target, `base checkout \`${base.baseDir}\``);
+  if (!base.baseRef) {
+    return { label: 'nothing', manifest: '', note: 'no cluster to compare with and no base-ref/base-dir given' };
+  }
+  const worktree = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'helm-base-'));
+  try {
+    await runCli('git', ['-C', root, 'worktree', 'add', '--detach', worktree, base.baseRef], { silent: true });
+  } catch (error) {
+    fs.rmSync(worktree, { recursive: true, force: true });
+    return {
+      label: `base \`${base.baseRef}\``,
+      manifest: '',
+      note: `base ref ${base.baseRef} is not available (${describeError(error).split('\n').pop()}); check out with fetch-depth: 0`,
+    };
+  }
+  try {
+    return await renderBase(helm, worktree, environmentName, target, `base \`${base.baseRef}\``);
+  } finally {
+    await runCli('git', ['-C', root, 'worktree', 'remove', '--force', worktree], { silent: true }).catch(() => undefined);
+    fs.rmSync(worktree, { recursive: true, force: true });
+  }
+}
+
+async function renderBase(
+  helm: string,
+  baseRoot: string,
+  environmentName: string,
+  target: Omit<ReleaseTarget, 'valuesFile' | 'chart'>,
+  label: string,
+): Promise<Baseline> {
+  if (!fs.existsSync(path.join(baseRoot, 'environments', environmentName))) {
+    return { label, manifest: '', note: `environment ${environmentName} does not exist on the base` };
+  }
+  try {
+    const environment = loadEnvironment(baseRoot, environmentName);
+    const manifest = await renderRelease(helm, baseRoot, environment, target, { requireAll: false });
+    return { label, manifest };
+  } catch (error) {
+    return { label, manifest: '', note: `the base does not render: ${describeError(error).split('\n')[0]}` };
+  }
+}
