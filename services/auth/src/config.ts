@@ -1,0 +1,33 @@
+import { intVar } from '@movies/kit';
+import { z } from 'zod';
+
+const optionalPath = () => z.string().min(1).optional();
+
+/** auth's variables on top of the kit's base ones (PORT defaults to 8081 here). */
+export const authConfigShape = {
+  PORT: intVar(1, 65535, 8081),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, { error: 'must be a mongodb:// or mongodb+srv:// URI' })
+    .optional(),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'must be 1-63 letters, digits, _ or -' })
+    .default('movies'),
+  JWT_PRIVATE_KEY_FILE: optionalPath(),
+  JWT_PRIVATE_KEY: z.string().optional(),
+  JWT_KEY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,128}$/, { error: 'must be 1-128 letters, digits, ., _ or -' })
+    .optional(),
+  JWT_PUBLIC_KEYS_FILE: optionalPath(),
+  JWT_ISSUER: z.string().min(1).default('movies-auth'),
+  JWT_AUDIENCE: z.string().min(1).default('movies'),
+  JWT_TTL_SECONDS: intVar(60, 86_400, 900),
+  PASSWORD_SCRYPT_N: intVar(1024, 1_048_576, 16_384).refine((n) => (n & (n - 1)) === 0, {
+    error: 'must be a power of two 1024-1048576',
+  }),
+  LOGIN_MAX_FAILURES: intVar(1, 1000, 5),
+  LOGIN_LOCKOUT_SECONDS: intVar(1, 86_400, 900),
+  TRUST_PROXY: intVar(0, 10, 0),
+};
