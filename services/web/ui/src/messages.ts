@@ -2,10 +2,10 @@
 export type Area = 'account' | 'catalog' | 'ratings' | 'recommendations';
 
 const AREA_NAMES: Record<Area, string> = {
-  account: 'Sign-in',
+  account: 'The sign-in service',
   catalog: 'The movie catalog',
-  ratings: 'Ratings',
-  recommendations: 'Recommendations',
+  ratings: 'The ratings service',
+  recommendations: 'The recommendation service',
 };
 
 export interface ErrorInfo {
