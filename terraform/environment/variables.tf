@@ -43,8 +43,8 @@ variable "az_count" {
   description = "Number of availability zones (1 to 5) to spread subnets and, with per-az, NAT gateways over."
 
   validation {
-    condition     = var.az_count >= 1 && var.az_count <= 5
-    error_message = "az_count must be between 1 and 5."
+    condition     = var.az_count >= 1 && var.az_count <= 5 && floor(var.az_count) == var.az_count
+    error_message = "az_count must be a whole number from 1 to 5."
   }
 }
 
@@ -88,4 +88,9 @@ variable "documentdb_instance_count" {
   type        = number
   description = "DocumentDB instances (only used with create_documentdb); 2 or more for high availability."
   default     = 1
+
+  validation {
+    condition     = var.documentdb_instance_count >= 1 && var.documentdb_instance_count <= 16
+    error_message = "documentdb_instance_count must be between 1 and 16."
+  }
 }
