@@ -12,3 +12,4 @@ export {
   type TokenOptions,
 } from './token-attacks';
 export { startJwksServer, type JwksServer } from './jwks-server';
+export { buildWorkspace } from './build';

@@ -1,0 +1,30 @@
+import { createJwksVerifier, createLogger, loadConfigOrExit } from '@movies/kit';
+import { createDataService } from './app';
+import { loadCatalog } from './catalog/catalog';
+import { dataConfigShape } from './config';
+import { openStorage } from './storage/open';
+
+/** Reads the configuration, opens storage, seeds the catalog and listens. */
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const config = loadConfigOrExit(dataConfigShape, env);
+  const logger = createLogger({ service: 'data', level: config.LOG_LEVEL });
+  try {
+    const storage = await openStorage({
+      mongodbUri: config.MONGODB_URI,
+      mongodbDb: config.MONGODB_DB,
+      catalog: loadCatalog(),
+      logger,
+    });
+    const verifier = createJwksVerifier({
+      jwksUrl: `${config.AUTH_URL}/.well-known/jwks.json`,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      logger,
+    });
+    await createDataService({ config, storage, verifier, logger }).start();
+  } catch (error) {
+    logger.fatal({ err: error }, 'data: failed to start');
+    process.exitCode = 1;
+    throw error;
+  }
+}
