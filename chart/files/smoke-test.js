@@ -1,8 +1,12 @@
-// helm test: the real contract through the web gateway: register, log in (session cookie),
-// read /api/ratings/me. Runs with `node -e` in the web image; Node's fetch, no dependencies.
+// helm test: the real contract through the web gateway: register, log in (httpOnly session
+// cookie), read /api/ratings/me. Runs with `node -e` in the web image; Node's fetch, no
+// dependencies. State-changing requests carry web's CSRF defences: an Origin naming web's host
+// and the x-movies-csrf header.
 const base = process.env.WEB_URL;
+const sessionCookie = process.env.SESSION_COOKIE || 'movies_session';
 const origin = new URL(base).origin;
 const cookies = new Map();
+// auth accepts 3-32 characters of a-z, 0-9, _ . -
 const user = `helm-test-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const password = `pw-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}A1!`;
 
@@ -11,10 +15,9 @@ function cookieHeader() {
 }
 
 async function call(method, path, body) {
-  const headers = { accept: 'application/json', origin };
+  const headers = { accept: 'application/json' };
+  if (method !== 'GET') Object.assign(headers, { origin, 'x-movies-csrf': '1' });
   if (cookies.size > 0) headers.cookie = cookieHeader();
-  const csrf = [...cookies].find(([name]) => /csrf|xsrf/i.test(name));
-  if (csrf) headers['x-csrf-token'] = decodeURIComponent(csrf[1]);
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(base + path, {
     method,
@@ -46,7 +49,7 @@ function expect(condition, message) {
   expect(registered.status === 201 || registered.status === 200, `register answered ${registered.status}: ${registered.text}`);
   const loggedIn = await call('POST', '/api/auth/login', credentials);
   expect(loggedIn.status === 200 || loggedIn.status === 204, `login answered ${loggedIn.status}: ${loggedIn.text}`);
-  expect(cookies.has('session'), 'login did not set the session cookie');
+  expect(cookies.has(sessionCookie), `login did not set the ${sessionCookie} cookie`);
   const ratings = await call('GET', '/api/ratings/me');
   expect(ratings.status === 200, `GET /api/ratings/me answered ${ratings.status}: ${ratings.text}`);
   JSON.parse(ratings.text);
