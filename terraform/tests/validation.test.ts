@@ -1,3 +1,5 @@
+jest.setTimeout(120_000);
+
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadTerraformDir } from './config';
