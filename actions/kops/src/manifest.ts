@@ -94,7 +94,7 @@ export function renderCluster(
 ): RenderedCluster {
   const clusterName = env.cluster.name;
   assertDnsName(clusterName, 'cluster.name');
-  const dnsZone = env.cluster.dns_zone?.trim() || '';
+  const dnsZone = (env.cluster.dns_zone ?? '').trim().replace(/\.$/, '');
   if (dnsZone) {
     assertDnsName(dnsZone, 'cluster.dns_zone');
     if (clusterName !== dnsZone && !clusterName.endsWith(`.${dnsZone}`)) {
