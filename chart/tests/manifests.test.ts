@@ -334,7 +334,7 @@ describe('local example and ingress', () => {
 describe('Kubernetes versions', () => {
   it('before 1.30 the preStop pause is `node -e` (no sleep action, no shell in the image)', async () => {
     const old = (await render(productionLike, ['--kube-version', '1.29.0'])).manifests;
-    expect(container(old, 'web').lifecycle.preStop).toEqual({ exec: { command: ['node', '-e', 'setTimeout(() => {}, 5000)'] } });
+    expect(container(old, 'web').lifecycle.preStop).toEqual({ exec: { command: ['/nodejs/bin/node', '-e', 'setTimeout(() => {}, 5000)'] } });
     expect(container(production, 'web').lifecycle.preStop).toEqual({ sleep: { seconds: 5 } });
   });
 });
