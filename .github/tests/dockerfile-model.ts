@@ -1,0 +1,116 @@
+// A small reader for the service Dockerfiles and BuildKit's Dockerfile.dockerignore, enough to
+// check what the images copy: instructions with their flags, stages, and which context paths the
+// ignore file lets through (Docker's rules: last matching pattern wins, `!` re-includes, a
+// pattern that matches a parent directory matches everything below it).
+import fs from 'node:fs';
+
+export interface Instruction {
+  keyword: string;
+  flags: Record<string, string>;
+  args: string[];
+  line: number;
+}
+
+export interface Stage {
+  name: string | null;
+  base: string;
+  instructions: Instruction[];
+}
+
+function splitArgs(rest: string): string[] {
+  const trimmed = rest.trim();
+  if (trimmed.startsWith('[')) return JSON.parse(trimmed) as string[];
+  return trimmed.split(/\s+/).filter(Boolean);
+}
+
+export function parseDockerfile(text: string): Stage[] {
+  const logical: Array<{ text: string; line: number }> = [];
+  let buffer = '';
+  let start = 0;
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.trimEnd();
+    if (buffer === '' && (line.trim() === '' || line.trim().startsWith('#'))) return;
+    if (buffer === '') start = index + 1;
+    if (line.trim().startsWith('#')) return; // comment inside a continued instruction
+    if (line.endsWith('\\')) {
+      buffer += `${line.slice(0, -1)} `;
+      return;
+    }
+    logical.push({ text: buffer + line, line: start });
+    buffer = '';
+  });
+  const stages: Stage[] = [];
+  for (const { text: instruction, line } of logical) {
+    const match = /^(\w+)\s+(.*)$/s.exec(instruction.trim());
+    if (!match) continue;
+    const keyword = match[1]!.toUpperCase();
+    let rest = match[2]!;
+    const flags: Record<string, string> = {};
+    for (let flag = /^--([\w-]+)(?:=(\S+))?\s+/.exec(rest); flag; flag = /^--([\w-]+)(?:=(\S+))?\s+/.exec(rest)) {
+      flags[flag[1]!] = flag[2] ?? 'true';
+      rest = rest.slice(flag[0].length);
+    }
+    const parsed: Instruction = { keyword, flags, args: keyword === 'RUN' || keyword === 'HEALTHCHECK' ? [rest] : splitArgs(rest), line };
+    if (keyword === 'FROM') {
+      const [base, as, name] = parsed.args;
+      stages.push({ base: base!, name: as?.toUpperCase() === 'AS' ? name! : null, instructions: [] });
+    } else if (stages.length > 0) {
+      stages.at(-1)!.instructions.push(parsed);
+    }
+  }
+  return stages;
+}
+
+interface IgnoreRule {
+  negate: boolean;
+  pattern: RegExp;
+}
+
+function patternToRegex(pattern: string): RegExp {
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*' && pattern[i + 1] === '*') {
+      const slash = pattern[i + 2] === '/';
+      source += slash ? '(?:.*/)?' : '.*';
+      i += slash ? 2 : 1;
+    } else if (c === '*') source += '[^/]*';
+    else if (c === '?') source += '[^/]';
+    else source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+export function parseDockerignore(text: string): IgnoreRule[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const negate = line.startsWith('!');
+      const pattern = (negate ? line.slice(1) : line).trim().replace(/^\/+/, '').replace(/\/+$/, '');
+      return { negate, pattern: patternToRegex(pattern) };
+    });
+}
+
+/** Whether a context-relative file path is sent to the builder. */
+export function isIncluded(file: string, rules: IgnoreRule[]): boolean {
+  const parts = file.split('/');
+  const prefixes = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+  let excluded = false;
+  for (const rule of rules) {
+    if (prefixes.some((prefix) => rule.pattern.test(prefix))) excluded = !rule.negate;
+  }
+  return !excluded;
+}
+
+/** Every file under `root/relative` (or the file itself), context-relative. */
+export function filesUnder(root: string, relative: string): string[] {
+  const abs = `${root}/${relative}`.replace(/\/+$/, '');
+  if (!fs.existsSync(abs)) return [];
+  if (!fs.statSync(abs).isDirectory()) return [relative.replace(/\/+$/, '')];
+  return fs
+    .readdirSync(abs, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => `${entry.parentPath ?? (entry as unknown as { path: string }).path}/${entry.name}`.slice(root.length + 1));
+}
