@@ -39288,7 +39288,8 @@ async function smokeTest(baseUrl, options) {
           break;
         }
       } catch (error) {
-        lastError = `GET ${url} failed: ${error.cause instanceof Error ? error.cause.message : error.message}`;
+        const cause = error.cause;
+        lastError = `GET ${url} failed: ${cause?.code ?? cause?.message ?? error.message}`;
         break;
       }
     }

@@ -40,7 +40,9 @@ export async function smokeTest(baseUrl: string, options: SmokeOptions): Promise
           break;
         }
       } catch (error) {
-        lastError = `GET ${url} failed: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`;
+        // fetch hides the reason (ECONNREFUSED, ENOTFOUND, a timeout) in `cause`.
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        lastError = `GET ${url} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`;
         break;
       }
     }
