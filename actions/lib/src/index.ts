@@ -1,0 +1,41 @@
+export { runAction, describeError } from './run-action';
+export { runCli, CliError, type CliOptions, type CliResult } from './cli';
+export { githubClient, readEvent, repoFromEnv, type GitHubClient, type WorkflowEvent, type RepoRef } from './github';
+export {
+  upsertCommentSection,
+  renderCommentBody,
+  parseSections,
+  environmentMarker,
+  COMMENT_LIMIT,
+  COMMENT_BUDGET,
+  SECTION_ORDER,
+  type UpsertCommentSectionOptions,
+  type UpsertedComment,
+} from './comment';
+export { writeSummary, SUMMARY_LIMIT_BYTES } from './summary';
+export {
+  loadEnvironment,
+  loadEnvironments,
+  environmentFolders,
+  workspaceRoot,
+  EnvironmentError,
+  crossFieldErrors,
+  releaseErrors,
+  ENVIRONMENTS_DIR,
+} from './environment';
+export { formatSchemaErrors, environmentValidators } from './environment-schema';
+export { parseIpv4Cidr, isVpcCidr, cidrsOverlap, type Ipv4Network } from './cidr';
+export {
+  PROMOTION_ORDER,
+  SERVICES,
+  type EnvironmentName,
+  type ServiceName,
+  type EnvConfig,
+  type NodeGroup,
+  type ReleaseConfig,
+  type ServiceImage,
+  type LoadedEnvironment,
+} from './environment-types';
+export { unifiedDiff, diffStats } from './unified-diff';
+export { parseDuration } from './duration';
+export { upsertPullRequestSection, pullRequestNumber } from './pull-request-comment';
