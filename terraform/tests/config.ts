@@ -40,7 +40,14 @@ export interface TerraformDir {
 }
 
 /** Arguments of a module block that are Terraform meta-arguments, not module variables. */
-const META_ARGUMENTS = new Set(['source', 'version', 'count', 'for_each', 'depends_on', 'providers']);
+const META_ARGUMENTS = new Set([
+  'source',
+  'version',
+  'count',
+  'for_each',
+  'depends_on',
+  'providers',
+]);
 
 type Json = Record<string, unknown>;
 
@@ -80,7 +87,7 @@ export async function loadTerraformDir(dir: string): Promise<TerraformDir> {
     try {
       parsed = (await parse(filePath, fs.readFileSync(filePath, 'utf8'))) as Json;
     } catch (error) {
-      throw new Error(`${filePath}: HCL parse error: ${String(error)}`);
+      throw new Error(`${filePath}: HCL parse error: ${String(error)}`, { cause: error });
     }
     result.raw.push(parsed);
 
@@ -141,7 +148,8 @@ export async function loadTerraformDir(dir: string): Promise<TerraformDir> {
 function collectStrings(value: unknown, into: string[] = []): string[] {
   if (typeof value === 'string') into.push(value);
   else if (Array.isArray(value)) value.forEach((item) => collectStrings(item, into));
-  else if (value && typeof value === 'object') Object.values(value).forEach((item) => collectStrings(item, into));
+  else if (value && typeof value === 'object')
+    Object.values(value).forEach((item) => collectStrings(item, into));
   return into;
 }
 
@@ -152,7 +160,9 @@ function referenceText(config: TerraformDir): string {
     .join('\n');
 }
 
-export function referencedModuleOutputs(config: TerraformDir): { module: string; output: string }[] {
+export function referencedModuleOutputs(
+  config: TerraformDir,
+): { module: string; output: string }[] {
   const references: { module: string; output: string }[] = [];
   const pattern = /\bmodule\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.([A-Za-z_][A-Za-z0-9_]*)/g;
   for (const match of referenceText(config).matchAll(pattern)) {
@@ -178,7 +188,10 @@ export interface WiringIssue {
  * Checks one directory and, recursively, every local module it calls. Returns the problems found;
  * an empty list means the wiring is consistent.
  */
-export async function checkWiring(dir: string, seen = new Map<string, TerraformDir>()): Promise<WiringIssue[]> {
+export async function checkWiring(
+  dir: string,
+  seen = new Map<string, TerraformDir>(),
+): Promise<WiringIssue[]> {
   const issues: WiringIssue[] = [];
   const config = seen.get(dir) ?? (await loadTerraformDir(dir));
   seen.set(dir, config);
@@ -188,24 +201,30 @@ export async function checkWiring(dir: string, seen = new Map<string, TerraformD
     if (!variable.type) issue(`variable "${variable.name}" has no type`);
     if (!variable.description?.trim()) issue(`variable "${variable.name}" has no description`);
     for (const validation of variable.validations) {
-      if (!/\bvar\./.test(validation.condition)) issue(`variable "${variable.name}" has a validation that does not test it`);
-      if (!validation.errorMessage.trim()) issue(`variable "${variable.name}" has a validation without error_message`);
+      if (!/\bvar\./.test(validation.condition))
+        issue(`variable "${variable.name}" has a validation that does not test it`);
+      if (!validation.errorMessage.trim())
+        issue(`variable "${variable.name}" has a validation without error_message`);
     }
   }
   for (const output of config.outputs.values()) {
     if (!output.description?.trim()) issue(`output "${output.name}" has no description`);
   }
   for (const name of referencedNames(config, 'var')) {
-    if (!config.variables.has(name)) issue(`var.${name} is referenced but no variable "${name}" is declared`);
+    if (!config.variables.has(name))
+      issue(`var.${name} is referenced but no variable "${name}" is declared`);
   }
   for (const name of referencedNames(config, 'local')) {
-    if (!config.locals.has(name)) issue(`local.${name} is referenced but not defined in a locals block`);
+    if (!config.locals.has(name))
+      issue(`local.${name} is referenced but not defined in a locals block`);
   }
 
   const callees = new Map<string, TerraformDir>();
   for (const call of config.moduleCalls.values()) {
     if (!call.source.startsWith('./') && !call.source.startsWith('../')) {
-      issue(`module "${call.name}" has a non-local source "${call.source}" (only local modules are used here)`);
+      issue(
+        `module "${call.name}" has a non-local source "${call.source}" (only local modules are used here)`,
+      );
       continue;
     }
     const calleeDir = path.resolve(dir, call.source);
@@ -219,12 +238,16 @@ export async function checkWiring(dir: string, seen = new Map<string, TerraformD
 
     for (const arg of Object.keys(call.args)) {
       if (!callee.variables.has(arg)) {
-        issue(`module "${call.name}" passes "${arg}", which ${call.source} does not declare as a variable`);
+        issue(
+          `module "${call.name}" passes "${arg}", which ${call.source} does not declare as a variable`,
+        );
       }
     }
     for (const variable of callee.variables.values()) {
       if (!variable.hasDefault && !(variable.name in call.args)) {
-        issue(`module "${call.name}" does not pass required variable "${variable.name}" of ${call.source}`);
+        issue(
+          `module "${call.name}" does not pass required variable "${variable.name}" of ${call.source}`,
+        );
       }
     }
     for (const nested of await checkWiring(calleeDir, seen)) issues.push(nested);
@@ -233,9 +256,13 @@ export async function checkWiring(dir: string, seen = new Map<string, TerraformD
   for (const reference of referencedModuleOutputs(config)) {
     const callee = callees.get(reference.module);
     if (!config.moduleCalls.has(reference.module)) {
-      issue(`module.${reference.module}.${reference.output} references an undeclared module "${reference.module}"`);
+      issue(
+        `module.${reference.module}.${reference.output} references an undeclared module "${reference.module}"`,
+      );
     } else if (callee && !callee.outputs.has(reference.output)) {
-      issue(`module.${reference.module}.${reference.output}: ${config.moduleCalls.get(reference.module)!.source} has no output "${reference.output}"`);
+      issue(
+        `module.${reference.module}.${reference.output}: ${config.moduleCalls.get(reference.module)!.source} has no output "${reference.output}"`,
+      );
     }
   }
   return dedupe(issues);

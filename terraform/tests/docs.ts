@@ -18,7 +18,9 @@ export async function renderDocs(dir: string): Promise<string> {
   const config = await loadTerraformDir(dir);
   const defaults = new Map<string, unknown>();
   for (const raw of config.raw) {
-    for (const [name, blocks] of Object.entries((raw.variable ?? {}) as Record<string, Record<string, unknown>[]>)) {
+    for (const [name, blocks] of Object.entries(
+      (raw.variable ?? {}) as Record<string, Record<string, unknown>[]>,
+    )) {
       defaults.set(name, blocks[0]?.default);
     }
   }
@@ -28,7 +30,10 @@ export async function renderDocs(dir: string): Promise<string> {
   const lines = [DOCS_BEGIN, '## Inputs', ''];
   if (variables.length === 0) lines.push('No inputs.');
   else {
-    lines.push('| Name | Description | Type | Default | Required |', '|------|-------------|------|---------|:--------:|');
+    lines.push(
+      '| Name | Description | Type | Default | Required |',
+      '|------|-------------|------|---------|:--------:|',
+    );
     for (const variable of variables) {
       lines.push(
         `| <a name="input_${variable.name}"></a> [${variable.name}](#input_${variable.name}) | ${cell(variable.description ?? '')} | \`${cell(variable.type ?? 'any')}\` | ${cell(renderDefault(variable, defaults.get(variable.name)))} | ${variable.hasDefault ? 'no' : 'yes'} |`,
@@ -41,7 +46,9 @@ export async function renderDocs(dir: string): Promise<string> {
   else {
     lines.push('| Name | Description |', '|------|-------------|');
     for (const output of outputs) {
-      lines.push(`| <a name="output_${output.name}"></a> [${output.name}](#output_${output.name}) | ${cell(output.description ?? '')} |`);
+      lines.push(
+        `| <a name="output_${output.name}"></a> [${output.name}](#output_${output.name}) | ${cell(output.description ?? '')} |`,
+      );
     }
   }
   lines.push(DOCS_END);
@@ -52,6 +59,7 @@ export async function renderDocs(dir: string): Promise<string> {
 export function withDocs(readme: string, docs: string, file: string): string {
   const begin = readme.indexOf(DOCS_BEGIN);
   const end = readme.indexOf(DOCS_END);
-  if (begin < 0 || end < begin) throw new Error(`${file}: missing ${DOCS_BEGIN} … ${DOCS_END} markers`);
+  if (begin < 0 || end < begin)
+    throw new Error(`${file}: missing ${DOCS_BEGIN} … ${DOCS_END} markers`);
   return readme.slice(0, begin) + docs + readme.slice(end + DOCS_END.length);
 }

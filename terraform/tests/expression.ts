@@ -54,7 +54,8 @@ function tokenize(source: string): Token[] {
       while (end < rest.length && rest[end] !== '"') end += rest[end] === '\\' ? 2 : 1;
       if (end >= rest.length) throw new UnsupportedExpression(`unterminated string in: ${source}`);
       const body = rest.slice(1, end);
-      if (body.includes('${')) throw new UnsupportedExpression(`string templates are not supported: "${body}"`);
+      if (body.includes('${'))
+        throw new UnsupportedExpression(`string templates are not supported: "${body}"`);
       tokens.push({ kind: 'string', value: unescapeHclString(body) });
       index += end + 1;
       continue;
@@ -146,11 +147,12 @@ class Parser {
     let left = this.unary();
     for (;;) {
       const token = this.peek();
-      const precedence = token?.kind === 'op' ? BINARY_PRECEDENCE[token.value] : undefined;
-      if (precedence === undefined || precedence < minPrecedence) return left;
+      const op = token?.kind === 'op' ? token.value : undefined;
+      const precedence = op === undefined ? undefined : BINARY_PRECEDENCE[op];
+      if (op === undefined || precedence === undefined || precedence < minPrecedence) return left;
       this.position += 1;
       const right = this.binary(precedence + 1);
-      left = { type: 'binary', op: token!.value, left, right };
+      left = { type: 'binary', op, left, right };
     }
   }
 
@@ -166,7 +168,8 @@ class Parser {
     const token = this.peek();
     if (!token) this.fail('unexpected end');
     this.position += 1;
-    if (token.kind === 'number' || token.kind === 'string') return { type: 'literal', value: token.value };
+    if (token.kind === 'number' || token.kind === 'string')
+      return { type: 'literal', value: token.value };
     if (token.kind === 'op' && token.value === '(') {
       const inner = this.conditional();
       this.expectOp(')');
@@ -186,14 +189,16 @@ class Parser {
       return { type: 'list', items };
     }
     if (token.kind === 'ident') {
-      if (token.value === 'true' || token.value === 'false') return { type: 'literal', value: token.value === 'true' };
+      if (token.value === 'true' || token.value === 'false')
+        return { type: 'literal', value: token.value === 'true' };
       if (token.value === 'null') return { type: 'literal', value: null };
       if (token.value === 'var') {
         this.expectOp('.');
         const name = this.peek();
         if (name?.kind !== 'ident') this.fail('expected a variable name after var.');
         this.position += 1;
-        if (this.isOp('.') || this.isOp('[')) this.fail('attribute access on variables is not supported');
+        if (this.isOp('.') || this.isOp('['))
+          this.fail('attribute access on variables is not supported');
         return { type: 'var', name: name.value };
       }
       if (this.isOp('(')) {
@@ -218,22 +223,26 @@ function ipv4CidrHost(prefix: string, hostnum: number): string {
   if (!match) throw new EvaluationError(`invalid CIDR address: ${prefix}`);
   const octets = match.slice(1, 5).map(Number);
   const bits = Number(match[5]);
-  if (octets.some((octet) => octet > 255) || bits > 32) throw new EvaluationError(`invalid CIDR address: ${prefix}`);
+  if (octets.some((octet) => octet > 255) || bits > 32)
+    throw new EvaluationError(`invalid CIDR address: ${prefix}`);
   const address = octets.reduce((acc, octet) => acc * 256 + octet, 0);
   const size = 2 ** (32 - bits);
-  if (hostnum < 0 || hostnum >= size) throw new EvaluationError(`host number ${hostnum} does not fit in ${prefix}`);
+  if (hostnum < 0 || hostnum >= size)
+    throw new EvaluationError(`host number ${hostnum} does not fit in ${prefix}`);
   const network = address - (address % size);
   const host = network + hostnum;
   return [24, 16, 8, 0].map((shift) => Math.floor(host / 2 ** shift) % 256).join('.');
 }
 
 function truthy(value: Value, what: string): boolean {
-  if (typeof value !== 'boolean') throw new EvaluationError(`${what} must be a bool, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'boolean')
+    throw new EvaluationError(`${what} must be a bool, got ${JSON.stringify(value)}`);
   return value;
 }
 
 function numeric(value: Value, what: string): number {
-  if (typeof value !== 'number') throw new EvaluationError(`${what} must be a number, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number')
+    throw new EvaluationError(`${what} must be a number, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -242,7 +251,8 @@ function evaluateNode(node: Node, vars: Record<string, Value>): Value {
     case 'literal':
       return node.value;
     case 'var':
-      if (!(node.name in vars)) throw new UnsupportedExpression(`no value given for var.${node.name}`);
+      if (!(node.name in vars))
+        throw new UnsupportedExpression(`no value given for var.${node.name}`);
       return vars[node.name]!;
     case 'list':
       return node.items.map((item) => evaluateNode(item, vars));
@@ -255,8 +265,16 @@ function evaluateNode(node: Node, vars: Record<string, Value>): Value {
         ? evaluateNode(node.then, vars)
         : evaluateNode(node.otherwise, vars);
     case 'binary': {
-      if (node.op === '&&') return truthy(evaluateNode(node.left, vars), '&&') && truthy(evaluateNode(node.right, vars), '&&');
-      if (node.op === '||') return truthy(evaluateNode(node.left, vars), '||') || truthy(evaluateNode(node.right, vars), '||');
+      if (node.op === '&&')
+        return (
+          truthy(evaluateNode(node.left, vars), '&&') &&
+          truthy(evaluateNode(node.right, vars), '&&')
+        );
+      if (node.op === '||')
+        return (
+          truthy(evaluateNode(node.left, vars), '||') ||
+          truthy(evaluateNode(node.right, vars), '||')
+        );
       const left = evaluateNode(node.left, vars);
       const right = evaluateNode(node.right, vars);
       if (node.op === '==') return JSON.stringify(left) === JSON.stringify(right);
@@ -303,7 +321,8 @@ function callFunction(node: Extract<Node, { type: 'call' }>, vars: Record<string
   switch (node.name) {
     case 'regex': {
       const [pattern, text] = args;
-      if (typeof pattern !== 'string' || typeof text !== 'string') throw new EvaluationError('regex needs two strings');
+      if (typeof pattern !== 'string' || typeof text !== 'string')
+        throw new EvaluationError('regex needs two strings');
       const match = new RegExp(pattern).exec(text);
       if (!match) throw new EvaluationError(`pattern did not match: ${pattern}`);
       return match[0];
@@ -345,7 +364,9 @@ function callFunction(node: Extract<Node, { type: 'call' }>, vars: Record<string
       });
     }
     default:
-      throw new UnsupportedExpression(`function ${node.name}() is not supported by the test evaluator`);
+      throw new UnsupportedExpression(
+        `function ${node.name}() is not supported by the test evaluator`,
+      );
   }
 }
 

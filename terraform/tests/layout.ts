@@ -6,7 +6,14 @@ import { repoRoot } from '@movies/testing';
 export const terraformRoot = path.join(repoRoot, 'terraform');
 
 export const ROOTS = ['environment', 'global', 'bootstrap'] as const;
-export const MODULES = ['network', 'state-store', 'ecr', 'github-oidc', 'documentdb'] as const;
+export const MODULES = [
+  'network',
+  'state-store',
+  'ecr',
+  'github-oidc',
+  'documentdb',
+  'kms-key',
+] as const;
 
 /** Every root and module directory, relative to terraform/. */
 export const ALL_DIRS = [...ROOTS, ...MODULES.map((name) => `modules/${name}`)];
@@ -20,7 +27,8 @@ export function copyTerraformTree(): { root: string; remove: () => void } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'movies-terraform-'));
   fs.cpSync(terraformRoot, root, {
     recursive: true,
-    filter: (source) => !source.includes(`${path.sep}tests`) && !source.includes(`${path.sep}.terraform`),
+    filter: (source) =>
+      !source.includes(`${path.sep}tests`) && !source.includes(`${path.sep}.terraform`),
   });
   return { root, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
 }

@@ -37,41 +37,67 @@ async function runTool(command: string, args: string[], cwd: string): Promise<Ru
 }
 
 interface TflintReport {
-  issues: { rule: { name: string }; message: string; range: { filename: string; start: { line: number } } }[];
+  issues: {
+    rule: { name: string };
+    message: string;
+    range: { filename: string; start: { line: number } };
+  }[];
   errors: { message: string }[];
 }
 
 async function tflint(dir: string): Promise<TflintReport> {
   const result = await runTool(
     toolPath('tflint'),
-    [`--chdir=${dir}`, `--config=${path.join(terraformRoot, '.tflint.hcl')}`, '--format=json', '--no-color'],
+    [
+      `--chdir=${dir}`,
+      `--config=${path.join(terraformRoot, '.tflint.hcl')}`,
+      '--format=json',
+      '--no-color',
+    ],
     repoRoot,
   );
   try {
     return JSON.parse(result.stdout) as TflintReport;
   } catch {
-    throw new Error(`tflint in ${dir} exited ${result.code} without JSON:\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `tflint in ${dir} exited ${result.code} without JSON:\n${result.stdout}\n${result.stderr}`,
+    );
   }
 }
 
 function describeIssues(report: TflintReport): string[] {
   return [
     ...report.errors.map((error) => `error: ${error.message}`),
-    ...report.issues.map((issue) => `${issue.range.filename}:${issue.range.start.line} ${issue.rule.name}: ${issue.message}`),
+    ...report.issues.map(
+      (issue) =>
+        `${issue.range.filename}:${issue.range.start.line} ${issue.rule.name}: ${issue.message}`,
+    ),
   ];
 }
 
 describe('terraform fmt', () => {
   it('every .tf file is formatted', async () => {
-    const result = await runTool(toolPath('terraform'), ['fmt', '-check', '-recursive', '-diff', 'terraform'], repoRoot);
+    const result = await runTool(
+      toolPath('terraform'),
+      ['fmt', '-check', '-recursive', '-diff', 'terraform'],
+      repoRoot,
+    );
     expect({ code: result.code, diff: result.stdout }).toEqual({ code: 0, diff: '' });
   });
 
   it('reports a badly formatted file', async () => {
     const tree = copyTerraformTree();
     try {
-      replaceOnce(path.join(tree.root, 'global/outputs.tf'), '  value       = module.ecr.registry', '  value = module.ecr.registry');
-      const result = await runTool(toolPath('terraform'), ['fmt', '-check', '-recursive', tree.root], repoRoot);
+      replaceOnce(
+        path.join(tree.root, 'global/outputs.tf'),
+        '  value       = module.ecr.registry',
+        '  value = module.ecr.registry',
+      );
+      const result = await runTool(
+        toolPath('terraform'),
+        ['fmt', '-check', '-recursive', tree.root],
+        repoRoot,
+      );
       expect(result.code).not.toBe(0);
       expect(result.stdout).toContain('outputs.tf');
     } finally {
@@ -88,8 +114,13 @@ describe('tflint (terraform ruleset, recommended preset plus documentation and s
   it('reports an undocumented, untyped and unused variable', async () => {
     const tree = copyTerraformTree();
     try {
-      fs.appendFileSync(path.join(tree.root, 'modules/ecr/variables.tf'), '\nvariable "unused_Thing" {}\n');
-      const rules = (await tflint(path.join(tree.root, 'modules/ecr'))).issues.map((issue) => issue.rule.name);
+      fs.appendFileSync(
+        path.join(tree.root, 'modules/ecr/variables.tf'),
+        '\nvariable "unused_Thing" {}\n',
+      );
+      const rules = (await tflint(path.join(tree.root, 'modules/ecr'))).issues.map(
+        (issue) => issue.rule.name,
+      );
       expect(rules).toEqual(
         expect.arrayContaining([
           'terraform_documented_variables',
@@ -107,36 +138,46 @@ describe('tflint (terraform ruleset, recommended preset plus documentation and s
 interface CheckovReport {
   check_type: string;
   results: {
-    failed_checks: { check_id: string; resource: string; file_path: string; file_line_range: number[] }[];
-    skipped_checks: { check_id: string; resource: string; check_result: { suppress_comment?: string } }[];
+    failed_checks: {
+      check_id: string;
+      resource: string;
+      file_path: string;
+      file_line_range: number[];
+    }[];
+    skipped_checks: {
+      check_id: string;
+      resource: string;
+      check_result: { suppress_comment?: string };
+    }[];
   };
   summary: { passed: number; failed: number; skipped: number; parsing_errors: number };
 }
 
 describe('checkov', () => {
-  it(
-    'finds no failed check in terraform/; every skip carries a reason',
-    async () => {
-      const result = await runTool(
-        toolPath('checkov'),
-        // Without --quiet so the report lists skipped checks with their reasons.
-        ['-d', 'terraform', '--framework', 'terraform', '--compact', '--skip-download', '-o', 'json'],
-        repoRoot,
-      );
-      const parsed = JSON.parse(result.stdout) as CheckovReport | CheckovReport[];
-      const report = (Array.isArray(parsed) ? parsed : [parsed]).find((entry) => entry.check_type === 'terraform');
-      expect(report).toBeDefined();
-      const failed = report!.results.failed_checks.map(
-        (check) => `${check.check_id} ${check.resource} ${check.file_path}:${check.file_line_range.join('-')}`,
-      );
-      expect(failed).toEqual([]);
-      expect(report!.summary.parsing_errors).toBe(0);
-      expect(report!.summary.passed).toBeGreaterThan(200);
-      const unexplained = report!.results.skipped_checks.filter((check) => (check.check_result.suppress_comment ?? '').trim().length < 20);
-      expect(unexplained.map((check) => `${check.check_id} ${check.resource}`)).toEqual([]);
-    },
-    240_000,
-  );
+  it('finds no failed check in terraform/; every skip carries a reason', async () => {
+    const result = await runTool(
+      toolPath('checkov'),
+      // Without --quiet so the report lists skipped checks with their reasons.
+      ['-d', 'terraform', '--framework', 'terraform', '--compact', '--skip-download', '-o', 'json'],
+      repoRoot,
+    );
+    const parsed = JSON.parse(result.stdout) as CheckovReport | CheckovReport[];
+    const report = (Array.isArray(parsed) ? parsed : [parsed]).find(
+      (entry) => entry.check_type === 'terraform',
+    );
+    expect(report).toBeDefined();
+    const failed = report!.results.failed_checks.map(
+      (check) =>
+        `${check.check_id} ${check.resource} ${check.file_path}:${check.file_line_range.join('-')}`,
+    );
+    expect(failed).toEqual([]);
+    expect(report!.summary.parsing_errors).toBe(0);
+    expect(report!.summary.passed).toBeGreaterThan(200);
+    const unexplained = report!.results.skipped_checks.filter(
+      (check) => (check.check_result.suppress_comment ?? '').trim().length < 20,
+    );
+    expect(unexplained.map((check) => `${check.check_id} ${check.resource}`)).toEqual([]);
+  }, 240_000);
 
   it('every inline skip names a check and gives a one-line reason', () => {
     const skips: string[] = [];

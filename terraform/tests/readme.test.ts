@@ -19,13 +19,18 @@ describe('READMEs', () => {
     else expect(readme).toBe(expected);
   });
 
-  it.each(ALL_DIRS)('%s: every variable and output has a row, and prose above the tables', async (dir) => {
-    const readme = fs.readFileSync(path.join(terraformDir(dir), 'README.md'), 'utf8');
-    const config = await loadTerraformDir(terraformDir(dir));
-    for (const name of config.variables.keys()) expect(readme).toContain(`<a name="input_${name}"></a>`);
-    for (const name of config.outputs.keys()) expect(readme).toContain(`<a name="output_${name}"></a>`);
-    expect(readme.indexOf(DOCS_BEGIN)).toBeGreaterThan(400);
-  });
+  it.each(ALL_DIRS)(
+    '%s: every variable and output has a row, and prose above the tables',
+    async (dir) => {
+      const readme = fs.readFileSync(path.join(terraformDir(dir), 'README.md'), 'utf8');
+      const config = await loadTerraformDir(terraformDir(dir));
+      for (const name of config.variables.keys())
+        expect(readme).toContain(`<a name="input_${name}"></a>`);
+      for (const name of config.outputs.keys())
+        expect(readme).toContain(`<a name="output_${name}"></a>`);
+      expect(readme.indexOf(DOCS_BEGIN)).toBeGreaterThan(400);
+    },
+  );
 
   it('the generated section changes when a variable is added', async () => {
     const dir = terraformDir('modules/ecr');
@@ -33,7 +38,10 @@ describe('READMEs', () => {
     expect(docs).toContain('[services](#input_services)');
     expect(docs.endsWith(DOCS_END)).toBe(true);
     const readme = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
-    const edited = readme.replace('[services](#input_services)', '[service_list](#input_service_list)');
+    const edited = readme.replace(
+      '[services](#input_services)',
+      '[service_list](#input_service_list)',
+    );
     expect(withDocs(edited, docs, 'README.md')).toBe(readme);
     expect(edited).not.toBe(readme);
   });

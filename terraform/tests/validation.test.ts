@@ -37,7 +37,9 @@ describe('expression evaluator', () => {
   });
 
   it('refuses what it cannot evaluate instead of guessing', () => {
-    expect(() => evaluate('alltrue([for x in var.l : x])', { l: [] })).toThrow(UnsupportedExpression);
+    expect(() => evaluate('alltrue([for x in var.l : x])', { l: [] })).toThrow(
+      UnsupportedExpression,
+    );
     expect(() => evaluate('timestamp()', {})).toThrow(UnsupportedExpression);
     expect(() => evaluate('var.missing > 1', {})).toThrow(UnsupportedExpression);
   });
@@ -49,18 +51,53 @@ const CASES: [string, string, unknown[], unknown[]][] = [
   ['modules/network', 'az_count', [1, 5], [0, 6]],
   ['environment', 'nat_gateway_mode', ['single', 'per-az'], ['multi', 'Single', '']],
   ['modules/network', 'nat_gateway_mode', ['single', 'per-az'], ['per_az']],
-  ['environment', 'aws_account_id', ['111111111111', '012345678901'], ['11111111111', '1111111111111', 'abcdefghijkl', '']],
+  [
+    'environment',
+    'aws_account_id',
+    ['111111111111', '012345678901'],
+    ['11111111111', '1111111111111', 'abcdefghijkl', ''],
+  ],
   ['global', 'aws_account_id', ['222222222222'], ['22222222222x']],
   ['bootstrap', 'aws_account_id', ['333333333333'], ['3333']],
-  ['environment', 'region', ['eu-west-1', 'us-east-2', 'ap-southeast-3', 'us-gov-west-1'], ['eu-west', 'EU-WEST-1', 'euwest1', 'eu-west-1a']],
+  [
+    'environment',
+    'region',
+    ['eu-west-1', 'us-east-2', 'ap-southeast-3', 'us-gov-west-1'],
+    ['eu-west', 'EU-WEST-1', 'euwest1', 'eu-west-1a'],
+  ],
   ['global', 'region', ['eu-central-1'], ['mars-1']],
-  ['environment', 'vpc_cidr', ['10.10.0.0/16', '172.16.0.0/20', '10.0.0.0/18'], ['10.10.0.0/8', '10.10.0.0/24', '10.300.0.0/16', 'not-a-cidr', '10.10.0.0']],
+  [
+    'environment',
+    'vpc_cidr',
+    ['10.10.0.0/16', '172.16.0.0/20', '10.0.0.0/18'],
+    ['10.10.0.0/8', '10.10.0.0/24', '10.300.0.0/16', 'not-a-cidr', '10.10.0.0'],
+  ],
   ['modules/network', 'vpc_cidr', ['10.20.0.0/16'], ['10.20.0.0/21']],
-  ['environment', 'environment', ['dev', 'staging', 'prod', 'qa-2'], ['Dev', 'd', 'prod-', '1dev', 'a-very-long-environment']],
-  ['environment', 'cluster_name', ['dev.movies.k8s.local', 'prod.example.com'], ['nodots', 'Dev.movies.local', 'dev..local', '-dev.local']],
-  ['global', 'github_repository', ['octo-org/movies', 'me/my.repo_1'], ['movies', 'octo-org/', '/movies', 'a/b/c']],
+  [
+    'environment',
+    'environment',
+    ['dev', 'staging', 'prod', 'qa-2'],
+    ['Dev', 'd', 'prod-', '1dev', 'a-very-long-environment'],
+  ],
+  [
+    'environment',
+    'cluster_name',
+    ['dev.movies.k8s.local', 'prod.example.com'],
+    ['nodots', 'Dev.movies.local', 'dev..local', '-dev.local'],
+  ],
+  [
+    'global',
+    'github_repository',
+    ['octo-org/movies', 'me/my.repo_1'],
+    ['movies', 'octo-org/', '/movies', 'a/b/c'],
+  ],
   ['modules/ecr', 'tagged_images_to_keep', [10, 50, 1000], [9, 1001]],
-  ['modules/state-store', 'bucket_name', ['movies-tfstate-111111111111'], ['Movies', 'ab', 'a--b', '-abc', 'abc-']],
+  [
+    'modules/state-store',
+    'bucket_name',
+    ['movies-tfstate-111111111111'],
+    ['Movies', 'ab', 'a--b', '-abc', 'abc-'],
+  ],
 ];
 
 describe('variable validations accept and reject what they should', () => {

@@ -30,35 +30,49 @@ const ENVIRONMENT_OUTPUTS = [
   'documentdb_secret_arn',
 ];
 const GLOBAL_VARIABLES = ['aws_account_id', 'region', 'github_repository', 'environments'];
-const GLOBAL_OUTPUTS = ['ecr_repository_urls', 'ecr_registry', 'plan_role_arn', 'apply_role_arns', 'image_push_role_arn'];
+const GLOBAL_OUTPUTS = [
+  'ecr_repository_urls',
+  'ecr_registry',
+  'plan_role_arn',
+  'apply_role_arns',
+  'image_push_role_arn',
+];
 
 describe('wiring between roots and modules', () => {
-  it.each(ROOTS)('%s: module arguments, required variables and references are consistent', async (root) => {
-    const issues = await checkWiring(terraformDir(root));
-    expect(issues.map((issue) => `${path.relative(terraformDir('.'), issue.dir)}: ${issue.message}`)).toEqual([]);
-  });
+  it.each(ROOTS)(
+    '%s: module arguments, required variables and references are consistent',
+    async (root) => {
+      const issues = await checkWiring(terraformDir(root));
+      expect(
+        issues.map((issue) => `${path.relative(terraformDir('.'), issue.dir)}: ${issue.message}`),
+      ).toEqual([]);
+    },
+  );
 
-  it('every module is used by a root', async () => {
+  it('every module is used by a root or by another module', async () => {
     const used = new Set<string>();
-    for (const root of ROOTS) {
-      for (const call of (await loadTerraformDir(terraformDir(root))).moduleCalls.values()) {
+    for (const dir of ALL_DIRS) {
+      for (const call of (await loadTerraformDir(terraformDir(dir))).moduleCalls.values()) {
         used.add(path.basename(call.source));
       }
     }
     expect([...MODULES].filter((name) => !used.has(name))).toEqual([]);
   });
 
-  it.each(ALL_DIRS)('%s: has the standard files and pins Terraform and the AWS provider', async (dir) => {
-    for (const file of ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf', 'README.md']) {
-      expect(fs.existsSync(path.join(terraformDir(dir), file))).toBe(true);
-    }
-    const config = await loadTerraformDir(terraformDir(dir));
-    expect(config.requiredVersion).toBe('>= 1.10.0, < 2.0.0');
-    const aws = config.requiredProviders.aws;
-    expect(aws?.source).toBe('hashicorp/aws');
-    // Roots pin the provider to a minor-compatible range; modules state the range they work with.
-    expect(aws?.version).toBe(dir.startsWith('modules/') ? '>= 6.14, < 7.0' : '~> 6.14');
-  });
+  it.each(ALL_DIRS)(
+    '%s: has the standard files and pins Terraform and the AWS provider',
+    async (dir) => {
+      for (const file of ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf', 'README.md']) {
+        expect(fs.existsSync(path.join(terraformDir(dir), file))).toBe(true);
+      }
+      const config = await loadTerraformDir(terraformDir(dir));
+      expect(config.requiredVersion).toBe('>= 1.10.0, < 2.0.0');
+      const aws = config.requiredProviders.aws;
+      expect(aws?.source).toBe('hashicorp/aws');
+      // Roots pin the provider to a minor-compatible range; modules state the range they work with.
+      expect(aws?.version).toBe(dir.startsWith('modules/') ? '>= 6.14, < 7.0' : '~> 6.14');
+    },
+  );
 });
 
 describe('contract with actions/terraform and the workflows', () => {
@@ -83,10 +97,13 @@ describe('contract with actions/terraform and the workflows', () => {
     expect(extraRequired.map((variable) => variable.name)).toEqual([]);
   });
 
-  it.each(['environment', 'global'])('%s: backend is an empty (partial) s3 backend', async (root) => {
-    const config = await loadTerraformDir(terraformDir(root));
-    expect(config.backends).toEqual([{ type: 's3', config: {} }]);
-  });
+  it.each(['environment', 'global'])(
+    '%s: backend is an empty (partial) s3 backend',
+    async (root) => {
+      const config = await loadTerraformDir(terraformDir(root));
+      expect(config.backends).toEqual([{ type: 's3', config: {} }]);
+    },
+  );
 
   it('bootstrap keeps local state (it creates the state bucket)', async () => {
     expect((await loadTerraformDir(terraformDir('bootstrap'))).backends).toEqual([]);
@@ -101,12 +118,20 @@ describe('contract with actions/terraform and the workflows', () => {
     expect(block).not.toBeNull();
     const parsed = (await parse('backend.hcl', block![1]!)) as Record<string, unknown>;
     expect(parsed).toMatchObject({ key, use_lockfile: true, encrypt: true });
-    expect(Object.keys(parsed).sort()).toEqual(['bucket', 'encrypt', 'key', 'region', 'use_lockfile']);
+    expect(Object.keys(parsed).sort()).toEqual([
+      'bucket',
+      'encrypt',
+      'key',
+      'region',
+      'use_lockfile',
+    ]);
   });
 
   it.each(ROOTS)('%s: provider refuses other accounts and sets the default tags', async (root) => {
     const text = fs.readFileSync(terraformDir(`${root}/providers.tf`), 'utf8');
-    const parsed = (await parse('providers.tf', text)) as { provider: { aws: Record<string, unknown>[] } };
+    const parsed = (await parse('providers.tf', text)) as {
+      provider: { aws: Record<string, unknown>[] };
+    };
     const aws = parsed.provider.aws[0]!;
     expect(aws.allowed_account_ids).toEqual(['${var.aws_account_id}']);
     expect(aws.region).toBe('${var.region}');
@@ -119,7 +144,10 @@ describe('contract with actions/terraform and the workflows', () => {
     const dir = terraformDir('environment');
     for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.tf'))) {
       const text = fs.readFileSync(path.join(dir, file), 'utf8');
-      expect({ file, match: /["/-](dev|staging|prod)["/.-]/.exec(text)?.[0] ?? null }).toEqual({ file, match: null });
+      expect({ file, match: /["/-](dev|staging|prod)["/.-]/.exec(text)?.[0] ?? null }).toEqual({
+        file,
+        match: null,
+      });
     }
   });
 });
@@ -140,30 +168,62 @@ describe('the wiring check catches broken configurations', () => {
   });
 
   it('reports a misspelled module argument and the required variable it leaves unset', async () => {
-    replaceOnce(path.join(tree.root, 'environment/main.tf'), 'vpc_cidr                     = var.vpc_cidr', 'vpc_cdir = var.vpc_cidr');
+    replaceOnce(
+      path.join(tree.root, 'environment/main.tf'),
+      'vpc_cidr                     = var.vpc_cidr',
+      'vpc_cdir = var.vpc_cidr',
+    );
     const issues = await issuesOf('environment');
-    expect(issues).toContain('module "network" passes "vpc_cdir", which ../modules/network does not declare as a variable');
-    expect(issues).toContain('module "network" does not pass required variable "vpc_cidr" of ../modules/network');
+    expect(issues).toContain(
+      'module "network" passes "vpc_cdir", which ../modules/network does not declare as a variable',
+    );
+    expect(issues).toContain(
+      'module "network" does not pass required variable "vpc_cidr" of ../modules/network',
+    );
   });
 
   it('reports a reference to a module output that does not exist', async () => {
-    replaceOnce(path.join(tree.root, 'modules/network/outputs.tf'), 'output "nat_gateway_ids" {', 'output "nat_ids" {');
+    replaceOnce(
+      path.join(tree.root, 'modules/network/outputs.tf'),
+      'output "nat_gateway_ids" {',
+      'output "nat_ids" {',
+    );
     expect(await issuesOf('environment')).toContain(
       'module.network.nat_gateway_ids: ../modules/network has no output "nat_gateway_ids"',
     );
   });
 
   it('reports an output of a counted module that does not exist', async () => {
-    replaceOnce(path.join(tree.root, 'modules/documentdb/outputs.tf'), 'output "secret_arn" {', 'output "master_secret_arn" {');
-    expect(await issuesOf('environment')).toContain('module.documentdb.secret_arn: ../modules/documentdb has no output "secret_arn"');
+    replaceOnce(
+      path.join(tree.root, 'modules/documentdb/outputs.tf'),
+      'output "secret_arn" {',
+      'output "master_secret_arn" {',
+    );
+    expect(await issuesOf('environment')).toContain(
+      'module.documentdb.secret_arn: ../modules/documentdb has no output "secret_arn"',
+    );
   });
 
   it('reports an undeclared variable, an untyped one and an undocumented output', async () => {
-    replaceOnce(path.join(tree.root, 'global/main.tf'), 'services          = var.services', 'services          = var.service_names');
-    replaceOnce(path.join(tree.root, 'modules/ecr/variables.tf'), '  type        = list(string)\n  description = "Services that get a repository."', '  description = "Services that get a repository."');
-    replaceOnce(path.join(tree.root, 'global/outputs.tf'), '  description = "ECR registry host (<account>.dkr.ecr.<region>.amazonaws.com)."\n', '');
+    replaceOnce(
+      path.join(tree.root, 'global/main.tf'),
+      'services          = var.services',
+      'services          = var.service_names',
+    );
+    replaceOnce(
+      path.join(tree.root, 'modules/ecr/variables.tf'),
+      '  type        = list(string)\n  description = "Services that get a repository."',
+      '  description = "Services that get a repository."',
+    );
+    replaceOnce(
+      path.join(tree.root, 'global/outputs.tf'),
+      '  description = "ECR registry host (<account>.dkr.ecr.<region>.amazonaws.com)."\n',
+      '',
+    );
     const issues = await issuesOf('global');
-    expect(issues).toContain('var.service_names is referenced but no variable "service_names" is declared');
+    expect(issues).toContain(
+      'var.service_names is referenced but no variable "service_names" is declared',
+    );
     expect(issues).toContain('variable "services" has no type');
     expect(issues).toContain('output "ecr_registry" has no description');
   });

@@ -8,44 +8,11 @@ locals {
   mongodb_port = 27017
 }
 
-data "aws_iam_policy_document" "key" {
-  #checkov:skip=CKV_AWS_109:A KMS key policy's "*" resource is the key itself; the root statement is the default key policy that delegates to IAM
-  #checkov:skip=CKV_AWS_111:A KMS key policy's "*" resource is the key itself; service use is conditioned on the caller account and service
-  #checkov:skip=CKV_AWS_356:A KMS key policy's "*" resource is the key itself, not every resource
-  statement {
-    sid       = "AccountAdministration"
-    actions   = ["kms:*"]
-    resources = ["*"]
+module "key" {
+  source = "../kms-key"
 
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "CloudWatchLogsForThisCluster"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${data.aws_region.current.region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:/aws/docdb/${var.name}/*"]
-    }
-  }
-}
-
-resource "aws_kms_key" "this" {
-  description             = "${var.name} DocumentDB storage and logs"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.key.json
+  description                       = "${var.name} DocumentDB storage and logs"
+  cloudwatch_log_group_arn_patterns = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:/aws/docdb/${var.name}/*"]
 
   tags = merge(var.tags, { Name = "${var.name}-docdb" })
 }
@@ -102,7 +69,7 @@ resource "aws_cloudwatch_log_group" "this" {
 
   name              = "/aws/docdb/${var.name}/${each.key}"
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_id        = module.key.key_arn
 
   tags = var.tags
 }
@@ -120,7 +87,7 @@ resource "aws_docdb_cluster" "this" {
   manage_master_user_password = true
 
   storage_encrypted = true
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_id        = module.key.key_arn
 
   backup_retention_period      = var.backup_retention_days
   preferred_backup_window      = "02:00-03:00"

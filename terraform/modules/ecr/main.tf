@@ -1,61 +1,12 @@
-data "aws_caller_identity" "current" {}
+# Pullers (kOps nodes) and the push role need no KMS permission of their own: use through ECR only.
+module "key" {
+  source = "../kms-key"
 
-data "aws_partition" "current" {}
-
-data "aws_region" "current" {}
-
-data "aws_iam_policy_document" "key" {
-  #checkov:skip=CKV_AWS_109:A KMS key policy's "*" resource is the key itself; the root statement is the default key policy that delegates to IAM
-  #checkov:skip=CKV_AWS_111:A KMS key policy's "*" resource is the key itself; service use is conditioned on the caller account and service
-  #checkov:skip=CKV_AWS_356:A KMS key policy's "*" resource is the key itself, not every resource
-  statement {
-    sid       = "AccountAdministration"
-    actions   = ["kms:*"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
-    }
-  }
-
-  # Pullers (kOps nodes) and pushers need no KMS permission of their own: use through ECR only.
-  statement {
-    sid       = "UseThroughEcrByThisAccount"
-    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant", "kms:RetireGrant"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:CallerAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["ecr.${data.aws_region.current.region}.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_kms_key" "this" {
-  description             = "${var.repository_prefix} ECR repositories"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.key.json
+  description          = "${var.repository_prefix} ECR repositories"
+  alias                = "${var.repository_prefix}-ecr"
+  use_through_services = ["ecr"]
 
   tags = merge(var.tags, { Name = "${var.repository_prefix}-ecr" })
-}
-
-resource "aws_kms_alias" "this" {
-  name          = "alias/${var.repository_prefix}-ecr"
-  target_key_id = aws_kms_key.this.key_id
 }
 
 resource "aws_ecr_repository" "this" {
@@ -72,7 +23,7 @@ resource "aws_ecr_repository" "this" {
 
   encryption_configuration {
     encryption_type = "KMS"
-    kms_key         = aws_kms_key.this.arn
+    kms_key         = module.key.key_arn
   }
 
   tags = merge(var.tags, { Service = each.key })

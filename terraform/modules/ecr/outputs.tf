@@ -10,10 +10,10 @@ output "repository_arns" {
 
 output "registry" {
   description = "Registry host shared by the repositories (<account>.dkr.ecr.<region>.amazonaws.com)."
-  value       = "${data.aws_caller_identity.current.account_id}.dkr.ecr.${data.aws_region.current.region}.amazonaws.com"
+  value       = split("/", values(aws_ecr_repository.this)[0].repository_url)[0]
 }
 
 output "kms_key_arn" {
   description = "ARN of the KMS key that encrypts the repositories."
-  value       = aws_kms_key.this.arn
+  value       = module.key.key_arn
 }

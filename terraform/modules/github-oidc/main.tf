@@ -12,6 +12,15 @@ locals {
   oidc_host         = "token.actions.githubusercontent.com"
   oidc_provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : var.oidc_provider_arn
 
+  # Role (without prefix) → the one `sub` claim it trusts; see the comment above the trust policy.
+  trusted_subjects = merge(
+    {
+      plan       = "repo:${var.github_repository}:pull_request"
+      image-push = "repo:${var.github_repository}:ref:refs/heads/main"
+    },
+    { for environment in var.environments : "apply-${environment}" => "repo:${var.github_repository}:environment:${environment}" },
+  )
+
   state_bucket_arn = "arn:${local.partition}:s3:::${var.state_bucket_name}"
   boundary_arn     = "arn:${local.partition}:iam::${local.account_id}:policy/${var.workload_permissions_boundary_name}"
 
@@ -117,31 +126,8 @@ resource "aws_iam_openid_connect_provider" "github" {
 # enforced by the GitHub environment's deployment branch policy (main only) plus required
 # reviewers; the role trusts exactly one environment, so a dev job can never assume prod's role.
 
-data "aws_iam_policy_document" "trust_plan" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-
-    principals {
-      type        = "Federated"
-      identifiers = [local.oidc_provider_arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:sub"
-      values   = ["repo:${var.github_repository}:pull_request"]
-    }
-  }
-}
-
-data "aws_iam_policy_document" "trust_apply" {
-  for_each = toset(var.environments)
+data "aws_iam_policy_document" "trust" {
+  for_each = local.trusted_subjects
 
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
@@ -160,30 +146,7 @@ data "aws_iam_policy_document" "trust_apply" {
     condition {
       test     = "StringEquals"
       variable = "${local.oidc_host}:sub"
-      values   = ["repo:${var.github_repository}:environment:${each.key}"]
-    }
-  }
-}
-
-data "aws_iam_policy_document" "trust_image_push" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-
-    principals {
-      type        = "Federated"
-      identifiers = [local.oidc_provider_arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:sub"
-      values   = ["repo:${var.github_repository}:ref:refs/heads/main"]
+      values   = [each.value]
     }
   }
 }
@@ -257,7 +220,7 @@ data "aws_iam_policy_document" "plan" {
 resource "aws_iam_role" "plan" {
   name                 = "${var.role_name_prefix}-plan"
   description          = "Read-only Terraform plan for pull requests of ${var.github_repository}"
-  assume_role_policy   = data.aws_iam_policy_document.trust_plan.json
+  assume_role_policy   = data.aws_iam_policy_document.trust["plan"].json
   max_session_duration = var.max_session_duration
 
   tags = var.tags
@@ -516,7 +479,7 @@ resource "aws_iam_role" "apply" {
 
   name                 = "${var.role_name_prefix}-apply-${each.key}"
   description          = "Terraform apply for the ${each.key} environment of ${var.github_repository} (GitHub environment ${each.key})"
-  assume_role_policy   = data.aws_iam_policy_document.trust_apply[each.key].json
+  assume_role_policy   = data.aws_iam_policy_document.trust["apply-${each.key}"].json
   max_session_duration = var.max_session_duration
 
   tags = merge(var.tags, { environment = each.key })
@@ -553,7 +516,7 @@ data "aws_iam_policy_document" "image_push" {
 resource "aws_iam_role" "image_push" {
   name                 = "${var.role_name_prefix}-image-push"
   description          = "Push service images to ECR from the main branch of ${var.github_repository}"
-  assume_role_policy   = data.aws_iam_policy_document.trust_image_push.json
+  assume_role_policy   = data.aws_iam_policy_document.trust["image-push"].json
   max_session_duration = var.max_session_duration
 
   tags = var.tags

@@ -30,7 +30,9 @@ locals {
 
   cluster_tag = { "kubernetes.io/cluster/${var.cluster_name}" = "shared" }
 
-  flow_logs_to_cloudwatch = var.enable_flow_logs && var.flow_logs_destination_type == "cloud-watch-logs"
+  flow_logs_to_cloudwatch  = var.enable_flow_logs && var.flow_logs_destination_type == "cloud-watch-logs"
+  flow_logs_log_group_name = "/movies/${var.name}/vpc-flow-logs"
+  flow_logs_log_group_arn  = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:${local.flow_logs_log_group_name}"
 }
 
 resource "aws_vpc" "this" {
@@ -168,48 +170,12 @@ resource "aws_vpc_endpoint" "s3" {
 
 # --- Flow logs -------------------------------------------------------------------------------
 
-data "aws_iam_policy_document" "flow_logs_key" {
-  #checkov:skip=CKV_AWS_109:A KMS key policy's "*" resource is the key itself; the root statement is the default key policy that delegates to IAM
-  #checkov:skip=CKV_AWS_111:A KMS key policy's "*" resource is the key itself; service use is conditioned on the caller account and service
-  #checkov:skip=CKV_AWS_356:A KMS key policy's "*" resource is the key itself, not every resource
-  count = local.flow_logs_to_cloudwatch ? 1 : 0
+module "flow_logs_key" {
+  source = "../kms-key"
+  count  = local.flow_logs_to_cloudwatch ? 1 : 0
 
-  statement {
-    sid       = "AccountAdministration"
-    actions   = ["kms:*"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "CloudWatchLogsUseForThisLogGroup"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${data.aws_region.current.region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:/movies/${var.name}/vpc-flow-logs"]
-    }
-  }
-}
-
-resource "aws_kms_key" "flow_logs" {
-  count = local.flow_logs_to_cloudwatch ? 1 : 0
-
-  description             = "${var.name} VPC flow logs"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.flow_logs_key[0].json
+  description                       = "${var.name} VPC flow logs"
+  cloudwatch_log_group_arn_patterns = [local.flow_logs_log_group_arn]
 
   tags = merge(var.tags, { Name = "${var.name}-flow-logs" })
 }
@@ -217,9 +183,9 @@ resource "aws_kms_key" "flow_logs" {
 resource "aws_cloudwatch_log_group" "flow_logs" {
   count = local.flow_logs_to_cloudwatch ? 1 : 0
 
-  name              = "/movies/${var.name}/vpc-flow-logs"
+  name              = local.flow_logs_log_group_name
   retention_in_days = var.flow_logs_retention_days
-  kms_key_id        = aws_kms_key.flow_logs[0].arn
+  kms_key_id        = module.flow_logs_key[0].key_arn
 
   tags = var.tags
 }

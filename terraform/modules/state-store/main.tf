@@ -1,69 +1,15 @@
-data "aws_caller_identity" "current" {}
-
-data "aws_partition" "current" {}
-
-data "aws_region" "current" {}
-
-locals {
-  account_root = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
-}
-
 # SSE-KMS with a customer managed key: decrypts show up in CloudTrail per principal, the key can be
-# disabled to cut off every reader at once, and rotation is yearly. Readers need no KMS grant of
-# their own: the key policy lets any principal of this account decrypt *through S3*, so whoever the
-# bucket policy and IAM let read an object can read it (kOps nodes keep working unchanged) while the
-# key cannot be used directly outside S3.
-data "aws_iam_policy_document" "key" {
-  #checkov:skip=CKV_AWS_109:A KMS key policy's "*" resource is the key itself; the root statement is the default key policy that delegates to IAM
-  #checkov:skip=CKV_AWS_111:A KMS key policy's "*" resource is the key itself; service use is conditioned on the caller account and service
-  #checkov:skip=CKV_AWS_356:A KMS key policy's "*" resource is the key itself, not every resource
-  statement {
-    sid       = "AccountAdministration"
-    actions   = ["kms:*"]
-    resources = ["*"]
+# disabled to cut off every reader at once, and rotation is yearly. The key may be used through S3
+# by any principal of this account, so whoever the bucket policy and IAM let read an object can
+# read it (kOps nodes keep working unchanged) while the key cannot be used directly outside S3.
+module "key" {
+  source = "../kms-key"
 
-    principals {
-      type        = "AWS"
-      identifiers = [local.account_root]
-    }
-  }
-
-  statement {
-    sid       = "UseThroughS3ByThisAccount"
-    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:CallerAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["s3.${data.aws_region.current.region}.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_kms_key" "this" {
-  description             = "${var.bucket_name} (${var.purpose}) bucket encryption"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.key.json
+  description          = "${var.bucket_name} (${var.purpose}) bucket encryption"
+  alias                = var.bucket_name
+  use_through_services = ["s3"]
 
   tags = merge(var.tags, { Name = var.bucket_name, Purpose = var.purpose })
-}
-
-resource "aws_kms_alias" "this" {
-  name          = "alias/${var.bucket_name}"
-  target_key_id = aws_kms_key.this.key_id
 }
 
 resource "aws_s3_bucket" "this" {
@@ -107,7 +53,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.this.arn
+      kms_master_key_id = module.key.key_arn
     }
     # One data key per bucket instead of one KMS call per object: fewer requests, lower cost.
     bucket_key_enabled = true
