@@ -1,4 +1,12 @@
-import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import {
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomUUID,
+  sign,
+  type KeyObject,
+} from 'node:crypto';
 
 export interface TestSigningKey {
   kid: string;
@@ -24,19 +32,36 @@ export interface TokenOptions {
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Signs header + claims with RS256, by hand, so tests do not share the code under test. */
-export function signRs256(privateKey: KeyObject | string, header: Record<string, unknown>, claims: Record<string, unknown>): string {
+export function signRs256(
+  privateKey: KeyObject | string,
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+): string {
   const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
   const input = `${encode({ typ: 'JWT', ...header, alg: 'RS256' })}.${encode(claims)}`;
   return `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`;
 }
 
-function standardClaims(options: TokenOptions, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+function standardClaims(
+  options: TokenOptions,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
-  return { sub: options.subject ?? 'user-1', iss: options.issuer, aud: options.audience, iat: now, exp: now + 600, ...overrides };
+  return {
+    sub: options.subject ?? 'user-1',
+    iss: options.issuer,
+    aud: options.audience,
+    iat: now,
+    exp: now + 600,
+    ...overrides,
+  };
 }
 
 /** A token a correct verifier accepts. */
-export function validTestToken(options: TokenOptions, claims: Record<string, unknown> = {}): string {
+export function validTestToken(
+  options: TokenOptions,
+  claims: Record<string, unknown> = {},
+): string {
   return signRs256(options.privateKey, { kid: options.kid }, standardClaims(options, claims));
 }
 
@@ -52,7 +77,10 @@ export interface TokenAttack {
  * issuer/audience, unknown kid, tampered payload, a foreign key reusing the kid, no sub, no exp.
  */
 export function tokenAttacks(options: TokenOptions): TokenAttack[] {
-  const privateKey = typeof options.privateKey === 'string' ? createPrivateKey(options.privateKey) : options.privateKey;
+  const privateKey =
+    typeof options.privateKey === 'string'
+      ? createPrivateKey(options.privateKey)
+      : options.privateKey;
   const publicPem = createPublicKey(privateKey).export({ format: 'pem', type: 'spki' }).toString();
   const now = Math.floor(Date.now() / 1000);
   const claims = standardClaims(options);
@@ -79,15 +107,51 @@ export function tokenAttacks(options: TokenOptions): TokenAttack[] {
     { name: 'two segments', authorization: bearer(`${header}.${encode(claims)}`) },
     { name: 'alg none', authorization: bearer(noneToken) },
     { name: 'HS256 signed with the RSA public key', authorization: bearer(hsToken) },
-    { name: 'expired', authorization: bearer(signRs256(privateKey, { kid: options.kid }, { ...claims, iat: now - 7200, exp: now - 3600 })) },
-    { name: 'not yet valid', authorization: bearer(signRs256(privateKey, { kid: options.kid }, { ...claims, nbf: now + 3600 })) },
-    { name: 'wrong issuer', authorization: bearer(signRs256(privateKey, { kid: options.kid }, { ...claims, iss: 'evil-issuer' })) },
-    { name: 'wrong audience', authorization: bearer(signRs256(privateKey, { kid: options.kid }, { ...claims, aud: 'other-app' })) },
-    { name: 'unknown kid', authorization: bearer(signRs256(privateKey, { kid: 'no-such-kid' }, claims)) },
+    {
+      name: 'expired',
+      authorization: bearer(
+        signRs256(
+          privateKey,
+          { kid: options.kid },
+          { ...claims, iat: now - 7200, exp: now - 3600 },
+        ),
+      ),
+    },
+    {
+      name: 'not yet valid',
+      authorization: bearer(
+        signRs256(privateKey, { kid: options.kid }, { ...claims, nbf: now + 3600 }),
+      ),
+    },
+    {
+      name: 'wrong issuer',
+      authorization: bearer(
+        signRs256(privateKey, { kid: options.kid }, { ...claims, iss: 'evil-issuer' }),
+      ),
+    },
+    {
+      name: 'wrong audience',
+      authorization: bearer(
+        signRs256(privateKey, { kid: options.kid }, { ...claims, aud: 'other-app' }),
+      ),
+    },
+    {
+      name: 'unknown kid',
+      authorization: bearer(signRs256(privateKey, { kid: 'no-such-kid' }, claims)),
+    },
     { name: 'no kid', authorization: bearer(signRs256(privateKey, {}, claims)) },
     { name: 'tampered payload', authorization: bearer(tampered) },
-    { name: 'foreign key with the same kid', authorization: bearer(signRs256(foreign, { kid: options.kid }, claims)) },
-    { name: 'no subject', authorization: bearer(signRs256(privateKey, { kid: options.kid }, withoutSubject)) },
-    { name: 'no expiry', authorization: bearer(signRs256(privateKey, { kid: options.kid }, withoutExpiry)) },
+    {
+      name: 'foreign key with the same kid',
+      authorization: bearer(signRs256(foreign, { kid: options.kid }, claims)),
+    },
+    {
+      name: 'no subject',
+      authorization: bearer(signRs256(privateKey, { kid: options.kid }, withoutSubject)),
+    },
+    {
+      name: 'no expiry',
+      authorization: bearer(signRs256(privateKey, { kid: options.kid }, withoutExpiry)),
+    },
   ];
 }

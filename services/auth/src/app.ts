@@ -32,22 +32,36 @@ export interface AuthDeps {
 }
 
 const registerBody = z.object({
-  username: z.string().regex(/^[a-z0-9_.-]{3,32}$/, { error: 'must be 3-32 characters of a-z, 0-9, _ . -' }),
-  password: z.string().min(8, { error: 'must be 8-128 characters' }).max(128, { error: 'must be 8-128 characters' }),
+  username: z
+    .string()
+    .regex(/^[a-z0-9_.-]{3,32}$/, { error: 'must be 3-32 characters of a-z, 0-9, _ . -' }),
+  password: z
+    .string()
+    .min(8, { error: 'must be 8-128 characters' })
+    .max(128, { error: 'must be 8-128 characters' }),
 });
 
 // Login accepts any plausible strings: a username that could never exist is just unknown (401).
 const loginBody = z.object({
-  username: z.string().min(1, { error: 'must not be empty' }).max(64, { error: 'must be at most 64 characters' }),
-  password: z.string().min(1, { error: 'must not be empty' }).max(1024, { error: 'must be at most 1024 characters' }),
+  username: z
+    .string()
+    .min(1, { error: 'must not be empty' })
+    .max(64, { error: 'must be at most 64 characters' }),
+  password: z
+    .string()
+    .min(1, { error: 'must not be empty' })
+    .max(1024, { error: 'must be at most 1024 characters' }),
 });
 
-const invalidCredentials = () => new HttpError(401, 'invalid_credentials', 'invalid username or password');
+const invalidCredentials = () =>
+  new HttpError(401, 'invalid_credentials', 'invalid username or password');
 
 /** Maps repository errors to HTTP ones before the kit's error handler. */
 const repositoryErrors: ErrorRequestHandler = (error, _req, _res, next) => {
-  if (error instanceof UsernameTakenError) next(new HttpError(409, 'username_taken', 'this username is taken'));
-  else if (error instanceof StoreUnavailableError) next(new HttpError(503, 'store_unavailable', 'the user store is unavailable, try again'));
+  if (error instanceof UsernameTakenError)
+    next(new HttpError(409, 'username_taken', 'this username is taken'));
+  else if (error instanceof StoreUnavailableError)
+    next(new HttpError(503, 'store_unavailable', 'the user store is unavailable, try again'));
   else next(error);
 };
 
@@ -70,9 +84,22 @@ export function createAuthApp(deps: AuthDeps): Service {
   service.onShutdown(() => users.close());
 
   const throttle =
-    deps.throttle ?? new LoginThrottle({ maxFailures: config.LOGIN_MAX_FAILURES, lockoutMs: config.LOGIN_LOCKOUT_SECONDS * 1000 });
-  const issuer = createTokenIssuer({ key: keys.active, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.JWT_TTL_SECONDS });
-  const verifier = createKeySetVerifier({ keys: keys.verificationKeys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+    deps.throttle ??
+    new LoginThrottle({
+      maxFailures: config.LOGIN_MAX_FAILURES,
+      lockoutMs: config.LOGIN_LOCKOUT_SECONDS * 1000,
+    });
+  const issuer = createTokenIssuer({
+    key: keys.active,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    ttlSeconds: config.JWT_TTL_SECONDS,
+  });
+  const verifier = createKeySetVerifier({
+    keys: keys.verificationKeys,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
   // Unknown users cost one hash too, so response time does not reveal which usernames exist.
   let dummyHash: Promise<string> | undefined;
   const dummy = () => (dummyHash ??= hashPassword(randomUUID(), config.PASSWORD_SCRYPT_N));
@@ -91,10 +118,16 @@ export function createAuthApp(deps: AuthDeps): Service {
     const retryAfter = throttle.retryAfterSeconds(body.username, ip);
     if (retryAfter > 0) {
       res.setHeader('Retry-After', String(retryAfter));
-      throw new HttpError(429, 'too_many_attempts', `too many failed logins, retry in ${retryAfter} s`);
+      throw new HttpError(
+        429,
+        'too_many_attempts',
+        `too many failed logins, retry in ${retryAfter} s`,
+      );
     }
     const user = await users.findByUsername(body.username);
-    const valid = user ? await verifyPassword(body.password, user.passwordHash) : (await verifyPassword(body.password, await dummy()), false);
+    const valid = user
+      ? await verifyPassword(body.password, user.passwordHash)
+      : (await verifyPassword(body.password, await dummy()), false);
     if (!user || !valid) {
       throttle.recordFailure(body.username, ip);
       logger.info({ username: body.username, ip }, 'login failed');
@@ -102,7 +135,10 @@ export function createAuthApp(deps: AuthDeps): Service {
     }
     throttle.recordSuccess(body.username, ip);
     if (needsRehash(user.passwordHash, config.PASSWORD_SCRYPT_N)) {
-      await users.updatePasswordHash(user.id, await hashPassword(body.password, config.PASSWORD_SCRYPT_N));
+      await users.updatePasswordHash(
+        user.id,
+        await hashPassword(body.password, config.PASSWORD_SCRYPT_N),
+      );
       logger.info({ userId: user.id }, 'password rehashed with the current cost');
     }
     res.setHeader('Cache-Control', 'no-store');

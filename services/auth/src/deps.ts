@@ -6,9 +6,14 @@ import { MongoUserRepository } from './users/mongo';
 import type { UserRepository } from './users/repository';
 
 /** The user store and keys from the configuration; loud warnings for the local-only modes. */
-export function buildAuthDeps(config: AuthConfig, logger: Logger): { users: UserRepository; keys: SigningKeys } {
+export function buildAuthDeps(
+  config: AuthConfig,
+  logger: Logger,
+): { users: UserRepository; keys: SigningKeys } {
   if (!config.MONGODB_URI && config.NODE_ENV === 'production') {
-    throw new ConfigError(['MONGODB_URI: required when NODE_ENV=production (the in-memory store loses every user on restart)']);
+    throw new ConfigError([
+      'MONGODB_URI: required when NODE_ENV=production (the in-memory store loses every user on restart)',
+    ]);
   }
   const keys = loadSigningKeys(config);
   if (keys.generated) {
@@ -23,7 +28,9 @@ export function buildAuthDeps(config: AuthConfig, logger: Logger): { users: User
     logger.info({ db: config.MONGODB_DB }, 'user store: MongoDB');
   } else {
     users = new InMemoryUserRepository();
-    logger.warn('IN-MEMORY USER STORE: MONGODB_URI is unset; users are lost on restart and not shared between replicas');
+    logger.warn(
+      'IN-MEMORY USER STORE: MONGODB_URI is unset; users are lost on restart and not shared between replicas',
+    );
   }
   return { users, keys };
 }

@@ -1,6 +1,19 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
 import fs from 'node:fs';
-import { ConfigError, algorithmFor, keyIdFor, publicJwk, type PublicJwk, type SigningAlgorithm, type VerificationKey } from '@movies/kit';
+import {
+  ConfigError,
+  algorithmFor,
+  keyIdFor,
+  publicJwk,
+  type PublicJwk,
+  type SigningAlgorithm,
+  type VerificationKey,
+} from '@movies/kit';
 
 export interface ActiveSigningKey {
   kid: string;
@@ -30,7 +43,9 @@ function readText(variable: string, file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError([`${variable}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+    throw new ConfigError([
+      `${variable}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    ]);
   }
 }
 
@@ -65,9 +80,14 @@ function extraKeysFrom(file: string, activeKid: string): VerificationKey[] {
   const problems: string[] = [];
   const keys: VerificationKey[] = [];
   for (const [kid, pem] of Object.entries(parsed as Record<string, unknown>)) {
-    if (!/^[A-Za-z0-9._-]{1,128}$/.test(kid)) problems.push(`JWT_PUBLIC_KEYS_FILE: key id "${kid.slice(0, 40)}" is not 1-128 of [A-Za-z0-9._-]`);
-    else if (kid === activeKid) problems.push(`JWT_PUBLIC_KEYS_FILE: key id ${kid} is the active key's id`);
-    else if (typeof pem !== 'string') problems.push(`JWT_PUBLIC_KEYS_FILE: ${kid}: value must be a PEM string`);
+    if (!/^[A-Za-z0-9._-]{1,128}$/.test(kid))
+      problems.push(
+        `JWT_PUBLIC_KEYS_FILE: key id "${kid.slice(0, 40)}" is not 1-128 of [A-Za-z0-9._-]`,
+      );
+    else if (kid === activeKid)
+      problems.push(`JWT_PUBLIC_KEYS_FILE: key id ${kid} is the active key's id`);
+    else if (typeof pem !== 'string')
+      problems.push(`JWT_PUBLIC_KEYS_FILE: ${kid}: value must be a PEM string`);
     else {
       try {
         const key = createPublicKey(pem);
@@ -89,16 +109,23 @@ function extraKeysFrom(file: string, activeKid: string): VerificationKey[] {
  */
 export function loadSigningKeys(config: KeyConfig): SigningKeys {
   if (config.JWT_PRIVATE_KEY_FILE && config.JWT_PRIVATE_KEY) {
-    throw new ConfigError(['JWT_PRIVATE_KEY: set either JWT_PRIVATE_KEY_FILE or JWT_PRIVATE_KEY, not both']);
+    throw new ConfigError([
+      'JWT_PRIVATE_KEY: set either JWT_PRIVATE_KEY_FILE or JWT_PRIVATE_KEY, not both',
+    ]);
   }
   let privateKey: KeyObject;
   let generated = false;
   if (config.JWT_PRIVATE_KEY_FILE) {
-    privateKey = privateKeyFrom('JWT_PRIVATE_KEY_FILE', readText('JWT_PRIVATE_KEY_FILE', config.JWT_PRIVATE_KEY_FILE));
+    privateKey = privateKeyFrom(
+      'JWT_PRIVATE_KEY_FILE',
+      readText('JWT_PRIVATE_KEY_FILE', config.JWT_PRIVATE_KEY_FILE),
+    );
   } else if (config.JWT_PRIVATE_KEY) {
     privateKey = privateKeyFrom('JWT_PRIVATE_KEY', config.JWT_PRIVATE_KEY);
   } else if (config.NODE_ENV === 'production') {
-    throw new ConfigError(['JWT_PRIVATE_KEY_FILE: required when NODE_ENV=production (or JWT_PRIVATE_KEY)']);
+    throw new ConfigError([
+      'JWT_PRIVATE_KEY_FILE: required when NODE_ENV=production (or JWT_PRIVATE_KEY)',
+    ]);
   } else {
     privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     generated = true;

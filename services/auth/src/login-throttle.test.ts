@@ -2,7 +2,8 @@ import { LoginThrottle } from './login-throttle';
 
 describe('LoginThrottle', () => {
   let clock = 0;
-  const throttle = () => new LoginThrottle({ maxFailures: 3, lockoutMs: 60_000, now: () => clock, maxEntries: 5 });
+  const throttle = () =>
+    new LoginThrottle({ maxFailures: 3, lockoutMs: 60_000, now: () => clock, maxEntries: 5 });
   beforeEach(() => {
     clock = 1_000_000;
   });

@@ -7,10 +7,19 @@ const P = 1;
 /** Refuse absurd parameters read back from storage (a corrupted or hostile record). */
 const MAX_N = 1 << 20;
 
-function derive(password: string, salt: Buffer, N: number, r: number, p: number, keyLength: number): Promise<Buffer> {
+function derive(
+  password: string,
+  salt: Buffer,
+  N: number,
+  r: number,
+  p: number,
+  keyLength: number,
+): Promise<Buffer> {
   const options: ScryptOptions = { N, r, p, maxmem: 256 * N * r };
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key)));
+    scrypt(password.normalize('NFC'), salt, keyLength, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
   });
 }
 
@@ -34,10 +43,13 @@ interface ParsedHash {
 }
 
 export function parsePasswordHash(stored: string): ParsedHash | undefined {
-  const match = /^scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/.exec(stored);
+  const match = /^scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/.exec(
+    stored,
+  );
   if (!match) return undefined;
   const [N, r, p] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (N < 2 || N > MAX_N || (N & (N - 1)) !== 0 || r < 1 || r > 32 || p < 1 || p > 16) return undefined;
+  if (N < 2 || N > MAX_N || (N & (N - 1)) !== 0 || r < 1 || r > 32 || p < 1 || p > 16)
+    return undefined;
   const salt = Buffer.from(match[4]!, 'base64url');
   const hash = Buffer.from(match[5]!, 'base64url');
   if (salt.length < 8 || hash.length < 16) return undefined;
@@ -48,7 +60,14 @@ export function parsePasswordHash(stored: string): ParsedHash | undefined {
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parsed = parsePasswordHash(stored);
   if (!parsed) return false;
-  const candidate = await derive(password, parsed.salt, parsed.N, parsed.r, parsed.p, parsed.hash.length);
+  const candidate = await derive(
+    password,
+    parsed.salt,
+    parsed.N,
+    parsed.r,
+    parsed.p,
+    parsed.hash.length,
+  );
   return timingSafeEqual(candidate, parsed.hash);
 }
 

@@ -23,7 +23,9 @@ export function testAuthConfig(env: Record<string, string> = {}): AuthConfig {
 }
 
 /** createAuthApp with the in-memory store (or the given one) and a cheap scrypt cost. */
-export function buildTestAuth(options: { env?: Record<string, string>; users?: UserRepository } = {}) {
+export function buildTestAuth(
+  options: { env?: Record<string, string>; users?: UserRepository } = {},
+) {
   const config = testAuthConfig(options.env);
   const keys = loadSigningKeys(config);
   const users = options.users ?? new InMemoryUserRepository();

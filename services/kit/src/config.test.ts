@@ -17,11 +17,14 @@ describe('loadConfig', () => {
   });
 
   it('merges the service shape and ignores unrelated variables', () => {
-    const config = loadConfig({ AUTH_URL: urlVar(), RETRIES: intVar(0, 5, 2) }, {
-      PORT: '1',
-      AUTH_URL: 'http://auth:8081/',
-      OTHER: 'x',
-    });
+    const config = loadConfig(
+      { AUTH_URL: urlVar(), RETRIES: intVar(0, 5, 2) },
+      {
+        PORT: '1',
+        AUTH_URL: 'http://auth:8081/',
+        OTHER: 'x',
+      },
+    );
     expect(config.AUTH_URL).toBe('http://auth:8081');
     expect(config.RETRIES).toBe(2);
     expect(config).not.toHaveProperty('OTHER');
@@ -30,7 +33,10 @@ describe('loadConfig', () => {
   it('names every missing and invalid variable at once', () => {
     let error: unknown;
     try {
-      loadConfig({ AUTH_URL: urlVar(), MODE: z.enum(['a', 'b']) }, { PORT: '70000', SHUTDOWN_DRAIN_MS: 'soon', MODE: 'c' });
+      loadConfig(
+        { AUTH_URL: urlVar(), MODE: z.enum(['a', 'b']) },
+        { PORT: '70000', SHUTDOWN_DRAIN_MS: 'soon', MODE: 'c' },
+      );
     } catch (caught) {
       error = caught;
     }

@@ -28,16 +28,20 @@ export function urlVar() {
   return z
     .string({ error: 'required' })
     .min(1, { error: 'required' })
-    .refine((value) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(value), { error: 'must be an http(s) URL' })
+    .refine((value) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(value), {
+      error: 'must be an http(s) URL',
+    })
     .transform((value) => value.replace(/\/+$/, ''));
 }
 
 /** Variables every service reads (the contract in the common brief). */
 export const baseConfigShape = {
   PORT: intVar(1, 65535),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-    error: 'must be one of fatal, error, warn, info, debug, trace, silent',
-  }).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
   SHUTDOWN_DRAIN_MS: intVar(0, 120_000, 2000),
   SHUTDOWN_GRACE_MS: intVar(100, 600_000, 10_000),
   SERVICE_VERSION: z.string().default('0.0.0-dev'),
@@ -46,14 +50,16 @@ export const baseConfigShape = {
     .string()
     .regex(/^\d+(b|kb|mb)$/i, { error: 'must be a size like 100kb or 1mb' })
     .default('100kb'),
-  NODE_ENV: z.enum(['production', 'development', 'test'], {
-    error: 'must be one of production, development, test',
-  }).default('development'),
+  NODE_ENV: z
+    .enum(['production', 'development', 'test'], {
+      error: 'must be one of production, development, test',
+    })
+    .default('development'),
 };
 
 export type BaseConfigShape = typeof baseConfigShape;
 export type ConfigOf<S extends z.ZodRawShape> = z.output<z.ZodObject<BaseConfigShape & S>>;
-export type BaseConfig = ConfigOf<{}>;
+export type BaseConfig = ConfigOf<Record<never, never>>;
 
 /**
  * Validates the environment against the base shape merged with a service's own shape. Empty
@@ -80,7 +86,10 @@ export function loadConfig<S extends z.ZodRawShape>(
 }
 
 /** For entry points: print a ConfigError to stderr and exit 1; rethrow anything else. */
-export function exitOnConfigError(error: unknown, exit: (code: number) => never = process.exit): never {
+export function exitOnConfigError(
+  error: unknown,
+  exit: (code: number) => never = process.exit,
+): never {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     return exit(1);
@@ -89,7 +98,10 @@ export function exitOnConfigError(error: unknown, exit: (code: number) => never 
 }
 
 /** loadConfig, or print the problems and exit 1. */
-export function loadConfigOrExit<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): ConfigOf<S> {
+export function loadConfigOrExit<S extends z.ZodRawShape>(
+  shape: S,
+  env: NodeJS.ProcessEnv = process.env,
+): ConfigOf<S> {
   try {
     return loadConfig(shape, env);
   } catch (error) {

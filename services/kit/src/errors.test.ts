@@ -11,7 +11,10 @@ function thrown(fn: () => unknown): HttpError {
 }
 
 describe('parse', () => {
-  const schema = z.object({ movie: z.object({ id: z.string().min(1, 'must not be empty') }), tags: z.array(z.string()).optional() });
+  const schema = z.object({
+    movie: z.object({ id: z.string().min(1, 'must not be empty') }),
+    tags: z.array(z.string()).optional(),
+  });
 
   it('returns the parsed value', () => {
     expect(parse(schema, { movie: { id: 'm1' } })).toEqual({ movie: { id: 'm1' } });
@@ -23,7 +26,10 @@ describe('parse', () => {
     expect(error.status).toBe(400);
     expect(error.code).toBe('invalid_request');
     expect(error.message).toBe('movie.id: must not be empty');
-    expect(error.details).toMatchObject({ in: 'body', issues: [{ field: 'movie.id' }, { field: 'tags.0' }] });
+    expect(error.details).toMatchObject({
+      in: 'body',
+      issues: [{ field: 'movie.id' }, { field: 'tags.0' }],
+    });
   });
 
   it('names the request part when the whole value is wrong', () => {
@@ -52,7 +58,11 @@ describe('assertSafeKeys', () => {
 
 describe('toHttpError', () => {
   it('turns unknown errors into a bare 500', () => {
-    expect(toHttpError(new Error('secret detail'))).toMatchObject({ status: 500, code: 'internal', message: 'internal error' });
+    expect(toHttpError(new Error('secret detail'))).toMatchObject({
+      status: 500,
+      code: 'internal',
+      message: 'internal error',
+    });
     expect(toHttpError('a string')).toMatchObject({ status: 500 });
     expect(toHttpError(null)).toMatchObject({ status: 500 });
   });

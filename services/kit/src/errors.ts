@@ -50,7 +50,11 @@ type Where = 'body' | 'query' | 'params' | 'headers' | string;
  * Validates a request part; on failure throws a 400 `invalid_request` whose message names the
  * first field (`rating: expected an integer 1-5`) and whose details list every issue.
  */
-export function parse<T extends z.ZodType>(schema: T, value: unknown, where: Where = 'body'): z.output<T> {
+export function parse<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  where: Where = 'body',
+): z.output<T> {
   const result = schema.safeParse(value, {
     error: (issue) => (issue.input === undefined ? 'required' : undefined),
   });
@@ -60,7 +64,10 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, where: Whe
     message: issue.message,
   }));
   const first = issues[0]!;
-  throw new HttpError(400, 'invalid_request', `${first.field}: ${first.message}`, { in: where, issues });
+  throw new HttpError(400, 'invalid_request', `${first.field}: ${first.message}`, {
+    in: where,
+    issues,
+  });
 }
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -72,7 +79,8 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 export function assertSafeKeys(value: unknown, where: Where = 'body', maxDepth = 20): void {
   const visit = (node: unknown, path: string, depth: number): void => {
     if (node === null || typeof node !== 'object') return;
-    if (depth > maxDepth) throw new HttpError(400, 'invalid_request', `${path || where}: nested too deeply`);
+    if (depth > maxDepth)
+      throw new HttpError(400, 'invalid_request', `${path || where}: nested too deeply`);
     for (const key of Object.keys(node)) {
       const keyPath = path ? `${path}.${key}` : key;
       if (FORBIDDEN_KEYS.has(key) || key.startsWith('$') || key.includes('.')) {
@@ -113,14 +121,24 @@ export function toHttpError(error: unknown): HttpError {
         return new HttpError(413, 'payload_too_large', 'request body is too large');
       case 'encoding.unsupported':
       case 'charset.unsupported':
-        return new HttpError(415, 'unsupported_media_type', 'request body encoding is not supported');
+        return new HttpError(
+          415,
+          'unsupported_media_type',
+          'request body encoding is not supported',
+        );
       case 'request.aborted':
         return new HttpError(400, 'request_aborted', 'request was aborted');
       default:
         break;
     }
   }
-  if (parserError && typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500 && parserError.expose) {
+  if (
+    parserError &&
+    typeof parserError.status === 'number' &&
+    parserError.status >= 400 &&
+    parserError.status < 500 &&
+    parserError.expose
+  ) {
     return new HttpError(parserError.status, 'bad_request', 'the request could not be read');
   }
   return new HttpError(500, 'internal', 'internal error');
@@ -138,7 +156,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (httpError.status >= 500) {
       logger.error({ err: error, requestId, method: req.method, path: req.path }, 'request failed');
     } else {
-      logger.debug({ code: httpError.code, requestId, message: httpError.message }, 'request rejected');
+      logger.debug(
+        { code: httpError.code, requestId, message: httpError.message },
+        'request rejected',
+      );
     }
     if (httpError.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
     res.status(httpError.status).json({

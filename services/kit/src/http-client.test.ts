@@ -5,7 +5,12 @@ import { createHttpClient } from './http-client';
 
 let server: http.Server;
 let baseUrl: string;
-const seen: Array<{ method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }> = [];
+const seen: Array<{
+  method?: string;
+  url?: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}> = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -61,7 +66,12 @@ describe('createHttpClient', () => {
   const client = () => createHttpClient({ name: 'data', baseUrl, timeoutMs: 300 });
 
   it('sends JSON with the request id and parses a JSON answer', async () => {
-    const response = await client().request({ method: 'POST', path: '/json', body: { rating: 4 }, requestId: 'req-9' });
+    const response = await client().request({
+      method: 'POST',
+      path: '/json',
+      body: { rating: 4 },
+      requestId: 'req-9',
+    });
     expect(response).toMatchObject({ status: 200, body: { echo: { rating: 4 } } });
     const request = seen.at(-1)!;
     expect(request.headers['x-request-id']).toBe('req-9');
@@ -80,12 +90,19 @@ describe('createHttpClient', () => {
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ upstream: 'data', kind: 'bad_response', status: 503 });
     expect((await client().request({ path: '/fail', allowServerErrors: true })).status).toBe(503);
-    expect(await failure(client().request({ path: '/broken-json' }))).toMatchObject({ kind: 'bad_response' });
+    expect(await failure(client().request({ path: '/broken-json' }))).toMatchObject({
+      kind: 'bad_response',
+    });
   });
 
   it('throws timeout when headers or the body are late', async () => {
-    expect(await failure(client().request({ path: '/slow' }))).toMatchObject({ kind: 'timeout', upstream: 'data' });
-    expect(await failure(client().request({ path: '/slow-body' }))).toMatchObject({ kind: 'timeout' });
+    expect(await failure(client().request({ path: '/slow' }))).toMatchObject({
+      kind: 'timeout',
+      upstream: 'data',
+    });
+    expect(await failure(client().request({ path: '/slow-body' }))).toMatchObject({
+      kind: 'timeout',
+    });
   });
 
   it('throws unavailable when nothing listens', async () => {
@@ -93,7 +110,13 @@ describe('createHttpClient', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const error = await failure(createHttpClient({ name: 'auth', baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 1000 }).request({ path: '/x' }));
+    const error = await failure(
+      createHttpClient({
+        name: 'auth',
+        baseUrl: `http://127.0.0.1:${port}`,
+        timeoutMs: 1000,
+      }).request({ path: '/x' }),
+    );
     expect(error).toMatchObject({ kind: 'unavailable', upstream: 'auth' });
   });
 

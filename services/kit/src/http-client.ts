@@ -68,10 +68,25 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (call.requestId) headers[REQUEST_ID_HEADER] = call.requestId;
     const body = encodeBody(call.body, headers);
     try {
-      return await fetch(`${baseUrl}${call.path}`, { method: call.method ?? 'GET', headers, body, signal, redirect: 'manual' });
+      return await fetch(`${baseUrl}${call.path}`, {
+        method: call.method ?? 'GET',
+        headers,
+        body,
+        signal,
+        redirect: 'manual',
+      });
     } catch (error) {
-      if (isTimeout(error, signal)) throw new UpstreamError(name, 'timeout', `${name}: no answer within the timeout`, undefined, { cause: error });
-      throw new UpstreamError(name, 'unavailable', `${name}: ${describeCause(error)}`, undefined, { cause: error });
+      if (isTimeout(error, signal))
+        throw new UpstreamError(
+          name,
+          'timeout',
+          `${name}: no answer within the timeout`,
+          undefined,
+          { cause: error },
+        );
+      throw new UpstreamError(name, 'unavailable', `${name}: ${describeCause(error)}`, undefined, {
+        cause: error,
+      });
     }
   };
 
@@ -89,20 +104,57 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       try {
         text = await response.text();
       } catch (error) {
-        if (isTimeout(error, signal)) throw new UpstreamError(name, 'timeout', `${name}: response body not received in time`, response.status, { cause: error });
-        throw new UpstreamError(name, 'bad_response', `${name}: response body could not be read`, response.status, { cause: error });
+        if (isTimeout(error, signal))
+          throw new UpstreamError(
+            name,
+            'timeout',
+            `${name}: response body not received in time`,
+            response.status,
+            { cause: error },
+          );
+        throw new UpstreamError(
+          name,
+          'bad_response',
+          `${name}: response body could not be read`,
+          response.status,
+          { cause: error },
+        );
       }
-      const headers = Object.fromEntries(response.headers.entries());
-      options.logger?.debug({ upstream: name, method: call.method ?? 'GET', path: call.path, status: response.status, durationMs: Date.now() - started, requestId: call.requestId }, 'upstream call');
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, key) => {
+        headers[key] = value;
+      });
+      options.logger?.debug(
+        {
+          upstream: name,
+          method: call.method ?? 'GET',
+          path: call.path,
+          status: response.status,
+          durationMs: Date.now() - started,
+          requestId: call.requestId,
+        },
+        'upstream call',
+      );
       if (response.status >= 500 && !call.allowServerErrors) {
-        throw new UpstreamError(name, 'bad_response', `${name}: answered ${response.status}`, response.status);
+        throw new UpstreamError(
+          name,
+          'bad_response',
+          `${name}: answered ${response.status}`,
+          response.status,
+        );
       }
       let body: unknown = text;
       if (/^application\/(.+\+)?json/i.test(headers['content-type'] ?? '') && text !== '') {
         try {
           body = JSON.parse(text);
         } catch (error) {
-          throw new UpstreamError(name, 'bad_response', `${name}: invalid JSON in the response`, response.status, { cause: error });
+          throw new UpstreamError(
+            name,
+            'bad_response',
+            `${name}: invalid JSON in the response`,
+            response.status,
+            { cause: error },
+          );
         }
       }
       return { status: response.status, headers, body: body as T, text };

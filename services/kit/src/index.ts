@@ -26,7 +26,12 @@ export {
 } from './errors';
 export { REQUEST_ID_HEADER, requestIdMiddleware, requestIdOf } from './request-id';
 export { createMetrics, routeLabel, type ServiceMetrics } from './metrics';
-export { createShutdown, installSignalHandlers, type Shutdown, type ShutdownOptions } from './shutdown';
+export {
+  createShutdown,
+  installSignalHandlers,
+  type Shutdown,
+  type ShutdownOptions,
+} from './shutdown';
 export {
   createService,
   type ReadinessCheck,

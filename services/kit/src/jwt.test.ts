@@ -5,13 +5,28 @@ import express from 'express';
 import request from 'supertest';
 import { generateTestSigningKey, tokenAttacks, validTestToken } from '@movies/testing';
 import { errorHandler } from './errors';
-import { createJwksVerifier, createKeySetVerifier, keyIdFor, keysFromJwks, publicJwk, requireUser, userOf, type TokenVerifier } from './jwt';
+import {
+  createJwksVerifier,
+  createKeySetVerifier,
+  keyIdFor,
+  keysFromJwks,
+  publicJwk,
+  requireUser,
+  userOf,
+  type TokenVerifier,
+} from './jwt';
 import { memoryLogger } from './test-support';
 
 const issuer = 'movies-auth';
 const audience = 'movies';
 const signing = generateTestSigningKey('key-1');
-const tokenOptions = { privateKey: signing.privateKey, kid: signing.kid, issuer, audience, subject: 'user-42' };
+const tokenOptions = {
+  privateKey: signing.privateKey,
+  kid: signing.kid,
+  issuer,
+  audience,
+  subject: 'user-42',
+};
 
 function protectedApp(verifier: TokenVerifier) {
   const app = express();
@@ -59,11 +74,18 @@ describe('keys and JWKS documents', () => {
 });
 
 describe('createKeySetVerifier + requireUser', () => {
-  const verifier = createKeySetVerifier({ keys: [{ kid: signing.kid, alg: 'RS256', key: signing.publicKey }], issuer, audience });
+  const verifier = createKeySetVerifier({
+    keys: [{ kid: signing.kid, alg: 'RS256', key: signing.publicKey }],
+    issuer,
+    audience,
+  });
   const app = protectedApp(verifier);
 
   it('accepts a valid token and exposes the user id', async () => {
-    await request(app).get('/me').set('authorization', `Bearer ${validTestToken(tokenOptions)}`).expect(200, { id: 'user-42' });
+    await request(app)
+      .get('/me')
+      .set('authorization', `Bearer ${validTestToken(tokenOptions)}`)
+      .expect(200, { id: 'user-42' });
   });
 
   it('accepts a token within the clock tolerance', async () => {
@@ -72,13 +94,19 @@ describe('createKeySetVerifier + requireUser', () => {
     await request(app).get('/me').set('authorization', `Bearer ${token}`).expect(200);
   });
 
-  it.each(tokenAttacks(tokenOptions).map((attack) => [attack.name, attack] as const))('refuses %s with the same 401', async (_name, attack) => {
-    const call = request(app).get('/me');
-    if (attack.authorization !== undefined) call.set('authorization', attack.authorization);
-    const response = await call.expect(401);
-    expect(response.body.error).toMatchObject({ code: 'unauthorized', message: 'a valid bearer token is required' });
-    expect(response.headers['www-authenticate']).toBe('Bearer');
-  });
+  it.each(tokenAttacks(tokenOptions).map((attack) => [attack.name, attack] as const))(
+    'refuses %s with the same 401',
+    async (_name, attack) => {
+      const call = request(app).get('/me');
+      if (attack.authorization !== undefined) call.set('authorization', attack.authorization);
+      const response = await call.expect(401);
+      expect(response.body.error).toMatchObject({
+        code: 'unauthorized',
+        message: 'a valid bearer token is required',
+      });
+      expect(response.headers['www-authenticate']).toBe('Bearer');
+    },
+  );
 });
 
 describe('createJwksVerifier', () => {
@@ -122,10 +150,20 @@ describe('createJwksVerifier', () => {
 
   it('refetches for an unknown kid at most once per interval (rotation)', async () => {
     let clock = 1_000_000;
-    const verifier = createJwksVerifier({ jwksUrl, issuer, audience, minRefetchIntervalMs: 30_000, now: () => clock });
+    const verifier = createJwksVerifier({
+      jwksUrl,
+      issuer,
+      audience,
+      minRefetchIntervalMs: 30_000,
+      now: () => clock,
+    });
     await verifier.verify(validTestToken(tokenOptions));
     const rotated = generateTestSigningKey('key-2');
-    const rotatedToken = validTestToken({ ...tokenOptions, privateKey: rotated.privateKey, kid: rotated.kid });
+    const rotatedToken = validTestToken({
+      ...tokenOptions,
+      privateKey: rotated.privateKey,
+      kid: rotated.kid,
+    });
     // Not published yet: refused without refetching inside the interval.
     await expect(verifier.verify(rotatedToken)).rejects.toThrow(/unknown kid/);
     await expect(verifier.verify(rotatedToken)).rejects.toThrow(/unknown kid/);
@@ -141,16 +179,28 @@ describe('createJwksVerifier', () => {
     failing = true;
     const verifier = createJwksVerifier({ jwksUrl, issuer, audience });
     const app = protectedApp(verifier);
-    const response = await request(app).get('/me').set('authorization', `Bearer ${validTestToken(tokenOptions)}`).expect(502);
+    const response = await request(app)
+      .get('/me')
+      .set('authorization', `Bearer ${validTestToken(tokenOptions)}`)
+      .expect(502);
     expect(response.body.error.code).toBe('bad_gateway');
     // Within the interval the failure is reported without another fetch.
-    await request(app).get('/me').set('authorization', `Bearer ${validTestToken(tokenOptions)}`).expect(502);
+    await request(app)
+      .get('/me')
+      .set('authorization', `Bearer ${validTestToken(tokenOptions)}`)
+      .expect(502);
     expect(fetches).toBe(1);
   });
 
   it('keeps known keys when a scheduled refresh fails', async () => {
     let clock = 0;
-    const verifier = createJwksVerifier({ jwksUrl, issuer, audience, cacheMaxAgeMs: 1000, now: () => clock });
+    const verifier = createJwksVerifier({
+      jwksUrl,
+      issuer,
+      audience,
+      cacheMaxAgeMs: 1000,
+      now: () => clock,
+    });
     const token = validTestToken(tokenOptions);
     await verifier.verify(token);
     failing = true;
@@ -161,7 +211,13 @@ describe('createJwksVerifier', () => {
 
   it('drops keys removed from the set after the cache age', async () => {
     let clock = 0;
-    const verifier = createJwksVerifier({ jwksUrl, issuer, audience, cacheMaxAgeMs: 1000, now: () => clock });
+    const verifier = createJwksVerifier({
+      jwksUrl,
+      issuer,
+      audience,
+      cacheMaxAgeMs: 1000,
+      now: () => clock,
+    });
     const token = validTestToken(tokenOptions);
     await verifier.verify(token);
     served = [];

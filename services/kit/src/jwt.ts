@@ -47,18 +47,24 @@ const MIN_RSA_BITS = 2048;
 export function algorithmFor(key: KeyObject): SigningAlgorithm {
   if (key.asymmetricKeyType === 'rsa') {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-    if (bits < MIN_RSA_BITS) throw new Error(`RSA key of ${bits} bits is too small (need ${MIN_RSA_BITS})`);
+    if (bits < MIN_RSA_BITS)
+      throw new Error(`RSA key of ${bits} bits is too small (need ${MIN_RSA_BITS})`);
     return 'RS256';
   }
-  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
-  throw new Error(`unsupported key type ${key.asymmetricKeyType ?? key.type}: use RSA (RS256) or EC P-256 (ES256)`);
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1')
+    return 'ES256';
+  throw new Error(
+    `unsupported key type ${key.asymmetricKeyType ?? key.type}: use RSA (RS256) or EC P-256 (ES256)`,
+  );
 }
 
 /** RFC 7638 thumbprint of a public key: a stable key id when none is configured. */
 export function keyIdFor(publicKey: KeyObject): string {
   const jwk = publicKey.export({ format: 'jwk' });
   const members =
-    jwk.kty === 'RSA' ? { e: jwk.e, kty: jwk.kty, n: jwk.n } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y };
+    jwk.kty === 'RSA'
+      ? { e: jwk.e, kty: jwk.kty, n: jwk.n }
+      : { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y };
   return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
 }
 
@@ -79,11 +85,13 @@ export function keysFromJwks(document: unknown): { keys: VerificationKey[]; skip
     const kid = entry?.kid;
     try {
       if (typeof kid !== 'string' || kid === '') throw new Error('no kid');
-      if (entry.use !== undefined && entry.use !== 'sig') throw new Error(`use ${String(entry.use)}`);
+      if (entry.use !== undefined && entry.use !== 'sig')
+        throw new Error(`use ${String(entry.use)}`);
       if (entry.d !== undefined) throw new Error('contains private key material');
       const key = createPublicKey({ key: entry as JsonWebKey, format: 'jwk' });
       const alg = algorithmFor(key);
-      if (entry.alg !== undefined && entry.alg !== alg) throw new Error(`alg ${String(entry.alg)} does not fit the key`);
+      if (entry.alg !== undefined && entry.alg !== alg)
+        throw new Error(`alg ${String(entry.alg)} does not fit the key`);
       keys.push({ kid, alg, key });
     } catch (error) {
       skipped.push(`${typeof kid === 'string' ? kid : '?'}: ${(error as Error).message}`);
@@ -107,7 +115,8 @@ async function verifyWith(
   const decoded = jwt.decode(token, { complete: true });
   if (!decoded || typeof decoded.payload === 'string') throw new TokenError('malformed');
   const { alg, kid } = decoded.header;
-  if (alg !== 'RS256' && alg !== 'ES256') throw new TokenError(`algorithm ${String(alg)} not allowed`);
+  if (alg !== 'RS256' && alg !== 'ES256')
+    throw new TokenError(`algorithm ${String(alg)} not allowed`);
   if (typeof kid !== 'string' || kid === '') throw new TokenError('no kid');
   const key = await findKey(kid);
   if (!key) throw new TokenError('unknown kid');
@@ -129,7 +138,9 @@ async function verifyWith(
 }
 
 /** Verifies against a fixed key set (auth verifying its own tokens, no HTTP). */
-export function createKeySetVerifier(options: ClaimsOptions & { keys: VerificationKey[] }): TokenVerifier {
+export function createKeySetVerifier(
+  options: ClaimsOptions & { keys: VerificationKey[] },
+): TokenVerifier {
   const byKid = new Map(options.keys.map((key) => [key.kid, key]));
   return { verify: (token) => verifyWith(token, async (kid) => byKid.get(kid), options) };
 }
@@ -159,7 +170,11 @@ export interface JwksVerifier extends TokenVerifier {
  */
 export function createJwksVerifier(options: JwksVerifierOptions): JwksVerifier {
   const url = new URL(options.jwksUrl);
-  const client = createHttpClient({ name: 'jwks', baseUrl: url.origin, timeoutMs: options.timeoutMs ?? 2000 });
+  const client = createHttpClient({
+    name: 'jwks',
+    baseUrl: url.origin,
+    timeoutMs: options.timeoutMs ?? 2000,
+  });
   const minRefetchIntervalMs = options.minRefetchIntervalMs ?? 30_000;
   const cacheMaxAgeMs = options.cacheMaxAgeMs ?? 600_000;
   const now = options.now ?? Date.now;
@@ -173,21 +188,30 @@ export function createJwksVerifier(options: JwksVerifierOptions): JwksVerifier {
     lastAttempt = now();
     try {
       const response = await client.request({ path: `${url.pathname}${url.search}` });
-      if (response.status !== 200) throw new UpstreamError('auth', 'bad_response', `JWKS answered ${response.status}`, response.status);
+      if (response.status !== 200)
+        throw new UpstreamError(
+          'auth',
+          'bad_response',
+          `JWKS answered ${response.status}`,
+          response.status,
+        );
       let parsed: ReturnType<typeof keysFromJwks>;
       try {
         parsed = keysFromJwks(response.body);
       } catch (error) {
         throw new UpstreamError('auth', 'bad_response', `JWKS: ${(error as Error).message}`);
       }
-      if (parsed.skipped.length > 0) options.logger?.warn({ skipped: parsed.skipped }, 'JWKS: skipped unusable keys');
+      if (parsed.skipped.length > 0)
+        options.logger?.warn({ skipped: parsed.skipped }, 'JWKS: skipped unusable keys');
       keys = new Map(parsed.keys.map((key) => [key.kid, key]));
       lastSuccess = now();
       lastError = undefined;
       options.logger?.info({ kids: [...keys.keys()] }, 'JWKS: keys loaded');
     } catch (error) {
       lastError =
-        error instanceof UpstreamError ? new UpstreamError('auth', error.kind, error.message, error.status) : new UpstreamError('auth', 'bad_response', String(error));
+        error instanceof UpstreamError
+          ? new UpstreamError('auth', error.kind, error.message, error.status)
+          : new UpstreamError('auth', 'bad_response', String(error));
       options.logger?.warn({ err: lastError.message }, 'JWKS: fetch failed');
       throw lastError;
     }

@@ -18,7 +18,12 @@ describe('createLogger', () => {
   it('writes JSON lines with the service name and level label', () => {
     const { lines, stream } = capture();
     createLogger({ service: 'auth', destination: stream }).info({ userId: 'u1' }, 'registered');
-    expect(lines[0]).toMatchObject({ service: 'auth', level: 'info', msg: 'registered', userId: 'u1' });
+    expect(lines[0]).toMatchObject({
+      service: 'auth',
+      level: 'info',
+      msg: 'registered',
+      userId: 'u1',
+    });
     expect(typeof lines[0]?.time).toBe('string');
   });
 
@@ -29,16 +34,32 @@ describe('createLogger', () => {
       password: 'hunter2-secret',
       body: { password: 'nested-secret', username: 'ana' },
       result: { accessToken: 'eyJ.token.value' },
-      req: { headers: { authorization: 'Bearer abc.def.ghi', cookie: 'sid=cookie-secret', accept: 'json' } },
+      req: {
+        headers: {
+          authorization: 'Bearer abc.def.ghi',
+          cookie: 'sid=cookie-secret',
+          accept: 'json',
+        },
+      },
       privateKey: '-----BEGIN PRIVATE KEY-----',
       deep: { a: { token: 'deep-token' } },
     });
     const text = raw.join('');
-    for (const secret of ['hunter2-secret', 'nested-secret', 'eyJ.token.value', 'abc.def.ghi', 'cookie-secret', 'BEGIN PRIVATE', 'deep-token']) {
+    for (const secret of [
+      'hunter2-secret',
+      'nested-secret',
+      'eyJ.token.value',
+      'abc.def.ghi',
+      'cookie-secret',
+      'BEGIN PRIVATE',
+      'deep-token',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(lines[0]).toMatchObject({ body: { username: 'ana', password: '[redacted]' } });
-    expect(lines[0]).toMatchObject({ req: { headers: { accept: 'json', authorization: '[redacted]' } } });
+    expect(lines[0]).toMatchObject({
+      req: { headers: { accept: 'json', authorization: '[redacted]' } },
+    });
   });
 
   it('honours the level', () => {

@@ -4,7 +4,7 @@ import type { Request, RequestHandler } from 'express';
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 /** Printable, bounded, no spaces or quotes: safe to echo in a header and a log line. */
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const requestIds = new WeakMap<Request, string>();
 

@@ -17,7 +17,10 @@ function buildService(readinessChecks = {}) {
     res.json({ id: req.params.id });
   });
   service.app.post('/ratings', (req, res) => {
-    const body = parse(z.object({ rating: z.number().int().min(1).max(5, 'expected an integer 1-5') }), req.body);
+    const body = parse(
+      z.object({ rating: z.number().int().min(1).max(5, 'expected an integer 1-5') }),
+      req.body,
+    );
     res.status(201).json(body);
   });
   service.app.get('/teapot', () => {
@@ -53,15 +56,24 @@ describe('createService', () => {
     const { app } = buildService();
     const kept = await request(app).get('/healthz').set('x-request-id', 'abc-123.def').expect(200);
     expect(kept.headers['x-request-id']).toBe('abc-123.def');
-    const replaced = await request(app).get('/healthz').set('x-request-id', 'a b"<script>').expect(200);
+    const replaced = await request(app)
+      .get('/healthz')
+      .set('x-request-id', 'a b"<script>')
+      .expect(200);
     expect(replaced.headers['x-request-id']).not.toContain('script');
-    const tooLong = await request(app).get('/healthz').set('x-request-id', 'x'.repeat(200)).expect(200);
+    const tooLong = await request(app)
+      .get('/healthz')
+      .set('x-request-id', 'x'.repeat(200))
+      .expect(200);
     expect(tooLong.headers['x-request-id']).toHaveLength(36);
   });
 
   it('reports ready when every check passes and names the failing ones otherwise', async () => {
     const ok = buildService({ db: async () => undefined });
-    expect((await request(ok.app).get('/readyz').expect(200)).body).toEqual({ status: 'ready', checks: ['db'] });
+    expect((await request(ok.app).get('/readyz').expect(200)).body).toEqual({
+      status: 'ready',
+      checks: ['db'],
+    });
 
     const failing = buildService({
       db: async () => {
@@ -72,7 +84,10 @@ describe('createService', () => {
     });
     const response = await request(failing.app).get('/readyz').expect(503);
     expect(response.body.status).toBe('not_ready');
-    expect(response.body.reasons).toEqual({ db: 'connection refused', slow: 'slow timed out after 200 ms' });
+    expect(response.body.reasons).toEqual({
+      db: 'connection refused',
+      slow: 'slow timed out after 200 ms',
+    });
     // Liveness never depends on the dependencies.
     await request(failing.app).get('/healthz').expect(200);
   });
@@ -80,7 +95,9 @@ describe('createService', () => {
   it('maps errors to one JSON shape with the request id', async () => {
     const { app } = buildService();
     const notFound = await request(app).get('/nope').set('x-request-id', 'req-1').expect(404);
-    expect(notFound.body).toEqual({ error: { code: 'not_found', message: 'no route for GET /nope', requestId: 'req-1' } });
+    expect(notFound.body).toEqual({
+      error: { code: 'not_found', message: 'no route for GET /nope', requestId: 'req-1' },
+    });
     const teapot = await request(app).get('/teapot').expect(418);
     expect(teapot.body.error).toMatchObject({ code: 'teapot', message: 'short and stout' });
     const upstream = await request(app).get('/upstream').expect(504);
@@ -99,12 +116,22 @@ describe('createService', () => {
 
   it('rejects malformed JSON with 400, an oversized body with 413 and invalid fields with 400', async () => {
     const { app } = buildService();
-    const malformed = await request(app).post('/ratings').set('content-type', 'application/json').send('{"rating":').expect(400);
+    const malformed = await request(app)
+      .post('/ratings')
+      .set('content-type', 'application/json')
+      .send('{"rating":')
+      .expect(400);
     expect(malformed.body.error.code).toBe('invalid_json');
-    const large = await request(app).post('/ratings').send({ rating: 3, padding: 'x'.repeat(2000) }).expect(413);
+    const large = await request(app)
+      .post('/ratings')
+      .send({ rating: 3, padding: 'x'.repeat(2000) })
+      .expect(413);
     expect(large.body.error.code).toBe('payload_too_large');
     const invalid = await request(app).post('/ratings').send({ rating: 7 }).expect(400);
-    expect(invalid.body.error).toMatchObject({ code: 'invalid_request', message: 'rating: expected an integer 1-5' });
+    expect(invalid.body.error).toMatchObject({
+      code: 'invalid_request',
+      message: 'rating: expected an integer 1-5',
+    });
     const missing = await request(app).post('/ratings').send({}).expect(400);
     expect(missing.body.error.message).toBe('rating: required');
     await request(app).post('/ratings').send({ rating: 4 }).expect(201, { rating: 4 });
@@ -117,7 +144,9 @@ describe('createService', () => {
     await request(app).get('/random/path/1').expect(404);
     const metrics = await request(app).get('/metrics').expect(200);
     expect(metrics.headers['content-type']).toContain('text/plain');
-    expect(metrics.text).toMatch(/http_request_duration_seconds_count\{service="demo",method="GET",route="\/items\/:id",status="200"\} 2/);
+    expect(metrics.text).toMatch(
+      /http_request_duration_seconds_count\{service="demo",method="GET",route="\/items\/:id",status="200"\} 2/,
+    );
     expect(metrics.text).toMatch(/route="unmatched",status="404"/);
     expect(metrics.text).not.toContain('/items/42');
     expect(metrics.text).toContain('process_cpu_user_seconds_total');
@@ -125,14 +154,22 @@ describe('createService', () => {
 
   it('logs one JSON line per request without headers', async () => {
     const { app, log } = buildService();
-    await request(app).get('/items/7').set('authorization', 'Bearer secret-token').set('x-request-id', 'r-7').expect(200);
+    await request(app)
+      .get('/items/7')
+      .set('authorization', 'Bearer secret-token')
+      .set('x-request-id', 'r-7')
+      .expect(200);
     const line = log.lines.find((entry) => entry.msg === 'request' && entry.requestId === 'r-7');
     expect(line).toMatchObject({ method: 'GET', path: '/items/7', status: 200 });
     expect(log.text()).not.toContain('secret-token');
   });
 
   it('refuses to start before finish()', async () => {
-    const service = createService({ name: 'x', config: testConfig(), logger: memoryLogger().logger });
+    const service = createService({
+      name: 'x',
+      config: testConfig(),
+      logger: memoryLogger().logger,
+    });
     await expect(service.start({ port: 0, handleSignals: false })).rejects.toThrow(/finish\(\)/);
   });
 });

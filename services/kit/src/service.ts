@@ -52,6 +52,9 @@ export interface Service {
   isShuttingDown(): boolean;
 }
 
+// Probes are frequent and their failures are reported by the probe itself.
+const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -98,8 +101,8 @@ export function createService(options: ServiceOptions): Service {
         status: res.statusCode,
         durationMs: Math.round(durationMs * 100) / 100,
       };
-      if (res.statusCode >= 500) logger.error(line, 'request');
-      else if (req.path === '/healthz' || req.path === '/readyz' || req.path === '/metrics') logger.debug(line, 'request');
+      if (PROBE_PATHS.has(req.path)) logger.debug(line, 'request');
+      else if (res.statusCode >= 500) logger.error(line, 'request');
       else logger.info(line, 'request');
     });
     // Keep-alive clients learn to reconnect elsewhere while we drain.
@@ -159,7 +162,8 @@ export function createService(options: ServiceOptions): Service {
     },
     listen: (startOptions) => service.start(startOptions),
     async start(startOptions = {}) {
-      if (!finished) throw new Error(`${name}: call finish() after mounting routes, before start()`);
+      if (!finished)
+        throw new Error(`${name}: call finish() after mounting routes, before start()`);
       const server = createServer(app);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -186,7 +190,11 @@ export function createService(options: ServiceOptions): Service {
       if (startOptions.handleSignals ?? true) installSignalHandlers(shutdown);
       const address = server.address();
       logger.info(
-        { port: typeof address === 'object' && address ? address.port : address, version: config.SERVICE_VERSION, gitSha: config.GIT_SHA },
+        {
+          port: typeof address === 'object' && address ? address.port : address,
+          version: config.SERVICE_VERSION,
+          gitSha: config.GIT_SHA,
+        },
         `${name} listening`,
       );
       return server;

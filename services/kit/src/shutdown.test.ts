@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { createService } from './service';
 import { memoryLogger, testConfig } from './test-support';
 
-function get(port: number, path: string, agent?: http.Agent): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+function get(
+  port: number,
+  path: string,
+  agent?: http.Agent,
+): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     http
       .get({ host: '127.0.0.1', port, path, agent }, (res) => {
@@ -46,11 +50,18 @@ describe('graceful shutdown', () => {
     expect(service.isShuttingDown()).toBe(true);
     const ready = await get(port, '/readyz');
     expect(ready.status).toBe(503);
-    expect(JSON.parse(ready.body)).toEqual({ status: 'not_ready', reasons: { shutdown: 'shutting down' } });
+    expect(JSON.parse(ready.body)).toEqual({
+      status: 'not_ready',
+      reasons: { shutdown: 'shutting down' },
+    });
     expect(ready.headers.connection).toBe('close');
 
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(log.lines.some((line) => line.msg === 'shutdown: closing server, waiting for in-flight requests')).toBe(true);
+    expect(
+      log.lines.some(
+        (line) => line.msg === 'shutdown: closing server, waiting for in-flight requests',
+      ),
+    ).toBe(true);
     expect(exits).toEqual([]);
     expect(events).toEqual([]);
     releaseSlow();
@@ -58,7 +69,9 @@ describe('graceful shutdown', () => {
     await done;
     expect(events).toEqual(['closer']);
     expect(exits).toEqual([0]);
-    await expect(get(port, '/healthz', new http.Agent({ keepAlive: false }))).rejects.toThrow(/ECONNREFUSED/);
+    await expect(get(port, '/healthz', new http.Agent({ keepAlive: false }))).rejects.toThrow(
+      /ECONNREFUSED/,
+    );
     idleAgent.destroy();
   });
 

@@ -15,6 +15,23 @@ export interface ShutdownOptions {
   exit?: (code: number) => void;
 }
 
+/** Waits for buffered log lines to be written (a pipe may still hold them at exit); at most 1 s. */
+function flush(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const fallback = setTimeout(resolve, 1000);
+    fallback.unref();
+    try {
+      logger.flush(() => {
+        clearTimeout(fallback);
+        resolve();
+      });
+    } catch {
+      clearTimeout(fallback);
+      resolve();
+    }
+  });
+}
+
 export type Shutdown = (reason: string) => Promise<void>;
 
 /**
@@ -27,7 +44,10 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
   let running: Promise<void> | undefined;
   const sequence = async (reason: string) => {
     const { logger, server } = options;
-    logger.info({ reason, drainMs: options.drainMs, graceMs: options.graceMs }, 'shutdown: marked not ready, draining');
+    logger.info(
+      { reason, drainMs: options.drainMs, graceMs: options.graceMs },
+      'shutdown: marked not ready, draining',
+    );
     options.markNotReady();
     const hardStop = setTimeout(() => {
       logger.error({ graceMs: options.graceMs }, 'shutdown: grace period over, forcing exit');
@@ -57,6 +77,7 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
     }
     clearTimeout(hardStop);
     logger.info({ failed }, 'shutdown: complete');
+    await flush(logger);
     exit(failed ? 1 : 0);
   };
   return (reason) => {

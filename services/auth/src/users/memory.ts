@@ -9,7 +9,12 @@ export class InMemoryUserRepository implements UserRepository {
 
   async create(user: NewUser): Promise<User> {
     if (this.idByUsername.has(user.username)) throw new UsernameTakenError(user.username);
-    const created: User = { id: randomUUID(), username: user.username, passwordHash: user.passwordHash, createdAt: new Date() };
+    const created: User = {
+      id: randomUUID(),
+      username: user.username,
+      passwordHash: user.passwordHash,
+      createdAt: new Date(),
+    };
     this.byId.set(created.id, created);
     this.idByUsername.set(created.username, created.id);
     return { ...created };

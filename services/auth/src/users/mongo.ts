@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient, MongoServerError, type Collection, type Db } from 'mongodb';
-import { StoreUnavailableError, UsernameTakenError, type NewUser, type User, type UserRepository } from './repository';
+import {
+  StoreUnavailableError,
+  UsernameTakenError,
+  type NewUser,
+  type User,
+  type UserRepository,
+} from './repository';
 
 interface UserDocument {
   _id: string;
@@ -12,19 +18,28 @@ interface UserDocument {
 const DUPLICATE_KEY = 11000;
 
 function toUser(document: UserDocument): User {
-  return { id: document._id, username: document.username, passwordHash: document.passwordHash, createdAt: document.createdAt };
+  return {
+    id: document._id,
+    username: document.username,
+    passwordHash: document.passwordHash,
+    createdAt: document.createdAt,
+  };
 }
 
 function isDriverConnectivityError(error: unknown): boolean {
   const name = (error as { name?: unknown } | null)?.name;
-  return typeof name === 'string' && /^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|Topology\w*)Error$/.test(name);
+  return (
+    typeof name === 'string' &&
+    /^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|Topology\w*)Error$/.test(name)
+  );
 }
 
 async function guard<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {
-    if (isDriverConnectivityError(error)) throw new StoreUnavailableError('user store is unreachable', { cause: error });
+    if (isDriverConnectivityError(error))
+      throw new StoreUnavailableError('user store is unreachable', { cause: error });
     throw error;
   }
 }
@@ -47,7 +62,11 @@ export class MongoUserRepository implements UserRepository {
   }
 
   /** Does not connect yet: the driver connects on the first operation. */
-  static create(uri: string, dbName: string, options: { serverSelectionTimeoutMS?: number } = {}): MongoUserRepository {
+  static create(
+    uri: string,
+    dbName: string,
+    options: { serverSelectionTimeoutMS?: number } = {},
+  ): MongoUserRepository {
     const client = new MongoClient(uri, {
       serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
       appName: 'movies-auth',
@@ -67,11 +86,17 @@ export class MongoUserRepository implements UserRepository {
 
   async create(user: NewUser): Promise<User> {
     await this.ensureIndexes();
-    const document: UserDocument = { _id: randomUUID(), username: user.username, passwordHash: user.passwordHash, createdAt: new Date() };
+    const document: UserDocument = {
+      _id: randomUUID(),
+      username: user.username,
+      passwordHash: user.passwordHash,
+      createdAt: new Date(),
+    };
     try {
       await guard(() => this.users.insertOne(document));
     } catch (error) {
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) throw new UsernameTakenError(user.username);
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY)
+        throw new UsernameTakenError(user.username);
       throw error;
     }
     return toUser(document);

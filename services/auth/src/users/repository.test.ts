@@ -29,7 +29,9 @@ function userRepositoryContract(name: string, open: () => Promise<UserRepository
 
     it('refuses a second user with the same username', async () => {
       await users.create({ username: 'bob', passwordHash: 'h' });
-      await expect(users.create({ username: 'bob', passwordHash: 'other' })).rejects.toBeInstanceOf(UsernameTakenError);
+      await expect(users.create({ username: 'bob', passwordHash: 'other' })).rejects.toBeInstanceOf(
+        UsernameTakenError,
+      );
       expect((await users.findByUsername('bob'))?.passwordHash).toBe('h');
     });
 
@@ -39,7 +41,9 @@ function userRepositoryContract(name: string, open: () => Promise<UserRepository
         users.create({ username: 'race', passwordHash: 'b' }),
       ]);
       expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
-      const rejected = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
+      const rejected = results.find(
+        (result) => result.status === 'rejected',
+      ) as PromiseRejectedResult;
       expect(rejected.reason).toBeInstanceOf(UsernameTakenError);
     });
 
@@ -72,7 +76,9 @@ afterAll(async () => {
   await ferret?.stop();
 });
 
-userRepositoryContract('MongoDB (FerretDB)', async () => MongoUserRepository.create(ferret.uri, `auth_${randomUUID().slice(0, 8)}`));
+userRepositoryContract('MongoDB (FerretDB)', async () =>
+  MongoUserRepository.create(ferret.uri, `auth_${randomUUID().slice(0, 8)}`),
+);
 
 describe('MongoUserRepository specifics', () => {
   it('creates the unique username index idempotently', async () => {
@@ -86,12 +92,17 @@ describe('MongoUserRepository specifics', () => {
     const client = new MongoClient(ferret.uri);
     const indexes = await client.db(dbName).collection('users').indexes();
     await client.close();
-    expect(indexes.find((index) => index.name === 'username_unique')).toMatchObject({ key: { username: 1 }, unique: true });
+    expect(indexes.find((index) => index.name === 'username_unique')).toMatchObject({
+      key: { username: 1 },
+      unique: true,
+    });
   });
 
   it('reports an unreachable server as StoreUnavailableError', async () => {
     const port = await freePort();
-    const users = MongoUserRepository.create(`mongodb://127.0.0.1:${port}/`, 'x', { serverSelectionTimeoutMS: 300 });
+    const users = MongoUserRepository.create(`mongodb://127.0.0.1:${port}/`, 'x', {
+      serverSelectionTimeoutMS: 300,
+    });
     await expect(users.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(users.findByUsername('a')).rejects.toBeInstanceOf(StoreUnavailableError);
     await users.close();
