@@ -46,14 +46,27 @@ export function parseDockerfile(text: string): Stage[] {
     const keyword = match[1]!.toUpperCase();
     let rest = match[2]!;
     const flags: Record<string, string> = {};
-    for (let flag = /^--([\w-]+)(?:=(\S+))?\s+/.exec(rest); flag; flag = /^--([\w-]+)(?:=(\S+))?\s+/.exec(rest)) {
+    for (
+      let flag = /^--([\w-]+)(?:=(\S+))?\s+/.exec(rest);
+      flag;
+      flag = /^--([\w-]+)(?:=(\S+))?\s+/.exec(rest)
+    ) {
       flags[flag[1]!] = flag[2] ?? 'true';
       rest = rest.slice(flag[0].length);
     }
-    const parsed: Instruction = { keyword, flags, args: keyword === 'RUN' || keyword === 'HEALTHCHECK' ? [rest] : splitArgs(rest), line };
+    const parsed: Instruction = {
+      keyword,
+      flags,
+      args: keyword === 'RUN' || keyword === 'HEALTHCHECK' ? [rest] : splitArgs(rest),
+      line,
+    };
     if (keyword === 'FROM') {
       const [base, as, name] = parsed.args;
-      stages.push({ base: base!, name: as?.toUpperCase() === 'AS' ? name! : null, instructions: [] });
+      stages.push({
+        base: base!,
+        name: as?.toUpperCase() === 'AS' ? name! : null,
+        instructions: [],
+      });
     } else if (stages.length > 0) {
       stages.at(-1)!.instructions.push(parsed);
     }
@@ -88,7 +101,10 @@ export function parseDockerignore(text: string): IgnoreRule[] {
     .filter((line) => line !== '' && !line.startsWith('#'))
     .map((line) => {
       const negate = line.startsWith('!');
-      const pattern = (negate ? line.slice(1) : line).trim().replace(/^\/+/, '').replace(/\/+$/, '');
+      const pattern = (negate ? line.slice(1) : line)
+        .trim()
+        .replace(/^\/+/, '')
+        .replace(/\/+$/, '');
       return { negate, pattern: patternToRegex(pattern) };
     });
 }
@@ -112,5 +128,9 @@ export function filesUnder(root: string, relative: string): string[] {
   return fs
     .readdirSync(abs, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
-    .map((entry) => `${entry.parentPath ?? (entry as unknown as { path: string }).path}/${entry.name}`.slice(root.length + 1));
+    .map((entry) =>
+      `${entry.parentPath ?? (entry as unknown as { path: string }).path}/${entry.name}`.slice(
+        root.length + 1,
+      ),
+    );
 }

@@ -2,9 +2,20 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '@movies/testing';
-import { filesUnder, isIncluded, parseDockerfile, parseDockerignore, type Stage } from './dockerfile-model';
+import {
+  filesUnder,
+  isIncluded,
+  parseDockerfile,
+  parseDockerignore,
+  type Stage,
+} from './dockerfile-model';
 
-const PORTS: Record<string, string> = { web: '8080', auth: '8081', recommendation: '8082', data: '8083' };
+const PORTS: Record<string, string> = {
+  web: '8080',
+  auth: '8081',
+  recommendation: '8082',
+  data: '8083',
+};
 const SERVICES = Object.keys(PORTS);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { listWorkspaces } = require(path.join(repoRoot, 'scripts', 'workspaces.cjs')) as {
@@ -15,14 +26,24 @@ beforeAll(() => {
   // The images copy the repository's own build output: build the services (incremental, so a
   // no-op after `npm test` built everything) and web's UI bundle.
   const tsc = path.join(repoRoot, 'node_modules', '.bin', 'tsc');
-  execFileSync(tsc, ['-b', ...SERVICES.map((s) => `services/${s}`)], { cwd: repoRoot, stdio: 'pipe' });
+  execFileSync(tsc, ['-b', ...SERVICES.map((s) => `services/${s}`)], {
+    cwd: repoRoot,
+    stdio: 'pipe',
+  });
   for (const service of SERVICES) {
-    const script = listWorkspaces().find((ws) => ws.dir === `services/${service}`)?.pkg.scripts?.['build:assets'];
-    if (script) execFileSync('npm', ['run', '--silent', 'build:assets'], { cwd: path.join(repoRoot, 'services', service), stdio: 'pipe' });
+    const script = listWorkspaces().find((ws) => ws.dir === `services/${service}`)?.pkg.scripts?.[
+      'build:assets'
+    ];
+    if (script)
+      execFileSync('npm', ['run', '--silent', 'build:assets'], {
+        cwd: path.join(repoRoot, 'services', service),
+        stdio: 'pipe',
+      });
   }
 }, 240_000);
 
-const lastUser = (stage: Stage): string | undefined => stage.instructions.filter((i) => i.keyword === 'USER').at(-1)?.args[0];
+const lastUser = (stage: Stage): string | undefined =>
+  stage.instructions.filter((i) => i.keyword === 'USER').at(-1)?.args[0];
 
 describe.each(SERVICES)('services/%s/Dockerfile', (service) => {
   const dockerfile = `services/${service}/Dockerfile`;
@@ -30,7 +51,11 @@ describe.each(SERVICES)('services/%s/Dockerfile', (service) => {
   const ignoreFile = `${dockerfile}.dockerignore`;
   const rules = parseDockerignore(fs.readFileSync(path.join(repoRoot, ignoreFile), 'utf8'));
   const final = stages.at(-1)!;
-  const copies = stages.flatMap((stage) => stage.instructions.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD').map((i) => ({ stage, i })));
+  const copies = stages.flatMap((stage) =>
+    stage.instructions
+      .filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD')
+      .map((i) => ({ stage, i })),
+  );
 
   it('is multi-stage: a node build stage, then a runtime stage without a shell', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
@@ -55,13 +80,22 @@ describe.each(SERVICES)('services/%s/Dockerfile', (service) => {
     const names = stages.map((s) => s.name);
     for (const { stage, i } of copies.filter(({ i }) => i.flags.from)) {
       const index = names.indexOf(i.flags.from!);
-      expect({ from: i.flags.from, defined: index >= 0 && index < stages.indexOf(stage) }).toEqual({ from: i.flags.from, defined: true });
+      expect({ from: i.flags.from, defined: index >= 0 && index < stages.indexOf(stage) }).toEqual({
+        from: i.flags.from,
+        defined: true,
+      });
     }
   });
 
   it('gets every workspace manifest into the dependency stage (npm ci checks the whole workspace tree)', () => {
-    const depsSources = stages[0]!.instructions.filter((i) => i.keyword === 'COPY').flatMap((i) => i.args.slice(0, -1));
-    const copied = new Set(depsSources.flatMap((source) => filesUnder(repoRoot, source)).filter((file) => isIncluded(file, rules)));
+    const depsSources = stages[0]!.instructions
+      .filter((i) => i.keyword === 'COPY')
+      .flatMap((i) => i.args.slice(0, -1));
+    const copied = new Set(
+      depsSources
+        .flatMap((source) => filesUnder(repoRoot, source))
+        .filter((file) => isIncluded(file, rules)),
+    );
     for (const ws of listWorkspaces()) expect(copied).toContain(`${ws.dir}/package.json`);
     expect(copied).toContain('package-lock.json');
     const install = stages[0]!.instructions.find((i) => i.keyword === 'RUN')!.args[0]!;
@@ -73,7 +107,14 @@ describe.each(SERVICES)('services/%s/Dockerfile', (service) => {
   it('sends the build output but no sources, tests or secrets', () => {
     expect(isIncluded(`services/${service}/build/index.js`, rules)).toBe(true);
     expect(isIncluded('services/kit/build/index.js', rules)).toBe(true);
-    for (const file of [`services/${service}/src/index.ts`, '.env', 'node_modules/express/package.json', '.git/config', 'environments/prod/release.yaml', `services/${service}/build/index.js.map`]) {
+    for (const file of [
+      `services/${service}/src/index.ts`,
+      '.env',
+      'node_modules/express/package.json',
+      '.git/config',
+      'environments/prod/release.yaml',
+      `services/${service}/build/index.js.map`,
+    ]) {
       expect({ file, sent: isIncluded(file, rules) }).toEqual({ file, sent: false });
     }
     const other = SERVICES.find((s) => s !== service)!;
@@ -93,7 +134,9 @@ describe.each(SERVICES)('services/%s/Dockerfile', (service) => {
 
   if (service === 'web') {
     it('includes the UI bundle', () => {
-      const ui = filesUnder(repoRoot, 'services/web/build/public').filter((file) => isIncluded(file, rules));
+      const ui = filesUnder(repoRoot, 'services/web/build/public').filter((file) =>
+        isIncluded(file, rules),
+      );
       expect(ui.some((file) => file.endsWith('.html'))).toBe(true);
       expect(ui.some((file) => file.endsWith('.js'))).toBe(true);
     });
@@ -102,7 +145,9 @@ describe.each(SERVICES)('services/%s/Dockerfile', (service) => {
 
 describe('the Dockerfile reader', () => {
   it('applies ignore rules in order with re-includes under excluded parents', () => {
-    const rules = parseDockerignore('**\n!services/*/package.json\n!services/kit/build/**\n**/*.map\n');
+    const rules = parseDockerignore(
+      '**\n!services/*/package.json\n!services/kit/build/**\n**/*.map\n',
+    );
     expect(isIncluded('services/kit/build/a/b.js', rules)).toBe(true);
     expect(isIncluded('services/kit/build/a/b.js.map', rules)).toBe(false);
     expect(isIncluded('services/auth/package.json', rules)).toBe(true);
@@ -110,10 +155,16 @@ describe('the Dockerfile reader', () => {
   });
 
   it('reads continued lines, flags and stage names', () => {
-    const stages = parseDockerfile('FROM node:24-slim AS deps\nRUN a \\\n  # note\n  && b\nFROM scratch\nCOPY --from=deps --chown=1:1 /x /y\nUSER 10001\n');
+    const stages = parseDockerfile(
+      'FROM node:24-slim AS deps\nRUN a \\\n  # note\n  && b\nFROM scratch\nCOPY --from=deps --chown=1:1 /x /y\nUSER 10001\n',
+    );
     expect(stages.map((s) => s.name)).toEqual(['deps', null]);
     expect(stages[0]!.instructions[0]!.args[0]).toBe('a    && b');
-    expect(stages[1]!.instructions[0]).toMatchObject({ keyword: 'COPY', flags: { from: 'deps', chown: '1:1' }, args: ['/x', '/y'] });
+    expect(stages[1]!.instructions[0]).toMatchObject({
+      keyword: 'COPY',
+      flags: { from: 'deps', chown: '1:1' },
+      args: ['/x', '/y'],
+    });
     expect(lastUser(stages[1]!)).toBe('10001');
   });
 });

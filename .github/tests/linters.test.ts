@@ -2,6 +2,8 @@
 // github_actions and dockerfile frameworks on .github/ and the service Dockerfiles: no
 // findings, and every checkov skip carries a reason. Both run offline.
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot, toolPath, toolsBinDir } from '@movies/testing';
@@ -9,7 +11,10 @@ import { repoRoot, toolPath, toolsBinDir } from '@movies/testing';
 const execFileAsync = promisify(execFile);
 const SERVICES = ['auth', 'data', 'recommendation', 'web'];
 
-async function run(tool: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  tool: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await execFileAsync(toolPath(tool), args, {
       cwd: repoRoot,
@@ -20,19 +25,32 @@ async function run(tool: string, args: string[]): Promise<{ code: number; stdout
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? String(error) };
+    return {
+      code: typeof failed.code === 'number' ? failed.code : 1,
+      stdout: failed.stdout ?? '',
+      stderr: failed.stderr ?? String(error),
+    };
   }
 }
 
 describe('actionlint', () => {
   it('reports nothing for .github/workflows, with shellcheck on the run: scripts', async () => {
     expect(toolPath('shellcheck')).toBeTruthy();
-    const result = await run('actionlint', ['-format', '{{range $err := .}}{{json $err}}\n{{end}}']);
+    const result = await run('actionlint', [
+      '-format',
+      '{{range $err := .}}{{json $err}}\n{{end}}',
+    ]);
     const findings = result.stdout
       .split('\n')
       .filter(Boolean)
       .map((line) => {
-        const e = JSON.parse(line) as { filepath: string; line: number; column: number; kind: string; message: string };
+        const e = JSON.parse(line) as {
+          filepath: string;
+          line: number;
+          column: number;
+          kind: string;
+          message: string;
+        };
         return `${e.filepath}:${e.line}:${e.column} [${e.kind}] ${e.message}`;
       });
     expect(findings).toEqual([]);
@@ -41,15 +59,22 @@ describe('actionlint', () => {
   }, 60_000);
 
   it('does report a broken workflow (the check can fail)', async () => {
-    const fs = await import('node:fs');
-    const os = await import('node:os');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'actionlint-'));
     try {
       const file = path.join(dir, 'bad.yml');
-      fs.writeFileSync(file, 'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}" $UNQUOTED\n');
-      const result = await run('actionlint', ['-format', '{{range $err := .}}{{$err.Kind}}\n{{end}}', file]);
+      fs.writeFileSync(
+        file,
+        'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}" $UNQUOTED\n',
+      );
+      const result = await run('actionlint', [
+        '-format',
+        '{{range $err := .}}{{$err.Kind}}\n{{end}}',
+        file,
+      ]);
       expect(result.code).toBe(1);
-      expect(result.stdout.split('\n')).toEqual(expect.arrayContaining(['expression', 'shellcheck']));
+      expect(result.stdout.split('\n')).toEqual(
+        expect.arrayContaining(['expression', 'shellcheck']),
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -60,7 +85,11 @@ interface CheckovReport {
   check_type: string;
   results: {
     failed_checks: Array<{ check_id: string; resource: string; file_path: string }>;
-    skipped_checks: Array<{ check_id: string; file_path: string; check_result: { suppress_comment?: string } }>;
+    skipped_checks: Array<{
+      check_id: string;
+      file_path: string;
+      check_result: { suppress_comment?: string };
+    }>;
   };
   summary: { passed: number; failed: number; skipped: number; parsing_errors: number };
 }
@@ -70,8 +99,26 @@ describe('checkov', () => {
   it('github_actions on .github and dockerfile on the service Dockerfiles: no failed check, every skip with a reason', async () => {
     const files = SERVICES.flatMap((service) => ['-f', `services/${service}/Dockerfile`]);
     const [actions, dockerfiles] = await Promise.all([
-      run('checkov', ['-d', '.github', '--framework', 'github_actions', '--compact', '--quiet', '--skip-download', '-o', 'json']),
-      run('checkov', [...files, '--framework', 'dockerfile', '--compact', '--skip-download', '-o', 'json']),
+      run('checkov', [
+        '-d',
+        '.github',
+        '--framework',
+        'github_actions',
+        '--compact',
+        '--quiet',
+        '--skip-download',
+        '-o',
+        'json',
+      ]),
+      run('checkov', [
+        ...files,
+        '--framework',
+        'dockerfile',
+        '--compact',
+        '--skip-download',
+        '-o',
+        'json',
+      ]),
     ]);
     const reports = [actions, dockerfiles].flatMap((result) => {
       const text = result.stdout.slice(result.stdout.search(/[[{]/));
@@ -81,12 +128,18 @@ describe('checkov', () => {
     for (const framework of ['github_actions', 'dockerfile']) {
       const report = reports.find((r) => r.check_type === framework);
       expect(report).toBeDefined();
-      expect((report!.results.failed_checks ?? []).map((c) => `${c.check_id} ${c.file_path} ${c.resource}`)).toEqual([]);
+      expect(
+        (report!.results.failed_checks ?? []).map(
+          (c) => `${c.check_id} ${c.file_path} ${c.resource}`,
+        ),
+      ).toEqual([]);
       expect(report!.summary.parsing_errors).toBe(0);
       expect(report!.summary.passed).toBeGreaterThan(framework === 'dockerfile' ? 4 * 20 : 100);
       for (const skipped of report!.results.skipped_checks ?? []) {
         // "CKV_X_1 <a reason of a few words>"
-        expect(`${skipped.check_id} ${skipped.check_result.suppress_comment ?? ''}`).toMatch(/^\S+ \S+ \S+ \S+/);
+        expect(`${skipped.check_id} ${skipped.check_result.suppress_comment ?? ''}`).toMatch(
+          /^\S+ \S+ \S+ \S+/,
+        );
       }
     }
   }, 180_000);

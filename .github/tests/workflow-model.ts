@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 
+// Parsed workflow YAML is walked dynamically; the tests assert its shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Yaml = Record<string, any>;
 
 export interface WorkflowFile {
@@ -52,13 +54,26 @@ export function usesOf(wf: WorkflowFile): StepRef[] {
   const refs: StepRef[] = [];
   const jobs = (wf.doc.jobs ?? {}) as Record<string, Yaml>;
   for (const [id, job] of Object.entries(jobs)) {
-    if (typeof job.uses === 'string') refs.push({ file: wf.file, where: `jobs.${id}`, uses: job.uses, with: job.with ?? {} });
+    if (typeof job.uses === 'string')
+      refs.push({ file: wf.file, where: `jobs.${id}`, uses: job.uses, with: job.with ?? {} });
     (job.steps ?? []).forEach((step: Yaml, index: number) => {
-      if (typeof step.uses === 'string') refs.push({ file: wf.file, where: `jobs.${id}.steps[${index}]`, uses: step.uses, with: step.with ?? {} });
+      if (typeof step.uses === 'string')
+        refs.push({
+          file: wf.file,
+          where: `jobs.${id}.steps[${index}]`,
+          uses: step.uses,
+          with: step.with ?? {},
+        });
     });
   }
   ((wf.doc.runs?.steps ?? []) as Yaml[]).forEach((step, index) => {
-    if (typeof step.uses === 'string') refs.push({ file: wf.file, where: `runs.steps[${index}]`, uses: step.uses, with: step.with ?? {} });
+    if (typeof step.uses === 'string')
+      refs.push({
+        file: wf.file,
+        where: `runs.steps[${index}]`,
+        uses: step.uses,
+        with: step.with ?? {},
+      });
   });
   return refs;
 }
@@ -79,7 +94,9 @@ export function declaredInputs(repoRoot: string, uses: string): DeclaredInputs |
     if (call === undefined) return `${uses} is not a reusable workflow (no on.workflow_call)`;
     inputs = call?.inputs ?? {};
   } else {
-    const file = ['action.yml', 'action.yaml'].map((name) => path.join(target, name)).find((candidate) => fs.existsSync(candidate));
+    const file = ['action.yml', 'action.yaml']
+      .map((name) => path.join(target, name))
+      .find((candidate) => fs.existsSync(candidate));
     if (!file) return `${uses} is not an action: ${uses}/action.yml does not exist`;
     inputs = ((parse(fs.readFileSync(file, 'utf8')) ?? {}) as Yaml).inputs ?? {};
   }
@@ -102,7 +119,10 @@ export function localUseProblems(repoRoot: string, refs: StepRef[]): string[] {
       continue;
     }
     for (const name of Object.keys(ref.with)) {
-      if (!inputs.declared.includes(name)) problems.push(`${at}: input "${name}" is not declared (declared: ${inputs.declared.join(', ') || 'none'})`);
+      if (!inputs.declared.includes(name))
+        problems.push(
+          `${at}: input "${name}" is not declared (declared: ${inputs.declared.join(', ') || 'none'})`,
+        );
     }
     for (const name of inputs.required) {
       if (!(name in ref.with)) problems.push(`${at}: required input "${name}" is missing`);
@@ -121,11 +141,14 @@ export function pinProblems(wf: WorkflowFile): string[] {
     if (!match || match[1]!.startsWith('./')) return;
     const [, ref, comment] = match;
     if (ref!.startsWith('docker://')) {
-      if (!/@sha256:[0-9a-f]{64}$/.test(ref!)) problems.push(`${wf.file}:${index + 1}: ${ref} must be pinned by digest`);
+      if (!/@sha256:[0-9a-f]{64}$/.test(ref!))
+        problems.push(`${wf.file}:${index + 1}: ${ref} must be pinned by digest`);
       return;
     }
-    if (!PINNED.test(ref!)) problems.push(`${wf.file}:${index + 1}: ${ref} is not pinned to a 40-hex commit sha`);
-    else if (!/^#\s*v\d+(\.\d+)*\s*$/.test(comment ?? '')) problems.push(`${wf.file}:${index + 1}: ${ref} has no "# vX.Y.Z" version comment`);
+    if (!PINNED.test(ref!))
+      problems.push(`${wf.file}:${index + 1}: ${ref} is not pinned to a 40-hex commit sha`);
+    else if (!/^#\s*v\d+(\.\d+)*\s*$/.test(comment ?? ''))
+      problems.push(`${wf.file}:${index + 1}: ${ref} has no "# vX.Y.Z" version comment`);
   });
   return problems;
 }
@@ -136,14 +159,25 @@ const WRITE_SCOPES_ALLOWED_AT_TOP: string[] = [];
 export function jobProblems(wf: WorkflowFile): string[] {
   const problems: string[] = [];
   const top = wf.doc.permissions;
-  if (top === undefined) problems.push(`${wf.file}: no top-level permissions (use {} and grant per job)`);
-  else if (typeof top === 'string' ? top !== 'read-all' && top !== '{}' : Object.entries(top as Yaml).some(([scope, level]) => level !== 'read' && level !== 'none' && !WRITE_SCOPES_ALLOWED_AT_TOP.includes(scope))) {
-    problems.push(`${wf.file}: top-level permissions ${JSON.stringify(top)} grant write: grant it per job`);
+  if (top === undefined)
+    problems.push(`${wf.file}: no top-level permissions (use {} and grant per job)`);
+  else if (
+    typeof top === 'string'
+      ? top !== 'read-all' && top !== '{}'
+      : Object.entries(top as Yaml).some(
+          ([scope, level]) =>
+            level !== 'read' && level !== 'none' && !WRITE_SCOPES_ALLOWED_AT_TOP.includes(scope),
+        )
+  ) {
+    problems.push(
+      `${wf.file}: top-level permissions ${JSON.stringify(top)} grant write: grant it per job`,
+    );
   }
   for (const [id, job] of Object.entries((wf.doc.jobs ?? {}) as Record<string, Yaml>)) {
     if (job.permissions === undefined) problems.push(`${wf.file} jobs.${id}: no permissions`);
     // A job that calls a reusable workflow cannot set a timeout; the called workflow's jobs do.
-    if (typeof job.uses !== 'string' && job['timeout-minutes'] === undefined) problems.push(`${wf.file} jobs.${id}: no timeout-minutes`);
+    if (typeof job.uses !== 'string' && job['timeout-minutes'] === undefined)
+      problems.push(`${wf.file} jobs.${id}: no timeout-minutes`);
   }
   return problems;
 }
@@ -156,7 +190,9 @@ export function pullRequestTargetProblems(wf: WorkflowFile): string[] {
   const problems: string[] = [];
   for (const ref of usesOf(wf)) {
     if (ref.uses.startsWith('actions/checkout@') || ref.uses.startsWith('./')) {
-      problems.push(`${wf.file} ${ref.where}: a pull_request_target workflow must not check out or run repository code (${ref.uses})`);
+      problems.push(
+        `${wf.file} ${ref.where}: a pull_request_target workflow must not check out or run repository code (${ref.uses})`,
+      );
     }
   }
   if (/github\.event\.pull_request\.head\.(ref|sha)/.test(wf.text)) {

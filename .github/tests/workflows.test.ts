@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +30,16 @@ const triggersOf = (wf: WorkflowFile): Yaml => wf.doc.on as Yaml;
 describe('workflow rules', () => {
   it('finds the workflows of the issue', () => {
     const names = workflows.map((wf) => path.basename(wf.file));
-    expect(names).toEqual(expect.arrayContaining(['ci.yml', 'plan.yml', 'apply.yml', 'promote.yml', 'teardown.yml', 'drift.yml']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'ci.yml',
+        'plan.yml',
+        'apply.yml',
+        'promote.yml',
+        'teardown.yml',
+        'drift.yml',
+      ]),
+    );
   });
 
   it('every ./actions/<x> and ./.github/... call names an existing action with declared inputs, required ones present', () => {
@@ -54,9 +64,14 @@ describe('workflow rules', () => {
     for (const wf of everything) {
       expect(wf.text).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY/);
     }
-    const roles = everything.flatMap(usesOf).filter((ref) => ref.uses.startsWith('aws-actions/configure-aws-credentials@'));
+    const roles = everything
+      .flatMap(usesOf)
+      .filter((ref) => ref.uses.startsWith('aws-actions/configure-aws-credentials@'));
     expect(roles.length).toBeGreaterThan(5);
-    for (const ref of roles) expect(String(ref.with['role-to-assume'])).toMatch(/^\$\{\{ vars\.(PLAN_ROLE_ARN|APPLY_ROLE_ARN|IMAGE_PUSH_ROLE_ARN) \}\}$/);
+    for (const ref of roles)
+      expect(String(ref.with['role-to-assume'])).toMatch(
+        /^\$\{\{ vars\.(PLAN_ROLE_ARN|APPLY_ROLE_ARN|IMAGE_PUSH_ROLE_ARN) \}\}$/,
+      );
   });
 });
 
@@ -107,7 +122,9 @@ describe('the checks catch bad workflows', () => {
   });
 
   it('flags jobs without timeout or permissions and write permissions at the top', () => {
-    const wf = fixture('on: push\npermissions: { contents: write }\njobs:\n  a:\n    runs-on: x\n    steps: [{ run: "true" }]\n');
+    const wf = fixture(
+      'on: push\npermissions: { contents: write }\njobs:\n  a:\n    runs-on: x\n    steps: [{ run: "true" }]\n',
+    );
     expect(jobProblems(wf)).toEqual([
       '.github/workflows/bad.yml: top-level permissions {"contents":"write"} grant write: grant it per job',
       '.github/workflows/bad.yml jobs.a: no permissions',
@@ -129,16 +146,31 @@ describe('how the workflows chain', () => {
     expect(Object.keys(triggersOf(ci))).toEqual(expect.arrayContaining(['pull_request', 'push']));
     const images = ci.doc.jobs.images as Yaml;
     expect(images.strategy.matrix.service).toEqual(['auth', 'data', 'recommendation', 'web']);
-    const build = (images.steps as Yaml[]).find((step) => String(step.uses).startsWith('docker/build-push-action@'))!;
-    expect(build.with).toMatchObject({ context: '.', file: 'services/${{ matrix.service }}/Dockerfile' });
+    const build = (images.steps as Yaml[]).find((step) =>
+      String(step.uses).startsWith('docker/build-push-action@'),
+    )!;
+    expect(build.with).toMatchObject({
+      context: '.',
+      file: 'services/${{ matrix.service }}/Dockerfile',
+    });
     expect(build.with['cache-from']).toContain('type=gha');
     expect(build.with.push).toBe("${{ env.PUSH == 'true' }}");
-    expect(images.env.PUSH).toBe("${{ github.event_name == 'push' && github.ref == 'refs/heads/main' }}");
+    expect(images.env.PUSH).toBe(
+      "${{ github.event_name == 'push' && github.ref == 'refs/heads/main' }}",
+    );
     expect(String(build.with.tags)).toContain('github.sha');
     const release = ci.doc.jobs['release-dev'] as Yaml;
     expect(release.needs).toEqual(['test', 'images']);
-    expect(release.steps.some((step: Yaml) => step.uses === './actions/promote' && step.with.command === 'commit-release')).toBe(true);
-    expect(release.steps.some((step: Yaml) => /gh workflow run apply\.yml .*environment=dev/.test(step.run ?? ''))).toBe(true);
+    expect(
+      release.steps.some(
+        (step: Yaml) => step.uses === './actions/promote' && step.with.command === 'commit-release',
+      ),
+    ).toBe(true);
+    expect(
+      release.steps.some((step: Yaml) =>
+        /gh workflow run apply\.yml .*environment=dev/.test(step.run ?? ''),
+      ),
+    ).toBe(true);
   });
 
   it('apply runs dev → staging → prod; a later one runs only after earlier ones succeeded or were skipped', () => {
@@ -152,16 +184,29 @@ describe('how the workflows chain', () => {
     ] as const) {
       const condition = String(jobs[name]!.if);
       expect(condition).toContain('!cancelled()');
-      expect(condition).toContain(`contains(fromJSON(needs.affected.outputs.environments), '${name}')`);
-      for (const before of earlier) expect(condition).toContain(`(needs.${before}.result == 'success' || needs.${before}.result == 'skipped')`);
+      expect(condition).toContain(
+        `contains(fromJSON(needs.affected.outputs.environments), '${name}')`,
+      );
+      for (const before of earlier)
+        expect(condition).toContain(
+          `(needs.${before}.result == 'success' || needs.${before}.result == 'skipped')`,
+        );
     }
     for (const name of ['dev', 'staging', 'prod']) {
-      expect(jobs[name]).toMatchObject({ uses: './.github/workflows/deploy-environment.yml', with: { environment: name } });
+      expect(jobs[name]).toMatchObject({
+        uses: './.github/workflows/deploy-environment.yml',
+        with: { environment: name },
+      });
     }
     const deploy = byName('deploy-environment.yml').doc.jobs.deploy as Yaml;
     expect(deploy.environment.name).toBe('${{ inputs.environment }}');
-    expect(deploy.concurrency).toEqual({ group: 'deploy-${{ inputs.environment }}', 'cancel-in-progress': false });
-    const commands = (deploy.steps as Yaml[]).filter((s) => String(s.uses).startsWith('./actions/')).map((s) => `${s.uses.slice(10)} ${s.with.command}`);
+    expect(deploy.concurrency).toEqual({
+      group: 'deploy-${{ inputs.environment }}',
+      'cancel-in-progress': false,
+    });
+    const commands = (deploy.steps as Yaml[])
+      .filter((s) => String(s.uses).startsWith('./actions/'))
+      .map((s) => `${s.uses.slice(10)} ${s.with.command}`);
     expect(commands).toEqual([
       'terraform apply',
       'terraform output',
@@ -175,24 +220,37 @@ describe('how the workflows chain', () => {
 
   it('plan comments per affected environment with the read-only role', () => {
     const plan = byName('plan.yml');
-    expect(triggersOf(plan).pull_request.paths).toEqual(['terraform/**', 'chart/**', 'environments/**', 'services/**']);
+    expect(triggersOf(plan).pull_request.paths).toEqual([
+      'terraform/**',
+      'chart/**',
+      'environments/**',
+      'services/**',
+    ]);
     const job = plan.doc.jobs.plan as Yaml;
     expect(job.strategy.matrix).toBe('${{ fromJSON(needs.affected.outputs.matrix) }}');
     const steps = job.steps as Yaml[];
-    expect(steps.find((s) => String(s.uses).startsWith('aws-actions/'))!.with['role-to-assume']).toBe('${{ vars.PLAN_ROLE_ARN }}');
-    expect(steps.filter((s) => String(s.uses).startsWith('./actions/')).map((s) => `${s.uses.slice(10)} ${s.with.command}`)).toEqual([
-      'terraform plan',
-      'terraform output',
-      'kops diff',
-      'helm diff',
-    ]);
-    expect(plan.doc.jobs.fork.if).toBe('github.event.pull_request.head.repo.full_name != github.repository');
+    expect(
+      steps.find((s) => String(s.uses).startsWith('aws-actions/'))!.with['role-to-assume'],
+    ).toBe('${{ vars.PLAN_ROLE_ARN }}');
+    expect(
+      steps
+        .filter((s) => String(s.uses).startsWith('./actions/'))
+        .map((s) => `${s.uses.slice(10)} ${s.with.command}`),
+    ).toEqual(['terraform plan', 'terraform output', 'kops diff', 'helm diff']);
+    expect(plan.doc.jobs.fork.if).toBe(
+      'github.event.pull_request.head.repo.full_name != github.repository',
+    );
   });
 
   it('promote re-runs the promotion-gate job on label and push events and opens promotion PRs on dispatch', () => {
     const promote = byName('promote.yml');
-    expect(triggersOf(promote).pull_request.types).toEqual(expect.arrayContaining(['labeled', 'unlabeled', 'synchronize', 'opened']));
-    expect(triggersOf(promote).workflow_dispatch.inputs.target.options).toEqual(['staging', 'prod']);
+    expect(triggersOf(promote).pull_request.types).toEqual(
+      expect.arrayContaining(['labeled', 'unlabeled', 'synchronize', 'opened']),
+    );
+    expect(triggersOf(promote).workflow_dispatch.inputs.target.options).toEqual([
+      'staging',
+      'prod',
+    ]);
     const gate = promote.doc.jobs['promotion-gate'] as Yaml;
     expect(gate.name).toBe('promotion-gate');
     expect(gate.permissions.statuses).toBe('write');
@@ -208,7 +266,9 @@ describe('how the workflows chain', () => {
     expect(jobs['destroy-plan']!.needs).toBe('validate');
     expect(jobs.teardown!.needs).toBe('destroy-plan');
     expect(jobs.teardown!.environment.name).toBe('${{ inputs.environment }}');
-    const order = (jobs.teardown!.steps as Yaml[]).filter((s) => String(s.uses).startsWith('./actions/')).map((s) => `${s.uses.slice(10)} ${s.with.command}`);
+    const order = (jobs.teardown!.steps as Yaml[])
+      .filter((s) => String(s.uses).startsWith('./actions/'))
+      .map((s) => `${s.uses.slice(10)} ${s.with.command}`);
     expect(order.slice(-3)).toEqual(['helm uninstall', 'kops delete', 'terraform destroy']);
   });
 
@@ -220,21 +280,32 @@ describe('how the workflows chain', () => {
   });
 
   it('dependabot keeps the pinned actions, npm and base images current', () => {
-    const config = parse(fs.readFileSync(path.join(repoRoot, '.github', 'dependabot.yml'), 'utf8')) as Yaml;
+    const config = parse(
+      fs.readFileSync(path.join(repoRoot, '.github', 'dependabot.yml'), 'utf8'),
+    ) as Yaml;
     const ecosystems = (config.updates as Yaml[]).map((u) => u['package-ecosystem']);
     expect(ecosystems).toEqual(expect.arrayContaining(['github-actions', 'npm', 'docker']));
   });
 });
 
 describe('teardown confirmation script', () => {
-  const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
   const script = (byName('teardown.yml').doc.jobs.validate.steps[0] as Yaml).run as string;
 
-  function confirm(environment: string, typed: string, allowProd: boolean): { code: number; output: string } {
+  function confirm(
+    environment: string,
+    typed: string,
+    allowProd: boolean,
+  ): { code: number; output: string } {
     const summary = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'teardown-')), 'summary');
     try {
       const output = execFileSync('bash', ['-e', '-c', script], {
-        env: { PATH: process.env.PATH, ENVIRONMENT: environment, CONFIRM: typed, ALLOW_PROD: String(allowProd), GITHUB_STEP_SUMMARY: summary },
+        env: {
+          PATH: process.env.PATH,
+          ENVIRONMENT: environment,
+          CONFIRM: typed,
+          ALLOW_PROD: String(allowProd),
+          GITHUB_STEP_SUMMARY: summary,
+        },
         encoding: 'utf8',
       });
       return { code: 0, output };
@@ -254,7 +325,9 @@ describe('teardown confirmation script', () => {
   it('stops on a wrong confirmation, naming the expected one', () => {
     const result = confirm('staging', 'prod', false);
     expect(result.code).toBe(1);
-    expect(result.output).toContain('confirm must repeat the environment name "staging" (got "prod")');
+    expect(result.output).toContain(
+      'confirm must repeat the environment name "staging" (got "prod")',
+    );
   });
 
   it('stops prod without allow-prod', () => {

@@ -71861,20 +71861,24 @@ ${sections.get(name)}
   return `${parts.join("\n\n")}
 `;
 }
+var CLOSING_FENCE = "\n```";
+function truncateSection(text, maxLength) {
+  let cut = text.slice(0, Math.max(0, maxLength - TRUNCATION_NOTE.length - CLOSING_FENCE.length));
+  const lineEnd = cut.lastIndexOf("\n");
+  if (lineEnd > cut.length / 2) cut = cut.slice(0, lineEnd);
+  if ((cut.match(/^```/gm) ?? []).length % 2 === 1) cut += CLOSING_FENCE;
+  return cut + TRUNCATION_NOTE;
+}
 function renderCommentBody(environment, sections, budget = COMMENT_BUDGET) {
   const working = new Map(sections);
   let body = assemble(environment, working);
   while (body.length > budget) {
     const longest = [...working.entries()].sort((a5, b5) => b5[1].length - a5[1].length)[0];
-    if (!longest || longest[1].length <= TRUNCATION_NOTE.length) {
+    if (!longest || longest[1].length <= TRUNCATION_NOTE.length + CLOSING_FENCE.length) {
       throw new Error(`the ${environment} comment cannot be cut below ${budget} characters`);
     }
     const [name, text] = longest;
-    const excess = body.length - budget;
-    const keep = Math.max(0, text.length - excess - TRUNCATION_NOTE.length);
-    let cut = text.slice(0, keep);
-    if ((cut.match(/^```/gm) ?? []).length % 2 === 1) cut += "\n```";
-    working.set(name, cut + TRUNCATION_NOTE);
+    working.set(name, truncateSection(text, text.length - (body.length - budget)));
     body = assemble(environment, working);
   }
   return body;
@@ -72147,23 +72151,32 @@ function isServiceName(name) {
 }
 function parseImages(value, origin) {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new Error(`${origin} must be a map of service → {tag, digest}, got ${JSON.stringify(value)}`);
+    throw new Error(
+      `${origin} must be a map of service → {tag, digest}, got ${JSON.stringify(value)}`
+    );
   }
   const problems = [];
   const images = {};
   for (const [service, raw] of Object.entries(value)) {
     if (!isServiceName(service)) {
-      problems.push(`${origin}.${service}: unknown service (expected one of ${SERVICES.join(", ")})`);
+      problems.push(
+        `${origin}.${service}: unknown service (expected one of ${SERVICES.join(", ")})`
+      );
       continue;
     }
     const image = raw ?? {};
     if (typeof image.tag !== "string" || !TAG.test(image.tag)) {
-      problems.push(`${origin}.${service}.tag must be a 40-hex git commit sha, got ${JSON.stringify(image.tag)}`);
+      problems.push(
+        `${origin}.${service}.tag must be a 40-hex git commit sha, got ${JSON.stringify(image.tag)}`
+      );
     }
     if (typeof image.digest !== "string" || !DIGEST.test(image.digest)) {
-      problems.push(`${origin}.${service}.digest must be "sha256:<64 hex>", got ${JSON.stringify(image.digest)}`);
+      problems.push(
+        `${origin}.${service}.digest must be "sha256:<64 hex>", got ${JSON.stringify(image.digest)}`
+      );
     }
-    if (typeof image.tag === "string" && typeof image.digest === "string") images[service] = { tag: image.tag, digest: image.digest };
+    if (typeof image.tag === "string" && typeof image.digest === "string")
+      images[service] = { tag: image.tag, digest: image.digest };
   }
   if (problems.length > 0) throw new Error(problems.join("\n"));
   return images;
@@ -72210,22 +72223,36 @@ async function evaluateGate(facts) {
     return { outcome: reasons2.length > 0 ? "failed" : "not-a-promotion", reasons: reasons2 };
   }
   if (labels.length > 1) {
-    return { outcome: "failed", reasons: [`the pull request has ${labels.length} promotion labels (${labels.join(", ")}): a promotion targets one environment`] };
+    return {
+      outcome: "failed",
+      reasons: [
+        `the pull request has ${labels.length} promotion labels (${labels.join(", ")}): a promotion targets one environment`
+      ]
+    };
   }
   const target = labels[0].slice(LABEL_PREFIX.length);
   const reasons = [];
   const result = { outcome: "failed", target, reasons };
-  if (facts.fromFork) reasons.push("the pull request comes from a fork: promotions must be branches of this repository");
+  if (facts.fromFork)
+    reasons.push(
+      "the pull request comes from a fork: promotions must be branches of this repository"
+    );
   const promotable = PROMOTION_ORDER.slice(1);
   if (!promotable.includes(target)) {
     const why = PROMOTION_ORDER.includes(target) ? `${target} is the first environment: it follows main and is never promoted to` : `${target} is not an environment`;
-    reasons.push(`label ${labels[0]}: ${why} (promotion labels: ${promotable.map((name) => LABEL_PREFIX + name).join(", ")})`);
+    reasons.push(
+      `label ${labels[0]}: ${why} (promotion labels: ${promotable.map((name) => LABEL_PREFIX + name).join(", ")})`
+    );
     return result;
   }
   const expected = releaseFile(target);
   const others = facts.changedFiles.filter((file) => file !== expected);
-  if (others.length > 0) reasons.push(`the pull request also changes ${others.join(", ")}: a promotion changes only ${expected}`);
-  if (!facts.changedFiles.includes(expected)) reasons.push(`the pull request does not change ${expected}: nothing is promoted to ${target}`);
+  if (others.length > 0)
+    reasons.push(
+      `the pull request also changes ${others.join(", ")}: a promotion changes only ${expected}`
+    );
+  if (!facts.changedFiles.includes(expected))
+    reasons.push(`the pull request does not change ${expected}: nothing is promoted to ${target}`);
   let targetEnv;
   try {
     targetEnv = facts.loadEnvironment(target);
@@ -72235,7 +72262,9 @@ async function evaluateGate(facts) {
   }
   const source = targetEnv.env.promotion.from;
   if (!source) {
-    reasons.push(`environments/${target}/env.yaml has no promotion.from: nothing is promoted to ${target}`);
+    reasons.push(
+      `environments/${target}/env.yaml has no promotion.from: nothing is promoted to ${target}`
+    );
     return result;
   }
   result.source = source;
@@ -72248,7 +72277,10 @@ async function evaluateGate(facts) {
   let deployment = null;
   try {
     deployment = await facts.latestHealthyDeployment(source);
-    if (!deployment) reasons.push(`${source} has no deployment with a success status: there is nothing healthy to promote`);
+    if (!deployment)
+      reasons.push(
+        `${source} has no deployment with a success status: there is nothing healthy to promote`
+      );
   } catch (error2) {
     reasons.push(`the deployments of ${source} cannot be read: ${describeError(error2)}`);
   }
@@ -72259,9 +72291,13 @@ async function evaluateGate(facts) {
       if (!running) {
         reasons.push(`${service}: ${source} deployment ${deployment.id} runs no ${service} image`);
       } else if (running.digest !== image.digest) {
-        reasons.push(`${service}: ${image.digest} is not what ${source} runs healthy (deployment ${deployment.id} runs ${running.digest})`);
+        reasons.push(
+          `${service}: ${image.digest} is not what ${source} runs healthy (deployment ${deployment.id} runs ${running.digest})`
+        );
       } else if (running.tag !== image.tag) {
-        reasons.push(`${service}: tag ${image.tag} does not match the tag ${running.tag} that ${source} runs for digest ${image.digest}`);
+        reasons.push(
+          `${service}: tag ${image.tag} does not match the tag ${running.tag} that ${source} runs for digest ${image.digest}`
+        );
       }
     }
   }
@@ -72269,10 +72305,14 @@ async function evaluateGate(facts) {
   for (const [service, image] of Object.entries(images)) {
     try {
       if (!await registry.hasImage(repositoryOf(service), image.digest)) {
-        reasons.push(`${service}: ${image.digest} is not in the registry repository ${repositoryOf(service)}`);
+        reasons.push(
+          `${service}: ${image.digest} is not in the registry repository ${repositoryOf(service)}`
+        );
       }
     } catch (error2) {
-      reasons.push(`${service}: the registry cannot be asked for ${repositoryOf(service)}@${image.digest}: ${describeError(error2)}`);
+      reasons.push(
+        `${service}: the registry cannot be asked for ${repositoryOf(service)}@${image.digest}: ${describeError(error2)}`
+      );
     }
   }
   result.outcome = reasons.length === 0 ? "passed" : "failed";
@@ -72285,9 +72325,11 @@ async function commitFile(options) {
   let currentSha;
   try {
     const { data: data2 } = await octokit.rest.repos.getContent({ ...repo, path: path3, ref: branch });
-    if (Array.isArray(data2) || data2.type !== "file") throw new Error(`${path3} on ${branch} is not a file`);
+    if (Array.isArray(data2) || data2.type !== "file")
+      throw new Error(`${path3} on ${branch} is not a file`);
     currentSha = data2.sha;
-    if ("content" in data2 && Buffer.from(data2.content, "base64").toString("utf8") === content) return null;
+    if ("content" in data2 && Buffer.from(data2.content, "base64").toString("utf8") === content)
+      return null;
   } catch (error2) {
     if (error2.status !== 404) throw error2;
   }
@@ -72307,18 +72349,26 @@ async function runCommitRelease(options) {
   const { environment } = options;
   const loaded = loadEnvironment(options.workspace, environment);
   if (!loaded.env.promotion.auto_deploy) {
-    throw new Error(`${environment} has promotion.auto_deploy: false: its release.yaml changes only through promotion pull requests`);
+    throw new Error(
+      `${environment} has promotion.auto_deploy: false: its release.yaml changes only through promotion pull requests`
+    );
   }
   let parsed;
   try {
     parsed = JSON.parse(options.imagesJson);
   } catch (error2) {
-    throw new Error(`input images is not JSON: ${error2.message}`);
+    throw new Error(`input images is not JSON: ${error2.message}`, { cause: error2 });
   }
   const images = parseImages(parsed, "input images");
   const missing = SERVICES.filter((service) => !images[service]);
-  if (missing.length > 0) throw new Error(`input images lacks ${missing.join(", ")}: every service's image is recorded together`);
-  const content = renderRelease(images, `Images of commit ${options.sourceSha}, recorded by ci.yml: ${environment} follows main.`);
+  if (missing.length > 0)
+    throw new Error(
+      `input images lacks ${missing.join(", ")}: every service's image is recorded together`
+    );
+  const content = renderRelease(
+    images,
+    `Images of commit ${options.sourceSha}, recorded by ci.yml: ${environment} follows main.`
+  );
   const commit = await commitFile({
     octokit: options.octokit,
     repo: options.repo,
@@ -72355,14 +72405,25 @@ function imagesFromPayload(payload2, deploymentId) {
     }
   }
   const images = value?.images;
-  if (images === void 0) throw new Error(`deployment ${deploymentId} has no payload.images: it was not created by the helm action`);
+  if (images === void 0)
+    throw new Error(
+      `deployment ${deploymentId} has no payload.images: it was not created by the helm action`
+    );
   return parseImages(images, `deployment ${deploymentId} payload.images`);
 }
 async function latestHealthyDeployment(octokit, repo, environment) {
-  const { data: deployments } = await octokit.rest.repos.listDeployments({ ...repo, environment, per_page: SEARCH_DEPTH });
+  const { data: deployments } = await octokit.rest.repos.listDeployments({
+    ...repo,
+    environment,
+    per_page: SEARCH_DEPTH
+  });
   const newerUnhealthy = [];
   for (const deployment of deployments) {
-    const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deployment.id, per_page: 1 });
+    const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
+      ...repo,
+      deployment_id: deployment.id,
+      per_page: 1
+    });
     const latest = statuses[0];
     const state2 = latest?.state ?? "pending";
     if (state2 === "success" && latest) {
@@ -72387,12 +72448,15 @@ var STATUS_CONTEXT = "promotion-gate";
 function pullRequestOf(payload2, eventName) {
   const pr = payload2.pull_request;
   if (!pr || typeof pr.number !== "number" || !pr.head?.sha) {
-    throw new Error(`command "gate" runs on pull_request events (labeled, unlabeled, synchronize, opened, reopened); got a "${eventName}" event without a pull_request`);
+    throw new Error(
+      `command "gate" runs on pull_request events (labeled, unlabeled, synchronize, opened, reopened); got a "${eventName}" event without a pull_request`
+    );
   }
   return pr;
 }
 function describeResult(result) {
-  if (result.outcome === "not-a-promotion") return "not a promotion: no promote:<env> label and no promoted release.yaml changed";
+  if (result.outcome === "not-a-promotion")
+    return "not a promotion: no promote:<env> label and no promoted release.yaml changed";
   if (result.outcome === "passed") return `promotion ${result.source} → ${result.target} verified`;
   return `promotion${result.target ? ` to ${result.target}` : ""} blocked: ${result.reasons.length} problem${result.reasons.length === 1 ? "" : "s"}`;
 }
@@ -72402,20 +72466,32 @@ function renderGateMarkdown(result) {
   if (result.reasons.length > 0) lines.push("", ...result.reasons.map((reason) => `- ${reason}`));
   if (result.deployment) {
     const d5 = result.deployment;
-    lines.push("", `Source: \`${result.source}\` deployment ${d5.id} of \`${d5.sha.slice(0, 12)}\` (${d5.createdAt})${d5.statusUrl ? ` — [status](${d5.statusUrl})` : ""}`);
+    lines.push(
+      "",
+      `Source: \`${result.source}\` deployment ${d5.id} of \`${d5.sha.slice(0, 12)}\` (${d5.createdAt})${d5.statusUrl ? ` — [status](${d5.statusUrl})` : ""}`
+    );
     if (d5.newerUnhealthy.length > 0) {
-      lines.push(`Newer deployments of ${result.source} that are not healthy: ${d5.newerUnhealthy.map((n3) => `${n3.id} (${n3.state})`).join(", ")}`);
+      lines.push(
+        `Newer deployments of ${result.source} that are not healthy: ${d5.newerUnhealthy.map((n3) => `${n3.id} (${n3.state})`).join(", ")}`
+      );
     }
   }
-  if (result.images && Object.keys(result.images).length > 0) lines.push("", imagesTable(result.images));
+  if (result.images && Object.keys(result.images).length > 0)
+    lines.push("", imagesTable(result.images));
   return lines.join("\n");
 }
 async function runGate(options) {
   const event = readEvent();
   const pr = pullRequestOf(event.payload, event.name);
   const { octokit, repo } = options;
-  const files = await octokit.paginate(octokit.rest.pulls.listFiles, { ...repo, pull_number: pr.number, per_page: 100 });
-  const changedFiles = files.flatMap((file) => file.previous_filename ? [file.filename, file.previous_filename] : [file.filename]);
+  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+    ...repo,
+    pull_number: pr.number,
+    per_page: 100
+  });
+  const changedFiles = files.flatMap(
+    (file) => file.previous_filename ? [file.filename, file.previous_filename] : [file.filename]
+  );
   const result = await evaluateGate({
     labels: (pr.labels ?? []).map((label) => label.name),
     changedFiles,
@@ -72436,15 +72512,24 @@ async function runGate(options) {
   const markdown = renderGateMarkdown(result);
   writeSummary(markdown);
   if (result.target && result.outcome !== "not-a-promotion") {
-    await upsertCommentSection({ octokit, ...repo, issueNumber: pr.number, environment: result.target, section: "promotion", body: markdown });
+    await upsertCommentSection({
+      octokit,
+      ...repo,
+      issueNumber: pr.number,
+      environment: result.target,
+      section: "promotion",
+      body: markdown
+    });
   }
   core4.setOutput("result", result.outcome);
   core4.setOutput("target", result.target ?? "");
   core4.setOutput("source", result.source ?? "");
   core4.setOutput("reasons", JSON.stringify(result.reasons));
   if (result.outcome === "failed") {
-    throw new Error(`${description}:
-${result.reasons.map((reason) => `  - ${reason}`).join("\n")}`);
+    throw new Error(
+      `${description}:
+${result.reasons.map((reason) => `  - ${reason}`).join("\n")}`
+    );
   }
   core4.info(description);
   return result;
@@ -72473,31 +72558,51 @@ function sameImages(a5, b5) {
 async function runOpenPr(options) {
   const { octokit, repo, target, base } = options;
   const promotable = PROMOTION_ORDER.slice(1);
-  if (!promotable.includes(target)) throw new Error(`input target must be one of ${promotable.join(", ")} (got ${JSON.stringify(target)})`);
+  if (!promotable.includes(target))
+    throw new Error(
+      `input target must be one of ${promotable.join(", ")} (got ${JSON.stringify(target)})`
+    );
   const targetEnv = loadEnvironment(options.workspace, target);
   const source = targetEnv.env.promotion.from;
-  if (!source) throw new Error(`environments/${target}/env.yaml has no promotion.from: nothing can be promoted to ${target}`);
+  if (!source)
+    throw new Error(
+      `environments/${target}/env.yaml has no promotion.from: nothing can be promoted to ${target}`
+    );
   const deployment = await latestHealthyDeployment(octokit, repo, source);
-  if (!deployment) throw new Error(`${source} has no deployment with a success status: there is nothing healthy to promote to ${target}`);
+  if (!deployment)
+    throw new Error(
+      `${source} has no deployment with a success status: there is nothing healthy to promote to ${target}`
+    );
   const missing = releaseEntries(targetEnv.release).map(([service]) => service).filter((service) => !deployment.images[service]);
   if (missing.length > 0) {
-    throw new Error(`${source} deployment ${deployment.id} runs no image for ${missing.join(", ")}, which ${target} runs: promote after ${source} deploys them`);
+    throw new Error(
+      `${source} deployment ${deployment.id} runs no image for ${missing.join(", ")}, which ${target} runs: promote after ${source} deploys them`
+    );
   }
   const current = {};
-  for (const [service, image] of releaseEntries(targetEnv.release)) if (image.digest) current[service] = { tag: image.tag, digest: image.digest };
+  for (const [service, image] of releaseEntries(targetEnv.release))
+    if (image.digest) current[service] = { tag: image.tag, digest: image.digest };
   if (sameImages(current, deployment.images)) {
-    core5.notice(`${target} already runs what ${source} deployment ${deployment.id} runs: no promotion pull request needed`);
-    writeSummary(`### Nothing to promote
+    core5.notice(
+      `${target} already runs what ${source} deployment ${deployment.id} runs: no promotion pull request needed`
+    );
+    writeSummary(
+      `### Nothing to promote
 
 ${target} already runs the images of ${source} deployment ${deployment.id}.
 
-${imagesTable(deployment.images)}`);
+${imagesTable(deployment.images)}`
+    );
     return null;
   }
   const branch = `promote/${target}/${deployment.id}`;
   const { data: baseRef } = await octokit.rest.git.getRef({ ...repo, ref: `heads/${base}` });
   try {
-    await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${branch}`, sha: baseRef.object.sha });
+    await octokit.rest.git.createRef({
+      ...repo,
+      ref: `refs/heads/${branch}`,
+      sha: baseRef.object.sha
+    });
   } catch (error2) {
     if (error2.status !== 422) throw error2;
   }
@@ -72512,7 +72617,12 @@ ${imagesTable(deployment.images)}`);
   });
   const title = `Promote ${source} → ${target} (deployment ${deployment.id}, ${deployment.sha.slice(0, 7)})`;
   const body = promotionBody(source, target, deployment, options.runUrl);
-  const { data: open } = await octokit.rest.pulls.list({ ...repo, head: `${repo.owner}:${branch}`, base, state: "open" });
+  const { data: open } = await octokit.rest.pulls.list({
+    ...repo,
+    head: `${repo.owner}:${branch}`,
+    base,
+    state: "open"
+  });
   let pr;
   let created = false;
   if (open[0]) {
@@ -72521,12 +72631,18 @@ ${imagesTable(deployment.images)}`);
     pr = (await octokit.rest.pulls.create({ ...repo, head: branch, base, title, body })).data;
     created = true;
   }
-  await octokit.rest.issues.addLabels({ ...repo, issue_number: pr.number, labels: [`${LABEL_PREFIX}${target}`] });
-  writeSummary(`### Promotion pull request #${pr.number}
+  await octokit.rest.issues.addLabels({
+    ...repo,
+    issue_number: pr.number,
+    labels: [`${LABEL_PREFIX}${target}`]
+  });
+  writeSummary(
+    `### Promotion pull request #${pr.number}
 
 ${pr.html_url}
 
-${imagesTable(deployment.images)}`);
+${imagesTable(deployment.images)}`
+  );
   core5.setOutput("pull-request-number", String(pr.number));
   core5.setOutput("pull-request-url", pr.html_url);
   return { number: pr.number, url: pr.html_url, branch, created };
@@ -72581,10 +72697,23 @@ async function run(dependencies = defaultDependencies) {
   const workspace = workspaceRoot();
   switch (command5) {
     case "gate":
-      await runGate({ octokit, repo, workspace, registryFor: dependencies.registryFor, runUrl: runUrl() });
+      await runGate({
+        octokit,
+        repo,
+        workspace,
+        registryFor: dependencies.registryFor,
+        runUrl: runUrl()
+      });
       return;
     case "open-pr":
-      await runOpenPr({ octokit, repo, workspace, target: core6.getInput("target", { required: true }), base: defaultBranch(), runUrl: runUrl() });
+      await runOpenPr({
+        octokit,
+        repo,
+        workspace,
+        target: core6.getInput("target", { required: true }),
+        base: defaultBranch(),
+        runUrl: runUrl()
+      });
       return;
     case "commit-release":
       await runCommitRelease({
@@ -72598,7 +72727,9 @@ async function run(dependencies = defaultDependencies) {
       });
       return;
     default:
-      throw new Error(`input command must be one of ${COMMANDS.join(", ")} (got ${JSON.stringify(command5)})`);
+      throw new Error(
+        `input command must be one of ${COMMANDS.join(", ")} (got ${JSON.stringify(command5)})`
+      );
   }
 }
 

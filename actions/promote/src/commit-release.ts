@@ -1,5 +1,11 @@
 import * as core from '@actions/core';
-import { loadEnvironment, SERVICES, writeSummary, type GitHubClient, type RepoRef } from '@movies/actions-lib';
+import {
+  loadEnvironment,
+  SERVICES,
+  writeSummary,
+  type GitHubClient,
+  type RepoRef,
+} from '@movies/actions-lib';
 import { releaseFile } from './gate';
 import { imagesTable, parseImages, renderRelease } from './release';
 import { commitFile } from './release-commit';
@@ -24,18 +30,26 @@ export async function runCommitRelease(options: CommitReleaseOptions): Promise<s
   const { environment } = options;
   const loaded = loadEnvironment(options.workspace, environment);
   if (!loaded.env.promotion.auto_deploy) {
-    throw new Error(`${environment} has promotion.auto_deploy: false: its release.yaml changes only through promotion pull requests`);
+    throw new Error(
+      `${environment} has promotion.auto_deploy: false: its release.yaml changes only through promotion pull requests`,
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(options.imagesJson);
   } catch (error) {
-    throw new Error(`input images is not JSON: ${(error as Error).message}`);
+    throw new Error(`input images is not JSON: ${(error as Error).message}`, { cause: error });
   }
   const images = parseImages(parsed, 'input images');
   const missing = SERVICES.filter((service) => !images[service]);
-  if (missing.length > 0) throw new Error(`input images lacks ${missing.join(', ')}: every service's image is recorded together`);
-  const content = renderRelease(images, `Images of commit ${options.sourceSha}, recorded by ci.yml: ${environment} follows main.`);
+  if (missing.length > 0)
+    throw new Error(
+      `input images lacks ${missing.join(', ')}: every service's image is recorded together`,
+    );
+  const content = renderRelease(
+    images,
+    `Images of commit ${options.sourceSha}, recorded by ci.yml: ${environment} follows main.`,
+  );
   const commit = await commitFile({
     octokit: options.octokit,
     repo: options.repo,

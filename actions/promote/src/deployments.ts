@@ -32,7 +32,10 @@ export function imagesFromPayload(payload: unknown, deploymentId: number): Relea
     }
   }
   const images = (value as { images?: unknown } | null)?.images;
-  if (images === undefined) throw new Error(`deployment ${deploymentId} has no payload.images: it was not created by the helm action`);
+  if (images === undefined)
+    throw new Error(
+      `deployment ${deploymentId} has no payload.images: it was not created by the helm action`,
+    );
   return parseImages(images, `deployment ${deploymentId} payload.images`);
 }
 
@@ -46,10 +49,18 @@ export async function latestHealthyDeployment(
   repo: RepoRef,
   environment: string,
 ): Promise<HealthyDeployment | null> {
-  const { data: deployments } = await octokit.rest.repos.listDeployments({ ...repo, environment, per_page: SEARCH_DEPTH });
+  const { data: deployments } = await octokit.rest.repos.listDeployments({
+    ...repo,
+    environment,
+    per_page: SEARCH_DEPTH,
+  });
   const newerUnhealthy: HealthyDeployment['newerUnhealthy'] = [];
   for (const deployment of deployments) {
-    const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deployment.id, per_page: 1 });
+    const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
+      ...repo,
+      deployment_id: deployment.id,
+      per_page: 1,
+    });
     const latest = statuses[0];
     const state = latest?.state ?? 'pending';
     if (state === 'success' && latest) {

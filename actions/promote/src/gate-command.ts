@@ -34,13 +34,16 @@ interface PullRequestPayload {
 function pullRequestOf(payload: Record<string, unknown>, eventName: string): PullRequestPayload {
   const pr = payload.pull_request as PullRequestPayload | undefined;
   if (!pr || typeof pr.number !== 'number' || !pr.head?.sha) {
-    throw new Error(`command "gate" runs on pull_request events (labeled, unlabeled, synchronize, opened, reopened); got a "${eventName}" event without a pull_request`);
+    throw new Error(
+      `command "gate" runs on pull_request events (labeled, unlabeled, synchronize, opened, reopened); got a "${eventName}" event without a pull_request`,
+    );
   }
   return pr;
 }
 
 export function describeResult(result: GateResult): string {
-  if (result.outcome === 'not-a-promotion') return 'not a promotion: no promote:<env> label and no promoted release.yaml changed';
+  if (result.outcome === 'not-a-promotion')
+    return 'not a promotion: no promote:<env> label and no promoted release.yaml changed';
   if (result.outcome === 'passed') return `promotion ${result.source} → ${result.target} verified`;
   return `promotion${result.target ? ` to ${result.target}` : ''} blocked: ${result.reasons.length} problem${result.reasons.length === 1 ? '' : 's'}`;
 }
@@ -51,12 +54,18 @@ export function renderGateMarkdown(result: GateResult): string {
   if (result.reasons.length > 0) lines.push('', ...result.reasons.map((reason) => `- ${reason}`));
   if (result.deployment) {
     const d = result.deployment;
-    lines.push('', `Source: \`${result.source}\` deployment ${d.id} of \`${d.sha.slice(0, 12)}\` (${d.createdAt})${d.statusUrl ? ` — [status](${d.statusUrl})` : ''}`);
+    lines.push(
+      '',
+      `Source: \`${result.source}\` deployment ${d.id} of \`${d.sha.slice(0, 12)}\` (${d.createdAt})${d.statusUrl ? ` — [status](${d.statusUrl})` : ''}`,
+    );
     if (d.newerUnhealthy.length > 0) {
-      lines.push(`Newer deployments of ${result.source} that are not healthy: ${d.newerUnhealthy.map((n) => `${n.id} (${n.state})`).join(', ')}`);
+      lines.push(
+        `Newer deployments of ${result.source} that are not healthy: ${d.newerUnhealthy.map((n) => `${n.id} (${n.state})`).join(', ')}`,
+      );
     }
   }
-  if (result.images && Object.keys(result.images).length > 0) lines.push('', imagesTable(result.images));
+  if (result.images && Object.keys(result.images).length > 0)
+    lines.push('', imagesTable(result.images));
   return lines.join('\n');
 }
 
@@ -69,8 +78,14 @@ export async function runGate(options: GateCommandOptions): Promise<GateResult> 
   const event = readEvent();
   const pr = pullRequestOf(event.payload, event.name);
   const { octokit, repo } = options;
-  const files = await octokit.paginate(octokit.rest.pulls.listFiles, { ...repo, pull_number: pr.number, per_page: 100 });
-  const changedFiles = files.flatMap((file) => (file.previous_filename ? [file.filename, file.previous_filename] : [file.filename]));
+  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+    ...repo,
+    pull_number: pr.number,
+    per_page: 100,
+  });
+  const changedFiles = files.flatMap((file) =>
+    file.previous_filename ? [file.filename, file.previous_filename] : [file.filename],
+  );
   const result = await evaluateGate({
     labels: (pr.labels ?? []).map((label) => label.name),
     changedFiles,
@@ -92,14 +107,23 @@ export async function runGate(options: GateCommandOptions): Promise<GateResult> 
   const markdown = renderGateMarkdown(result);
   writeSummary(markdown);
   if (result.target && result.outcome !== 'not-a-promotion') {
-    await upsertCommentSection({ octokit, ...repo, issueNumber: pr.number, environment: result.target, section: 'promotion', body: markdown });
+    await upsertCommentSection({
+      octokit,
+      ...repo,
+      issueNumber: pr.number,
+      environment: result.target,
+      section: 'promotion',
+      body: markdown,
+    });
   }
   core.setOutput('result', result.outcome);
   core.setOutput('target', result.target ?? '');
   core.setOutput('source', result.source ?? '');
   core.setOutput('reasons', JSON.stringify(result.reasons));
   if (result.outcome === 'failed') {
-    throw new Error(`${description}:\n${result.reasons.map((reason) => `  - ${reason}`).join('\n')}`);
+    throw new Error(
+      `${description}:\n${result.reasons.map((reason) => `  - ${reason}`).join('\n')}`,
+    );
   }
   core.info(description);
   return result;

@@ -48,31 +48,46 @@ export async function evaluateGate(facts: GateFacts): Promise<GateResult> {
   if (labels.length === 0) {
     const touched = facts.changedFiles.filter((file) => promotedReleaseFiles().includes(file));
     const reasons = touched.map(
-      (file) => `${file} changes only through a promotion: add the label ${LABEL_PREFIX}${file.split('/')[1]} (or open one with the promote workflow)`,
+      (file) =>
+        `${file} changes only through a promotion: add the label ${LABEL_PREFIX}${file.split('/')[1]} (or open one with the promote workflow)`,
     );
     return { outcome: reasons.length > 0 ? 'failed' : 'not-a-promotion', reasons };
   }
   if (labels.length > 1) {
-    return { outcome: 'failed', reasons: [`the pull request has ${labels.length} promotion labels (${labels.join(', ')}): a promotion targets one environment`] };
+    return {
+      outcome: 'failed',
+      reasons: [
+        `the pull request has ${labels.length} promotion labels (${labels.join(', ')}): a promotion targets one environment`,
+      ],
+    };
   }
   const target = labels[0]!.slice(LABEL_PREFIX.length);
   const reasons: string[] = [];
   const result: GateResult = { outcome: 'failed', target, reasons };
-  if (facts.fromFork) reasons.push('the pull request comes from a fork: promotions must be branches of this repository');
+  if (facts.fromFork)
+    reasons.push(
+      'the pull request comes from a fork: promotions must be branches of this repository',
+    );
 
   const promotable = PROMOTION_ORDER.slice(1) as readonly string[];
   if (!promotable.includes(target)) {
     const why = (PROMOTION_ORDER as readonly string[]).includes(target)
       ? `${target} is the first environment: it follows main and is never promoted to`
       : `${target} is not an environment`;
-    reasons.push(`label ${labels[0]}: ${why} (promotion labels: ${promotable.map((name) => LABEL_PREFIX + name).join(', ')})`);
+    reasons.push(
+      `label ${labels[0]}: ${why} (promotion labels: ${promotable.map((name) => LABEL_PREFIX + name).join(', ')})`,
+    );
     return result;
   }
 
   const expected = releaseFile(target);
   const others = facts.changedFiles.filter((file) => file !== expected);
-  if (others.length > 0) reasons.push(`the pull request also changes ${others.join(', ')}: a promotion changes only ${expected}`);
-  if (!facts.changedFiles.includes(expected)) reasons.push(`the pull request does not change ${expected}: nothing is promoted to ${target}`);
+  if (others.length > 0)
+    reasons.push(
+      `the pull request also changes ${others.join(', ')}: a promotion changes only ${expected}`,
+    );
+  if (!facts.changedFiles.includes(expected))
+    reasons.push(`the pull request does not change ${expected}: nothing is promoted to ${target}`);
 
   let targetEnv: LoadedEnvironment;
   try {
@@ -83,7 +98,9 @@ export async function evaluateGate(facts: GateFacts): Promise<GateResult> {
   }
   const source = targetEnv.env.promotion.from;
   if (!source) {
-    reasons.push(`environments/${target}/env.yaml has no promotion.from: nothing is promoted to ${target}`);
+    reasons.push(
+      `environments/${target}/env.yaml has no promotion.from: nothing is promoted to ${target}`,
+    );
     return result;
   }
   result.source = source;
@@ -98,7 +115,10 @@ export async function evaluateGate(facts: GateFacts): Promise<GateResult> {
   let deployment: HealthyDeployment | null = null;
   try {
     deployment = await facts.latestHealthyDeployment(source);
-    if (!deployment) reasons.push(`${source} has no deployment with a success status: there is nothing healthy to promote`);
+    if (!deployment)
+      reasons.push(
+        `${source} has no deployment with a success status: there is nothing healthy to promote`,
+      );
   } catch (error) {
     reasons.push(`the deployments of ${source} cannot be read: ${describeError(error)}`);
   }
@@ -109,9 +129,13 @@ export async function evaluateGate(facts: GateFacts): Promise<GateResult> {
       if (!running) {
         reasons.push(`${service}: ${source} deployment ${deployment.id} runs no ${service} image`);
       } else if (running.digest !== image.digest) {
-        reasons.push(`${service}: ${image.digest} is not what ${source} runs healthy (deployment ${deployment.id} runs ${running.digest})`);
+        reasons.push(
+          `${service}: ${image.digest} is not what ${source} runs healthy (deployment ${deployment.id} runs ${running.digest})`,
+        );
       } else if (running.tag !== image.tag) {
-        reasons.push(`${service}: tag ${image.tag} does not match the tag ${running.tag} that ${source} runs for digest ${image.digest}`);
+        reasons.push(
+          `${service}: tag ${image.tag} does not match the tag ${running.tag} that ${source} runs for digest ${image.digest}`,
+        );
       }
     }
   }
@@ -120,10 +144,14 @@ export async function evaluateGate(facts: GateFacts): Promise<GateResult> {
   for (const [service, image] of Object.entries(images)) {
     try {
       if (!(await registry.hasImage(repositoryOf(service), image.digest))) {
-        reasons.push(`${service}: ${image.digest} is not in the registry repository ${repositoryOf(service)}`);
+        reasons.push(
+          `${service}: ${image.digest} is not in the registry repository ${repositoryOf(service)}`,
+        );
       }
     } catch (error) {
-      reasons.push(`${service}: the registry cannot be asked for ${repositoryOf(service)}@${image.digest}: ${describeError(error)}`);
+      reasons.push(
+        `${service}: the registry cannot be asked for ${repositoryOf(service)}@${image.digest}: ${describeError(error)}`,
+      );
     }
   }
 

@@ -29,15 +29,29 @@ const DEV: ReleaseImages = {
   web: { tag: sha('a'), digest: digest('d') },
 };
 const OLD: ReleaseImages = Object.fromEntries(
-  Object.entries(DEV).map(([service, image], i) => [service, { tag: sha('9'), digest: digest(String(i)) }]),
+  Object.keys(DEV).map((service, i) => [service, { tag: sha('9'), digest: digest(String(i)) }]),
 );
-const inEcr = (images: ReleaseImages): string[] => Object.entries(images).map(([s, i]) => `movies/${s}@${i.digest}`);
+const inEcr = (images: ReleaseImages): string[] =>
+  Object.entries(images).map(([s, i]) => `movies/${s}@${i.digest}`);
 
 /** A real pull_request webhook payload for our repository, PR and labels. */
-function pullRequestEvent(action: 'labeled' | 'unlabeled' | 'synchronize', labels: string[], changed?: string): Record<string, unknown> {
+function pullRequestEvent(
+  action: 'labeled' | 'unlabeled' | 'synchronize',
+  labels: string[],
+  changed?: string,
+): Record<string, unknown> {
   const payload = forRepository(webhookExample('pull_request', action), OWNER, REPO);
-  const pr = payload.pull_request as Record<string, any>;
-  const labelShape = (name: string): Record<string, unknown> => ({ ...(pr.labels[0] ?? {}), name, url: `https://api.github.com/repos/${OWNER}/${REPO}/labels/${name}` });
+  const pr = payload.pull_request as {
+    number: number;
+    labels: Array<Record<string, unknown>>;
+    head: { sha: string; repo: { full_name: string } };
+    base: { repo: { full_name: string } };
+  };
+  const labelShape = (name: string): Record<string, unknown> => ({
+    ...(pr.labels[0] ?? {}),
+    name,
+    url: `https://api.github.com/repos/${OWNER}/${REPO}/labels/${name}`,
+  });
   payload.number = PR;
   pr.number = PR;
   pr.labels = labels.map(labelShape);
@@ -81,11 +95,29 @@ describe('actions/promote as the runner runs it', () => {
   beforeEach(async () => {
     github = await startFakeGitHub();
     ecr = await startFakeEcr([...inEcr(DEV), ...inEcr(OLD)]);
-    state = { deployments: [], statuses: [], files: new Map([['main', new Map()]]), refs: new Map([['heads/main', sha('1')]]), pulls: [] };
+    state = {
+      deployments: [],
+      statuses: [],
+      files: new Map([['main', new Map()]]),
+      refs: new Map([['heads/main', sha('1')]]),
+      pulls: [],
+    };
     installPromotionRoutes(github, state);
     // dev: an older healthy deployment superseded by the current one, which succeeded.
-    state.deployments.push({ id: 11, environment: 'dev', sha: sha('8'), states: ['in_progress', 'success', 'inactive'], images: OLD });
-    state.deployments.push({ id: 12, environment: 'dev', sha: sha('a'), states: ['in_progress', 'success'], images: DEV });
+    state.deployments.push({
+      id: 11,
+      environment: 'dev',
+      sha: sha('8'),
+      states: ['in_progress', 'success', 'inactive'],
+      images: OLD,
+    });
+    state.deployments.push({
+      id: 12,
+      environment: 'dev',
+      sha: sha('a'),
+      states: ['in_progress', 'success'],
+      images: DEV,
+    });
     github.setPullFiles(OWNER, REPO, PR, ['environments/staging/release.yaml']);
   });
 
@@ -100,12 +132,26 @@ describe('actions/promote as the runner runs it', () => {
   });
 
   it('passes a labeled promotion of what dev runs healthy, sets the status and comments', async () => {
-    const result = await gate(pullRequestEvent('labeled', ['promote:staging'], 'promote:staging'), workspace(DEV));
+    const result = await gate(
+      pullRequestEvent('labeled', ['promote:staging'], 'promote:staging'),
+      workspace(DEV),
+    );
     expect(result.errors).toEqual([]);
     expect(result.exitCode).toBe(0);
-    expect(result.outputs).toMatchObject({ result: 'passed', target: 'staging', source: 'dev', reasons: '[]' });
-    expect(state.statuses).toEqual([expect.objectContaining({ sha: HEAD, state: 'success', context: 'promotion-gate' })]);
-    expect(ecr.described.sort()).toEqual(inEcr(DEV).map((image) => `222222222222/${image}`).sort());
+    expect(result.outputs).toMatchObject({
+      result: 'passed',
+      target: 'staging',
+      source: 'dev',
+      reasons: '[]',
+    });
+    expect(state.statuses).toEqual([
+      expect.objectContaining({ sha: HEAD, state: 'success', context: 'promotion-gate' }),
+    ]);
+    expect(ecr.described.sort()).toEqual(
+      inEcr(DEV)
+        .map((image) => `222222222222/${image}`)
+        .sort(),
+    );
     const comments = github.comments(OWNER, REPO, PR);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain('<!-- movies-gitops:env=staging -->');
@@ -114,16 +160,27 @@ describe('actions/promote as the runner runs it', () => {
   });
 
   it('fails a promotion that also touches another file, with the reason', async () => {
-    github.setPullFiles(OWNER, REPO, PR, ['environments/staging/release.yaml', 'chart/values.yaml']);
-    const result = await gate(pullRequestEvent('labeled', ['promote:staging'], 'promote:staging'), workspace(DEV));
+    github.setPullFiles(OWNER, REPO, PR, [
+      'environments/staging/release.yaml',
+      'chart/values.yaml',
+    ]);
+    const result = await gate(
+      pullRequestEvent('labeled', ['promote:staging'], 'promote:staging'),
+      workspace(DEV),
+    );
     expect(result.exitCode).not.toBe(0);
-    expect(result.errors.join('\n')).toContain('the pull request also changes chart/values.yaml: a promotion changes only environments/staging/release.yaml');
+    expect(result.errors.join('\n')).toContain(
+      'the pull request also changes chart/values.yaml: a promotion changes only environments/staging/release.yaml',
+    );
     expect(state.statuses.at(-1)).toMatchObject({ state: 'failure', context: 'promotion-gate' });
     expect(result.outputs.result).toBe('failed');
   });
 
   it('fails a wrong label: promote:prod on a change to staging', async () => {
-    const result = await gate(pullRequestEvent('labeled', ['promote:prod'], 'promote:prod'), workspace(DEV));
+    const result = await gate(
+      pullRequestEvent('labeled', ['promote:prod'], 'promote:prod'),
+      workspace(DEV),
+    );
     expect(result.exitCode).not.toBe(0);
     const message = result.errors.join('\n');
     expect(message).toContain('the pull request does not change environments/prod/release.yaml');
@@ -133,11 +190,22 @@ describe('actions/promote as the runner runs it', () => {
   it('fails an image that is not what the source runs with a successful deployment', async () => {
     // dev's newest deployment of a new web image failed: the healthy one still runs the old web.
     const newWeb = { tag: sha('b'), digest: digest('e') };
-    state.deployments.push({ id: 13, environment: 'dev', sha: sha('b'), states: ['in_progress', 'failure'], images: { ...DEV, web: newWeb } });
-    const result = await gate(pullRequestEvent('labeled', ['promote:staging'], 'promote:staging'), workspace({ ...DEV, web: newWeb }));
+    state.deployments.push({
+      id: 13,
+      environment: 'dev',
+      sha: sha('b'),
+      states: ['in_progress', 'failure'],
+      images: { ...DEV, web: newWeb },
+    });
+    const result = await gate(
+      pullRequestEvent('labeled', ['promote:staging'], 'promote:staging'),
+      workspace({ ...DEV, web: newWeb }),
+    );
     expect(result.exitCode).not.toBe(0);
     const message = result.errors.join('\n');
-    expect(message).toContain(`web: ${digest('e')} is not what dev runs healthy (deployment 12 runs ${digest('d')})`);
+    expect(message).toContain(
+      `web: ${digest('e')} is not what dev runs healthy (deployment 12 runs ${digest('d')})`,
+    );
     expect(message).toContain(`web: ${digest('e')} is not in the registry repository movies/web`);
     expect(result.summary).toContain('13 (failure)');
   });
@@ -145,14 +213,21 @@ describe('actions/promote as the runner runs it', () => {
   it('resets to failure when the label is removed from a pull request that edits a promoted release', async () => {
     const result = await gate(pullRequestEvent('unlabeled', [], 'promote:staging'), workspace(DEV));
     expect(result.exitCode).not.toBe(0);
-    expect(result.errors.join('\n')).toContain('environments/staging/release.yaml changes only through a promotion: add the label promote:staging');
+    expect(result.errors.join('\n')).toContain(
+      'environments/staging/release.yaml changes only through a promotion: add the label promote:staging',
+    );
     expect(state.statuses).toEqual([expect.objectContaining({ sha: HEAD, state: 'failure' })]);
   });
 
   it('re-evaluates on synchronize: a pushed commit that adds a file blocks the promotion', async () => {
     const dir = workspace(DEV);
-    expect((await gate(pullRequestEvent('synchronize', ['promote:staging']), dir)).exitCode).toBe(0);
-    github.setPullFiles(OWNER, REPO, PR, ['environments/staging/release.yaml', 'terraform/environment/main.tf']);
+    expect((await gate(pullRequestEvent('synchronize', ['promote:staging']), dir)).exitCode).toBe(
+      0,
+    );
+    github.setPullFiles(OWNER, REPO, PR, [
+      'environments/staging/release.yaml',
+      'terraform/environment/main.tf',
+    ]);
     const second = await gate(pullRequestEvent('synchronize', ['promote:staging']), dir);
     expect(second.exitCode).not.toBe(0);
     expect(state.statuses.map((s) => s.state)).toEqual(['success', 'failure']);
@@ -182,10 +257,16 @@ describe('actions/promote as the runner runs it', () => {
     expect(result.exitCode).toBe(0);
     expect(state.pulls).toHaveLength(1);
     const pull = state.pulls[0]!;
-    expect(pull).toMatchObject({ head: 'promote/staging/12', base: 'main', labels: ['promote:staging'] });
+    expect(pull).toMatchObject({
+      head: 'promote/staging/12',
+      base: 'main',
+      labels: ['promote:staging'],
+    });
     expect(pull.body).toContain('deployment: 12');
     for (const image of Object.values(DEV)) expect(pull.body).toContain(image.digest);
-    const written = state.files.get('promote/staging/12')!.get('environments/staging/release.yaml')!;
+    const written = state.files
+      .get('promote/staging/12')!
+      .get('environments/staging/release.yaml')!;
     expect(parseDocument(written).toJS()).toEqual({ services: DEV });
     expect(result.outputs['pull-request-number']).toBe(String(pull.number));
   });
@@ -213,10 +294,18 @@ describe('actions/promote as the runner runs it', () => {
       repository: `${OWNER}/${REPO}`,
       apiUrl: github.url,
       workspace: dir,
-      inputs: { command: 'commit-release', 'github-token': 'test-token', environment: 'dev', images, base: 'main' },
+      inputs: {
+        command: 'commit-release',
+        'github-token': 'test-token',
+        environment: 'dev',
+        images,
+        base: 'main',
+      },
     });
     expect(dev.errors).toEqual([]);
-    expect(parseDocument(state.files.get('main')!.get('environments/dev/release.yaml')!).toJS()).toEqual({ services: DEV });
+    expect(
+      parseDocument(state.files.get('main')!.get('environments/dev/release.yaml')!).toJS(),
+    ).toEqual({ services: DEV });
     expect(dev.outputs['commit-sha']).toMatch(/^[0-9a-f]{40}$/);
 
     const staging = await runBundledAction({
@@ -224,14 +313,26 @@ describe('actions/promote as the runner runs it', () => {
       repository: `${OWNER}/${REPO}`,
       apiUrl: github.url,
       workspace: dir,
-      inputs: { command: 'commit-release', 'github-token': 'test-token', environment: 'staging', images, base: 'main' },
+      inputs: {
+        command: 'commit-release',
+        'github-token': 'test-token',
+        environment: 'staging',
+        images,
+        base: 'main',
+      },
     });
     expect(staging.exitCode).not.toBe(0);
     expect(staging.errors.join('\n')).toContain('staging has promotion.auto_deploy: false');
   });
 
   it('fails an unknown command with the accepted ones', async () => {
-    const result = await runBundledAction({ actionDir, inputs: { command: 'ship-it', 'github-token': 't' }, apiUrl: github.url });
-    expect(result.errors).toEqual(['input command must be one of gate, open-pr, commit-release (got "ship-it")']);
+    const result = await runBundledAction({
+      actionDir,
+      inputs: { command: 'ship-it', 'github-token': 't' },
+      apiUrl: github.url,
+    });
+    expect(result.errors).toEqual([
+      'input command must be one of gate, open-pr, commit-release (got "ship-it")',
+    ]);
   });
 });

@@ -1,5 +1,10 @@
 import * as core from '@actions/core';
-import { githubClient, repoFromEnv, workspaceRoot, type LoadedEnvironment } from '@movies/actions-lib';
+import {
+  githubClient,
+  repoFromEnv,
+  workspaceRoot,
+  type LoadedEnvironment,
+} from '@movies/actions-lib';
 import { runCommitRelease } from './commit-release';
 import { runGate } from './gate-command';
 import { runOpenPr } from './open-pr';
@@ -36,10 +41,23 @@ export async function run(dependencies: Dependencies = defaultDependencies): Pro
   const workspace = workspaceRoot();
   switch (command) {
     case 'gate':
-      await runGate({ octokit, repo, workspace, registryFor: dependencies.registryFor, runUrl: runUrl() });
+      await runGate({
+        octokit,
+        repo,
+        workspace,
+        registryFor: dependencies.registryFor,
+        runUrl: runUrl(),
+      });
       return;
     case 'open-pr':
-      await runOpenPr({ octokit, repo, workspace, target: core.getInput('target', { required: true }), base: defaultBranch(), runUrl: runUrl() });
+      await runOpenPr({
+        octokit,
+        repo,
+        workspace,
+        target: core.getInput('target', { required: true }),
+        base: defaultBranch(),
+        runUrl: runUrl(),
+      });
       return;
     case 'commit-release':
       await runCommitRelease({
@@ -53,6 +71,8 @@ export async function run(dependencies: Dependencies = defaultDependencies): Pro
       });
       return;
     default:
-      throw new Error(`input command must be one of ${COMMANDS.join(', ')} (got ${JSON.stringify(command)})`);
+      throw new Error(
+        `input command must be one of ${COMMANDS.join(', ')} (got ${JSON.stringify(command)})`,
+      );
   }
 }

@@ -1,5 +1,11 @@
 import * as core from '@actions/core';
-import { loadEnvironment, PROMOTION_ORDER, writeSummary, type GitHubClient, type RepoRef } from '@movies/actions-lib';
+import {
+  loadEnvironment,
+  PROMOTION_ORDER,
+  writeSummary,
+  type GitHubClient,
+  type RepoRef,
+} from '@movies/actions-lib';
 import { latestHealthyDeployment, type HealthyDeployment } from './deployments';
 import { LABEL_PREFIX, releaseFile } from './gate';
 import { imagesTable, releaseEntries, renderRelease, type ReleaseImages } from './release';
@@ -21,7 +27,12 @@ export interface OpenedPromotion {
   created: boolean;
 }
 
-function promotionBody(source: string, target: string, deployment: HealthyDeployment, runUrl: string): string {
+function promotionBody(
+  source: string,
+  target: string,
+  deployment: HealthyDeployment,
+  runUrl: string,
+): string {
   return [
     `Promotes to **${target}** the images that **${source}** runs healthy.`,
     '',
@@ -52,30 +63,50 @@ function sameImages(a: ReleaseImages, b: ReleaseImages): boolean {
 export async function runOpenPr(options: OpenPrOptions): Promise<OpenedPromotion | null> {
   const { octokit, repo, target, base } = options;
   const promotable = PROMOTION_ORDER.slice(1) as readonly string[];
-  if (!promotable.includes(target)) throw new Error(`input target must be one of ${promotable.join(', ')} (got ${JSON.stringify(target)})`);
+  if (!promotable.includes(target))
+    throw new Error(
+      `input target must be one of ${promotable.join(', ')} (got ${JSON.stringify(target)})`,
+    );
   const targetEnv = loadEnvironment(options.workspace, target);
   const source = targetEnv.env.promotion.from;
-  if (!source) throw new Error(`environments/${target}/env.yaml has no promotion.from: nothing can be promoted to ${target}`);
+  if (!source)
+    throw new Error(
+      `environments/${target}/env.yaml has no promotion.from: nothing can be promoted to ${target}`,
+    );
   const deployment = await latestHealthyDeployment(octokit, repo, source);
-  if (!deployment) throw new Error(`${source} has no deployment with a success status: there is nothing healthy to promote to ${target}`);
+  if (!deployment)
+    throw new Error(
+      `${source} has no deployment with a success status: there is nothing healthy to promote to ${target}`,
+    );
   const missing = releaseEntries(targetEnv.release)
     .map(([service]) => service)
     .filter((service) => !deployment.images[service]);
   if (missing.length > 0) {
-    throw new Error(`${source} deployment ${deployment.id} runs no image for ${missing.join(', ')}, which ${target} runs: promote after ${source} deploys them`);
+    throw new Error(
+      `${source} deployment ${deployment.id} runs no image for ${missing.join(', ')}, which ${target} runs: promote after ${source} deploys them`,
+    );
   }
   const current: ReleaseImages = {};
-  for (const [service, image] of releaseEntries(targetEnv.release)) if (image.digest) current[service] = { tag: image.tag, digest: image.digest };
+  for (const [service, image] of releaseEntries(targetEnv.release))
+    if (image.digest) current[service] = { tag: image.tag, digest: image.digest };
   if (sameImages(current, deployment.images)) {
-    core.notice(`${target} already runs what ${source} deployment ${deployment.id} runs: no promotion pull request needed`);
-    writeSummary(`### Nothing to promote\n\n${target} already runs the images of ${source} deployment ${deployment.id}.\n\n${imagesTable(deployment.images)}`);
+    core.notice(
+      `${target} already runs what ${source} deployment ${deployment.id} runs: no promotion pull request needed`,
+    );
+    writeSummary(
+      `### Nothing to promote\n\n${target} already runs the images of ${source} deployment ${deployment.id}.\n\n${imagesTable(deployment.images)}`,
+    );
     return null;
   }
 
   const branch = `promote/${target}/${deployment.id}`;
   const { data: baseRef } = await octokit.rest.git.getRef({ ...repo, ref: `heads/${base}` });
   try {
-    await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${branch}`, sha: baseRef.object.sha });
+    await octokit.rest.git.createRef({
+      ...repo,
+      ref: `refs/heads/${branch}`,
+      sha: baseRef.object.sha,
+    });
   } catch (error) {
     if ((error as { status?: number }).status !== 422) throw error; // the branch exists: reuse it
   }
@@ -90,17 +121,29 @@ export async function runOpenPr(options: OpenPrOptions): Promise<OpenedPromotion
   });
   const title = `Promote ${source} → ${target} (deployment ${deployment.id}, ${deployment.sha.slice(0, 7)})`;
   const body = promotionBody(source, target, deployment, options.runUrl);
-  const { data: open } = await octokit.rest.pulls.list({ ...repo, head: `${repo.owner}:${branch}`, base, state: 'open' });
+  const { data: open } = await octokit.rest.pulls.list({
+    ...repo,
+    head: `${repo.owner}:${branch}`,
+    base,
+    state: 'open',
+  });
   let pr: { number: number; html_url: string };
   let created = false;
   if (open[0]) {
-    pr = (await octokit.rest.pulls.update({ ...repo, pull_number: open[0].number, title, body })).data;
+    pr = (await octokit.rest.pulls.update({ ...repo, pull_number: open[0].number, title, body }))
+      .data;
   } else {
     pr = (await octokit.rest.pulls.create({ ...repo, head: branch, base, title, body })).data;
     created = true;
   }
-  await octokit.rest.issues.addLabels({ ...repo, issue_number: pr.number, labels: [`${LABEL_PREFIX}${target}`] });
-  writeSummary(`### Promotion pull request #${pr.number}\n\n${pr.html_url}\n\n${imagesTable(deployment.images)}`);
+  await octokit.rest.issues.addLabels({
+    ...repo,
+    issue_number: pr.number,
+    labels: [`${LABEL_PREFIX}${target}`],
+  });
+  writeSummary(
+    `### Promotion pull request #${pr.number}\n\n${pr.html_url}\n\n${imagesTable(deployment.images)}`,
+  );
   core.setOutput('pull-request-number', String(pr.number));
   core.setOutput('pull-request-url', pr.html_url);
   return { number: pr.number, url: pr.html_url, branch, created };

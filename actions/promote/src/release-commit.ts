@@ -19,9 +19,11 @@ export async function commitFile(options: ReleaseCommit): Promise<string | null>
   let currentSha: string | undefined;
   try {
     const { data } = await octokit.rest.repos.getContent({ ...repo, path, ref: branch });
-    if (Array.isArray(data) || data.type !== 'file') throw new Error(`${path} on ${branch} is not a file`);
+    if (Array.isArray(data) || data.type !== 'file')
+      throw new Error(`${path} on ${branch} is not a file`);
     currentSha = data.sha;
-    if ('content' in data && Buffer.from(data.content, 'base64').toString('utf8') === content) return null;
+    if ('content' in data && Buffer.from(data.content, 'base64').toString('utf8') === content)
+      return null;
   } catch (error) {
     if ((error as { status?: number }).status !== 404) throw error;
   }

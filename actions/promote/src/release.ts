@@ -1,4 +1,9 @@
-import { SERVICES, type ReleaseConfig, type ServiceImage, type ServiceName } from '@movies/actions-lib';
+import {
+  SERVICES,
+  type ReleaseConfig,
+  type ServiceImage,
+  type ServiceName,
+} from '@movies/actions-lib';
 
 /** A service's image as it is deployed: a commit-sha tag pinned by digest. */
 export interface PinnedImage {
@@ -26,23 +31,32 @@ export function isServiceName(name: string): name is ServiceName {
  */
 export function parseImages(value: unknown, origin: string): ReleaseImages {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new Error(`${origin} must be a map of service → {tag, digest}, got ${JSON.stringify(value)}`);
+    throw new Error(
+      `${origin} must be a map of service → {tag, digest}, got ${JSON.stringify(value)}`,
+    );
   }
   const problems: string[] = [];
   const images: ReleaseImages = {};
   for (const [service, raw] of Object.entries(value as Record<string, unknown>)) {
     if (!isServiceName(service)) {
-      problems.push(`${origin}.${service}: unknown service (expected one of ${SERVICES.join(', ')})`);
+      problems.push(
+        `${origin}.${service}: unknown service (expected one of ${SERVICES.join(', ')})`,
+      );
       continue;
     }
     const image = (raw ?? {}) as Partial<ServiceImage>;
     if (typeof image.tag !== 'string' || !TAG.test(image.tag)) {
-      problems.push(`${origin}.${service}.tag must be a 40-hex git commit sha, got ${JSON.stringify(image.tag)}`);
+      problems.push(
+        `${origin}.${service}.tag must be a 40-hex git commit sha, got ${JSON.stringify(image.tag)}`,
+      );
     }
     if (typeof image.digest !== 'string' || !DIGEST.test(image.digest)) {
-      problems.push(`${origin}.${service}.digest must be "sha256:<64 hex>", got ${JSON.stringify(image.digest)}`);
+      problems.push(
+        `${origin}.${service}.digest must be "sha256:<64 hex>", got ${JSON.stringify(image.digest)}`,
+      );
     }
-    if (typeof image.tag === 'string' && typeof image.digest === 'string') images[service] = { tag: image.tag, digest: image.digest };
+    if (typeof image.tag === 'string' && typeof image.digest === 'string')
+      images[service] = { tag: image.tag, digest: image.digest };
   }
   if (problems.length > 0) throw new Error(problems.join('\n'));
   return images;

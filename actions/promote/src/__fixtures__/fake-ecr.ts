@@ -26,11 +26,17 @@ export async function startFakeEcr(images: Iterable<string>): Promise<FakeEcr> {
         res.end(JSON.stringify(body));
       };
       if (!req.headers.authorization?.startsWith('AWS4-HMAC-SHA256')) {
-        reply(403, { __type: 'MissingAuthenticationTokenException', message: 'request is not signed' });
+        reply(403, {
+          __type: 'MissingAuthenticationTokenException',
+          message: 'request is not signed',
+        });
         return;
       }
       if (!target.endsWith('.DescribeImages')) {
-        reply(400, { __type: 'UnknownOperationException', message: `fake ECR does not implement ${target}` });
+        reply(400, {
+          __type: 'UnknownOperationException',
+          message: `fake ECR does not implement ${target}`,
+        });
         return;
       }
       const input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
@@ -39,14 +45,22 @@ export async function startFakeEcr(images: Iterable<string>): Promise<FakeEcr> {
         imageIds?: Array<{ imageDigest?: string }>;
       };
       const digests = (input.imageIds ?? []).map((id) => id.imageDigest ?? '');
-      for (const digest of digests) described.push(`${input.registryId}/${input.repositoryName}@${digest}`);
+      for (const digest of digests)
+        described.push(`${input.registryId}/${input.repositoryName}@${digest}`);
       const missing = digests.find((digest) => !present.has(`${input.repositoryName}@${digest}`));
       if (missing !== undefined) {
-        reply(400, { __type: 'ImageNotFoundException', message: `The image with imageId {imageDigest:'${missing}'} does not exist within the repository` });
+        reply(400, {
+          __type: 'ImageNotFoundException',
+          message: `The image with imageId {imageDigest:'${missing}'} does not exist within the repository`,
+        });
         return;
       }
       reply(200, {
-        imageDetails: digests.map((digest) => ({ registryId: input.registryId, repositoryName: input.repositoryName, imageDigest: digest })),
+        imageDetails: digests.map((digest) => ({
+          registryId: input.registryId,
+          repositoryName: input.repositoryName,
+          imageDigest: digest,
+        })),
       });
     });
   });

@@ -17,7 +17,15 @@ export interface RepoState {
   /** Branch → path → file text (contents API). */
   files: Map<string, Map<string, string>>;
   refs: Map<string, string>;
-  pulls: Array<{ number: number; head: string; base: string; title: string; body: string; html_url: string; labels: string[] }>;
+  pulls: Array<{
+    number: number;
+    head: string;
+    base: string;
+    title: string;
+    body: string;
+    html_url: string;
+    labels: string[];
+  }>;
 }
 
 const OWNER_REPO = '(?<owner>[^/]+)/(?<repo>[^/]+)';
@@ -34,7 +42,14 @@ export function installPromotionRoutes(github: FakeGitHub, state: RepoState): vo
       .slice()
       .reverse()
       .slice(0, Number(req.query.per_page ?? 30))
-      .map((d) => ({ id: d.id, sha: d.sha, ref: 'main', environment: d.environment, created_at: '2026-11-20T10:00:00Z', payload: { images: d.images } })),
+      .map((d) => ({
+        id: d.id,
+        sha: d.sha,
+        ref: 'main',
+        environment: d.environment,
+        created_at: '2026-11-20T10:00:00Z',
+        payload: { images: d.images },
+      })),
   }));
   github.route('GET', at('deployments/(?<id>\\d+)/statuses'), (req) => {
     const deployment = state.deployments.find((d) => d.id === Number(req.params.id));
@@ -43,17 +58,29 @@ export function installPromotionRoutes(github: FakeGitHub, state: RepoState): vo
       body: deployment.states
         .slice()
         .reverse()
-        .map((s, i) => ({ id: i + 1, state: s, log_url: `https://github.com/o/r/actions/runs/${deployment.id}`, environment_url: 'https://dev.example.test' })),
+        .map((s, i) => ({
+          id: i + 1,
+          state: s,
+          log_url: `https://github.com/o/r/actions/runs/${deployment.id}`,
+          environment_url: 'https://dev.example.test',
+        })),
     };
   });
   github.route('POST', at('statuses/(?<sha>[0-9a-f]{40})'), (req) => {
     const body = req.body as { state: string; context: string; description: string };
-    state.statuses.push({ sha: req.params.sha!, state: body.state, context: body.context, description: body.description });
+    state.statuses.push({
+      sha: req.params.sha!,
+      state: body.state,
+      context: body.context,
+      description: body.description,
+    });
     return { status: 201, body: { id: state.statuses.length, ...body } };
   });
   github.route('GET', at('git/ref/(?<ref>.+)'), (req) => {
     const sha = state.refs.get(decodeURIComponent(req.params.ref!));
-    return sha ? { body: { ref: `refs/${req.params.ref}`, object: { sha, type: 'commit' } } } : { status: 404, body: { message: 'Not Found' } };
+    return sha
+      ? { body: { ref: `refs/${req.params.ref}`, object: { sha, type: 'commit' } } }
+      : { status: 404, body: { message: 'Not Found' } };
   });
   github.route('POST', at('git/refs'), (req) => {
     const { ref, sha } = req.body as { ref: string; sha: string };
@@ -61,14 +88,26 @@ export function installPromotionRoutes(github: FakeGitHub, state: RepoState): vo
     if (state.refs.has(name)) return { status: 422, body: { message: 'Reference already exists' } };
     state.refs.set(name, sha);
     const branch = name.replace(/^heads\//, '');
-    const from = [...state.refs.entries()].find(([key, value]) => value === sha && key !== name)?.[0].replace(/^heads\//, '');
+    const from = [...state.refs.entries()]
+      .find(([key, value]) => value === sha && key !== name)?.[0]
+      .replace(/^heads\//, '');
     state.files.set(branch, new Map(state.files.get(from ?? 'main') ?? []));
     return { status: 201, body: { ref, object: { sha } } };
   });
   github.route('GET', at('contents/(?<path>.+)'), (req) => {
-    const text = state.files.get(req.query.ref ?? 'main')?.get(decodeURIComponent(req.params.path!));
+    const text = state.files
+      .get(req.query.ref ?? 'main')
+      ?.get(decodeURIComponent(req.params.path!));
     if (text === undefined) return { status: 404, body: { message: 'Not Found' } };
-    return { body: { type: 'file', path: req.params.path, sha: `blob-${text.length}`, content: Buffer.from(text).toString('base64'), encoding: 'base64' } };
+    return {
+      body: {
+        type: 'file',
+        path: req.params.path,
+        sha: `blob-${text.length}`,
+        content: Buffer.from(text).toString('base64'),
+        encoding: 'base64',
+      },
+    };
   });
   github.route('PUT', at('contents/(?<path>.+)'), (req) => {
     const body = req.body as { branch: string; content: string; message: string; sha?: string };
@@ -76,19 +115,32 @@ export function installPromotionRoutes(github: FakeGitHub, state: RepoState): vo
     if (!files) return { status: 404, body: { message: `Branch ${body.branch} not found` } };
     const path = decodeURIComponent(req.params.path!);
     const existing = files.get(path);
-    if (existing !== undefined && body.sha !== `blob-${existing.length}`) return { status: 409, body: { message: `${path} does not match ${body.sha}` } };
+    if (existing !== undefined && body.sha !== `blob-${existing.length}`)
+      return { status: 409, body: { message: `${path} does not match ${body.sha}` } };
     files.set(path, Buffer.from(body.content, 'base64').toString('utf8'));
     const commit = (state.refs.size + files.size).toString(16).padStart(40, 'c');
     state.refs.set(`heads/${body.branch}`, commit);
-    return { status: 200, body: { content: { path }, commit: { sha: commit, message: body.message } } };
+    return {
+      status: 200,
+      body: { content: { path }, commit: { sha: commit, message: body.message } },
+    };
   });
   github.route('GET', at('pulls'), (req) => ({
-    body: state.pulls.filter((p) => `${req.params.owner}:${p.head}` === req.query.head && (!req.query.base || p.base === req.query.base)),
+    body: state.pulls.filter(
+      (p) =>
+        `${req.params.owner}:${p.head}` === req.query.head &&
+        (!req.query.base || p.base === req.query.base),
+    ),
   }));
   github.route('POST', at('pulls'), (req) => {
     const body = req.body as { head: string; base: string; title: string; body: string };
     const number = 100 + state.pulls.length;
-    const pull = { number, ...body, html_url: `https://github.com/${req.params.owner}/${req.params.repo}/pull/${number}`, labels: [] as string[] };
+    const pull = {
+      number,
+      ...body,
+      html_url: `https://github.com/${req.params.owner}/${req.params.repo}/pull/${number}`,
+      labels: [] as string[],
+    };
     state.pulls.push(pull);
     return { status: 201, body: pull };
   });

@@ -4,7 +4,11 @@ import path from 'node:path';
 import { repoRoot } from '@movies/testing';
 import { renderRelease, type ReleaseImages } from '../release';
 
-const CIDRS: Record<string, string> = { dev: '10.10.0.0/16', staging: '10.20.0.0/16', prod: '10.30.0.0/16' };
+const CIDRS: Record<string, string> = {
+  dev: '10.10.0.0/16',
+  staging: '10.20.0.0/16',
+  prod: '10.30.0.0/16',
+};
 
 function envYaml(name: string, from: string | null): string {
   const prod = name === 'prod';
@@ -32,9 +36,15 @@ function envYaml(name: string, from: string | null): string {
  * A checkout with the repository's environment schemas and dev → staging → prod folders whose
  * release.yaml pins `images` (staging/prod) — what the action reads from GITHUB_WORKSPACE.
  */
-export function promotionWorkspace(releases: Record<'dev' | 'staging' | 'prod', ReleaseImages>): string {
+export function promotionWorkspace(
+  releases: Record<'dev' | 'staging' | 'prod', ReleaseImages>,
+): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'promote-workspace-'));
-  fs.cpSync(path.join(repoRoot, 'environments', 'schema'), path.join(root, 'environments', 'schema'), { recursive: true });
+  fs.cpSync(
+    path.join(repoRoot, 'environments', 'schema'),
+    path.join(root, 'environments', 'schema'),
+    { recursive: true },
+  );
   const order: Array<['dev' | 'staging' | 'prod', string | null]> = [
     ['dev', null],
     ['staging', 'dev'],
