@@ -36,12 +36,10 @@ function readYamlMapping(repoRoot: string, file: string, errors: string[]): Reco
     errors.push(`${name}: / file is missing`);
     return undefined;
   }
-  const document = parseDocument(fs.readFileSync(file, 'utf8'), { prettyErrors: false });
+  const document = parseDocument(fs.readFileSync(file, 'utf8'));
   if (document.errors.length > 0) {
-    for (const error of document.errors) {
-      const line = error.linePos?.[0];
-      errors.push(`${name}: ${line ? `line ${line.line} column ${line.col}: ` : ''}invalid YAML: ${error.message.split('\n')[0]}`);
-    }
+    // The first line of yaml's message ends with "at line L, column C".
+    for (const error of document.errors) errors.push(`${name}: invalid YAML: ${error.message.split('\n')[0]!.replace(/:$/, '')}`);
     return undefined;
   }
   const value: unknown = document.toJS();
