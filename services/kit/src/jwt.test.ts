@@ -140,6 +140,19 @@ describe('createJwksVerifier', () => {
     failing = false;
   });
 
+  /** A verifier on a fake clock, so intervals pass without waiting. */
+  function clockedVerifier(options: { minRefetchIntervalMs?: number; cacheMaxAgeMs?: number }) {
+    const clock = { now: 1_000_000 };
+    const verifier = createJwksVerifier({
+      jwksUrl,
+      issuer,
+      audience,
+      ...options,
+      now: () => clock.now,
+    });
+    return { verifier, clock };
+  }
+
   it('fetches once and caches keys by kid', async () => {
     const verifier = createJwksVerifier({ jwksUrl, issuer, audience });
     const token = validTestToken(tokenOptions);
@@ -149,14 +162,7 @@ describe('createJwksVerifier', () => {
   });
 
   it('refetches for an unknown kid at most once per interval (rotation)', async () => {
-    let clock = 1_000_000;
-    const verifier = createJwksVerifier({
-      jwksUrl,
-      issuer,
-      audience,
-      minRefetchIntervalMs: 30_000,
-      now: () => clock,
-    });
+    const { verifier, clock } = clockedVerifier({ minRefetchIntervalMs: 30_000 });
     await verifier.verify(validTestToken(tokenOptions));
     const rotated = generateTestSigningKey('key-2');
     const rotatedToken = validTestToken({
@@ -169,7 +175,7 @@ describe('createJwksVerifier', () => {
     await expect(verifier.verify(rotatedToken)).rejects.toThrow(/unknown kid/);
     expect(fetches).toBe(1);
     served = [...served, publicJwk(rotated.kid, rotated.publicKey)];
-    clock += 30_000;
+    clock.now += 30_000;
     expect((await verifier.verify(rotatedToken)).sub).toBe('user-42');
     expect(fetches).toBe(2);
     expect(verifier.knownKeyIds()).toEqual(['key-1', 'key-2']);
@@ -193,35 +199,21 @@ describe('createJwksVerifier', () => {
   });
 
   it('keeps known keys when a scheduled refresh fails', async () => {
-    let clock = 0;
-    const verifier = createJwksVerifier({
-      jwksUrl,
-      issuer,
-      audience,
-      cacheMaxAgeMs: 1000,
-      now: () => clock,
-    });
+    const { verifier, clock } = clockedVerifier({ cacheMaxAgeMs: 1000 });
     const token = validTestToken(tokenOptions);
     await verifier.verify(token);
     failing = true;
-    clock += 60_000;
+    clock.now += 60_000;
     expect((await verifier.verify(token)).sub).toBe('user-42');
     expect(fetches).toBe(2);
   });
 
   it('drops keys removed from the set after the cache age', async () => {
-    let clock = 0;
-    const verifier = createJwksVerifier({
-      jwksUrl,
-      issuer,
-      audience,
-      cacheMaxAgeMs: 1000,
-      now: () => clock,
-    });
+    const { verifier, clock } = clockedVerifier({ cacheMaxAgeMs: 1000 });
     const token = validTestToken(tokenOptions);
     await verifier.verify(token);
     served = [];
-    clock += 60_000;
+    clock.now += 60_000;
     await expect(verifier.verify(token)).rejects.toThrow(/unknown kid/);
   });
 });
