@@ -6,11 +6,10 @@ import {
   diffStats,
   githubClient,
   loadEnvironment,
-  readEvent,
   repoFromEnv,
   runCli,
   unifiedDiff,
-  upsertCommentSection,
+  upsertPullRequestSection,
   workspaceRoot,
   writeSummary,
   type LoadedEnvironment,
@@ -109,21 +108,8 @@ async function diff(inputs: HelmInputs, root: string, environment: LoadedEnviron
   core.setOutput('has-changes', String(change.diff !== ''));
   const markdown = changeMarkdown(environment, change);
   writeSummary(markdown);
-  const event = readEvent();
-  const pull = event.payload.pull_request as { number?: number } | undefined;
-  if (event.name.startsWith('pull_request') && typeof pull?.number === 'number') {
-    const { owner, repo } = repoFromEnv();
-    const comment = await upsertCommentSection({
-      octokit: githubClient(),
-      owner,
-      repo,
-      issueNumber: pull.number,
-      environment: environment.name,
-      section: 'helm',
-      body: markdown,
-    });
-    core.info(`${comment.created ? 'created' : 'updated'} the PR comment ${comment.url}`);
-  }
+  const comment = await upsertPullRequestSection({ environment: environment.name, section: 'helm', body: markdown });
+  if (comment) core.info(`${comment.created ? 'created' : 'updated'} the PR comment ${comment.url}`);
 }
 
 async function upgrade(inputs: HelmInputs, root: string, environment: LoadedEnvironment, target: ReleaseTarget): Promise<void> {

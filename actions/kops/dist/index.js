@@ -38591,20 +38591,24 @@ ${sections.get(name2)}
   return `${parts.join("\n\n")}
 `;
 }
+var CLOSING_FENCE = "\n```";
+function truncateSection(text, maxLength) {
+  let cut = text.slice(0, Math.max(0, maxLength - TRUNCATION_NOTE.length - CLOSING_FENCE.length));
+  const lineEnd = cut.lastIndexOf("\n");
+  if (lineEnd > cut.length / 2) cut = cut.slice(0, lineEnd);
+  if ((cut.match(/^```/gm) ?? []).length % 2 === 1) cut += CLOSING_FENCE;
+  return cut + TRUNCATION_NOTE;
+}
 function renderCommentBody(environment, sections, budget = COMMENT_BUDGET) {
   const working = new Map(sections);
   let body = assemble(environment, working);
   while (body.length > budget) {
     const longest = [...working.entries()].sort((a, b) => b[1].length - a[1].length)[0];
-    if (!longest || longest[1].length <= TRUNCATION_NOTE.length) {
+    if (!longest || longest[1].length <= TRUNCATION_NOTE.length + CLOSING_FENCE.length) {
       throw new Error(`the ${environment} comment cannot be cut below ${budget} characters`);
     }
     const [name2, text] = longest;
-    const excess = body.length - budget;
-    const keep = Math.max(0, text.length - excess - TRUNCATION_NOTE.length);
-    let cut = text.slice(0, keep);
-    if ((cut.match(/^```/gm) ?? []).length % 2 === 1) cut += "\n```";
-    working.set(name2, cut + TRUNCATION_NOTE);
+    working.set(name2, truncateSection(text, text.length - (body.length - budget)));
     body = assemble(environment, working);
   }
   return body;
@@ -38967,6 +38971,20 @@ function parseDuration(text, inputName = "duration") {
   let total = 0;
   for (const [, amount, unit] of value.matchAll(PART)) total += Number(amount) * UNIT_MS[unit];
   return total;
+}
+
+// actions/lib/src/pull-request-comment.ts
+function pullRequestNumber() {
+  const event = readEvent();
+  const pull = event.payload.pull_request;
+  if (!event.name.startsWith("pull_request") || typeof pull?.number !== "number") return null;
+  return pull.number;
+}
+async function upsertPullRequestSection(options) {
+  const issueNumber = pullRequestNumber();
+  if (issueNumber === null) return null;
+  const { owner, repo } = repoFromEnv();
+  return upsertCommentSection({ octokit: githubClient(), owner, repo, issueNumber, ...options });
 }
 
 // actions/kops/src/main.ts
@@ -39613,23 +39631,8 @@ async function diff(inputs, env) {
   core4.setOutput("has-changes", String(!change.exists || change.diff !== "" || change.removedGroups.length > 0));
   const markdown = changeMarkdown(env, change);
   writeSummary(markdown);
-  await commentOnPullRequest(env.name, markdown);
-}
-async function commentOnPullRequest(environment, body) {
-  const event = readEvent();
-  const pull = event.payload.pull_request;
-  if (!event.name.startsWith("pull_request") || typeof pull?.number !== "number") return;
-  const { owner, repo } = repoFromEnv();
-  const comment = await upsertCommentSection({
-    octokit: githubClient(),
-    owner,
-    repo,
-    issueNumber: pull.number,
-    environment,
-    section: "kops",
-    body
-  });
-  core4.info(`${comment.created ? "created" : "updated"} the PR comment ${comment.url}`);
+  const comment = await upsertPullRequestSection({ environment: env.name, section: "kops", body: markdown });
+  if (comment) core4.info(`${comment.created ? "created" : "updated"} the PR comment ${comment.url}`);
 }
 async function apply(inputs, env) {
   const rendered = render(inputs, env);

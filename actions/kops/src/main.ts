@@ -4,12 +4,9 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import {
   diffStats,
-  githubClient,
   loadEnvironment,
-  readEvent,
-  repoFromEnv,
   unifiedDiff,
-  upsertCommentSection,
+  upsertPullRequestSection,
   workspaceRoot,
   writeSummary,
   type EnvConfig,
@@ -149,24 +146,8 @@ async function diff(inputs: KopsInputs, env: EnvConfig): Promise<void> {
   core.setOutput('has-changes', String(!change.exists || change.diff !== '' || change.removedGroups.length > 0));
   const markdown = changeMarkdown(env, change);
   writeSummary(markdown);
-  await commentOnPullRequest(env.name, markdown);
-}
-
-async function commentOnPullRequest(environment: string, body: string): Promise<void> {
-  const event = readEvent();
-  const pull = event.payload.pull_request as { number?: number } | undefined;
-  if (!event.name.startsWith('pull_request') || typeof pull?.number !== 'number') return;
-  const { owner, repo } = repoFromEnv();
-  const comment = await upsertCommentSection({
-    octokit: githubClient(),
-    owner,
-    repo,
-    issueNumber: pull.number,
-    environment,
-    section: 'kops',
-    body,
-  });
-  core.info(`${comment.created ? 'created' : 'updated'} the PR comment ${comment.url}`);
+  const comment = await upsertPullRequestSection({ environment: env.name, section: 'kops', body: markdown });
+  if (comment) core.info(`${comment.created ? 'created' : 'updated'} the PR comment ${comment.url}`);
 }
 
 async function apply(inputs: KopsInputs, env: EnvConfig): Promise<void> {
