@@ -12,27 +12,38 @@ export function dependenciesStale(repoRoot) {
   return fs.existsSync(lock) && fs.statSync(lock).mtimeMs > fs.statSync(installed).mtimeMs;
 }
 
-function newestMtime(dir) {
+/** Newest modification time of the non-test sources below dir (0 when there are none). */
+function newestSource(dir) {
   if (!fs.existsSync(dir)) return 0;
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const mtime = fs.statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs;
-    if (mtime > newest) newest = mtime;
+    const parent = entry.parentPath ?? entry.path;
+    if (!entry.isFile() || /\.test\.ts$/.test(entry.name) || parent.includes('__fixtures__')) continue;
+    newest = Math.max(newest, fs.statSync(path.join(parent, entry.name)).mtimeMs);
   }
   return newest;
 }
 
-/** Names of the services whose build output is missing or older than their sources (or the kit's). */
+function mtime(file) {
+  return fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0;
+}
+
+/**
+ * Names of the services whose build is missing or older than their sources (or the kit's).
+ * `tsc -b` rewrites build/.tsbuildinfo whenever it rebuilds, and the UI build rewrites
+ * build/public/index.html, so those two files date a build.
+ */
 export function staleBuilds(repoRoot, services) {
-  const kitSources = newestMtime(path.join(repoRoot, 'services', 'kit', 'src'));
+  const kitSources = newestSource(path.join(repoRoot, 'services', 'kit', 'src'));
   return services.filter((name) => {
     const dir = path.join(repoRoot, 'services', name);
-    const entry = path.join(dir, 'build', 'index.js');
-    if (!fs.existsSync(entry)) return true;
-    const built = fs.statSync(entry).mtimeMs;
-    const sources = Math.max(newestMtime(path.join(dir, 'src')), newestMtime(path.join(dir, 'ui')), kitSources);
-    return sources > built || (name === 'web' && !fs.existsSync(path.join(dir, 'build', 'public', 'index.html')));
+    const built = mtime(path.join(dir, 'build', '.tsbuildinfo'));
+    if (!fs.existsSync(path.join(dir, 'build', 'index.js')) || built < Math.max(newestSource(path.join(dir, 'src')), kitSources)) {
+      return true;
+    }
+    if (name !== 'web') return false;
+    const ui = mtime(path.join(dir, 'build', 'public', 'index.html'));
+    return ui === 0 || ui < newestSource(path.join(dir, 'ui'));
   });
 }
 

@@ -7,7 +7,8 @@
 // Installs dependencies and builds when needed, starts auth, data, recommendation and web
 // (embedded in-memory stores unless MONGODB_URI is set or --mongo starts the FerretDB server
 // from the toolchain with its data in --data-dir, default .data/ferretdb), registers a demo
-// account and prints the URL. Ctrl-C or SIGTERM stops everything. If a service dies, its name
+// account and prints the URL. --no-build refuses to run a build older than its sources
+// instead of building (tests use it: `npm test` has just built everything). Ctrl-C or SIGTERM stops everything. If a service dies, its name
 // and last log lines are printed, the others are stopped and the exit code is 1.
 //
 // When started with an IPC channel (a test harness), it also reports {type:'ready', ...} and
@@ -18,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { prepare } from './prepare.mjs';
+import { prepare, staleBuilds } from './prepare.mjs';
 import { DEFAULT_PORTS, SERVICES, ServiceFailure, Stack, seedDemoAccount } from './stack.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -106,6 +107,12 @@ function demoPassword(dataDir, persistent) {
   return password;
 }
 
+/** A path as the user would type it from the repository root. */
+function shown(target) {
+  const relative = path.relative(repoRoot, target);
+  return relative === '' || relative.startsWith('..') ? target : relative;
+}
+
 function printTail(name, lines) {
   console.error(`stack: last log lines of ${name}:`);
   for (const line of lines) console.error(`  ${name} | ${line}`);
@@ -113,12 +120,19 @@ function printTail(name, lines) {
 
 async function main() {
   const opts = options();
-  if (opts.build) prepare(repoRoot, SERVICES);
+  if (opts.build) {
+    prepare(repoRoot, SERVICES);
+  } else {
+    const stale = staleBuilds(repoRoot, SERVICES);
+    if (stale.length > 0) {
+      throw new Error(`--no-build, but ${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} not built from the current sources: run \`node scripts/build.mjs\``);
+    }
+  }
 
   let ferret = null;
   let mongoUri = process.env.MONGODB_URI || undefined;
   if (opts.mongo && !mongoUri) {
-    console.log(`stack: starting FerretDB (data in ${path.relative(repoRoot, opts.dataDir) || opts.dataDir})`);
+    console.log(`stack: starting FerretDB (data in ${shown(opts.dataDir)})`);
     ferret = startFerretDB(opts.dataDir);
     mongoUri = await ferret.uri;
   }
@@ -177,7 +191,7 @@ async function main() {
   console.log('');
   console.log(`  Movies is running at ${stack.url}`);
   console.log(`  Demo account: ${demo.username} / ${demo.password}`);
-  console.log(`  Logs: ${path.relative(repoRoot, opts.logDir) || opts.logDir}/<service>.log`);
+  console.log(`  Logs: ${shown(opts.logDir)}/<service>.log`);
   console.log('  Press Ctrl-C to stop.');
   console.log('');
 

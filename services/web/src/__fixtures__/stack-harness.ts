@@ -52,7 +52,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const ports = {} as Record<ServiceName, number>;
   for (const name of SERVICE_NAMES) ports[name] = await freePort();
   const args = SERVICE_NAMES.flatMap((name) => [`--${name}-port`, String(ports[name])]);
-  args.push('--log-dir', logDir);
+  // `npm test` builds before jest runs; a stale build fails here rather than being rebuilt mid-test.
+  args.push('--log-dir', logDir, '--no-build');
   if (options.mongo) args.push('--mongo', '--data-dir', options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'stack-ferretdb-')));
   const env = { ...process.env };
   delete env.MONGODB_URI;
