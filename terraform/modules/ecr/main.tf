@@ -48,12 +48,13 @@ resource "aws_ecr_lifecycle_policy" "this" {
       },
       {
         rulePriority = 2
-        description  = "Keep the newest ${var.tagged_images_to_keep} commit-sha tagged images"
+        # "any" must be the last rule. Untagged images expire through rule 1 within days, so this
+        # keeps about the newest N commit-sha images (recent untagged ones count towards N).
+        description = "Keep the newest ${var.tagged_images_to_keep} images"
         selection = {
-          tagStatus      = "tagged"
-          tagPatternList = ["*"]
-          countType      = "imageCountMoreThan"
-          countNumber    = var.tagged_images_to_keep
+          tagStatus   = "any"
+          countType   = "imageCountMoreThan"
+          countNumber = var.tagged_images_to_keep
         }
         action = { type = "expire" }
       },
