@@ -153,9 +153,9 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   route('GET', /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/compare\/(?<basehead>.+)$/, (req) => {
     const files = compareFiles.get(`${req.params.owner}/${req.params.repo}@${decodeURIComponent(req.params.basehead!)}`);
     if (!files) return notFound;
-    // The compare API pages its `files` list inside one object.
-    const page = paginate(req, baseUrl, files.map(fileEntry));
-    return { ...page, body: { status: 'ahead', total_commits: 1, commits: [], files: page.body } };
+    // Like GitHub: pages split the commits; the first page lists every changed file (at most 300).
+    const page = Number(req.query.page ?? 1) || 1;
+    return { body: { status: 'ahead', total_commits: 1, commits: [], files: page === 1 ? files.slice(0, 300).map(fileEntry) : [] } };
   });
   route('GET', /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/commits\/(?<sha>[^/]+)\/pulls$/, (req) => ({
     body: commitPulls.get(`${req.params.owner}/${req.params.repo}@${req.params.sha}`) ?? [],

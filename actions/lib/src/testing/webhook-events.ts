@@ -7,12 +7,17 @@ interface WebhookExampleGroup {
 
 /**
  * A real webhook payload from `@octokit/webhooks-examples` (one JSON list of examples per
- * event): the first example of `event` with that `action` (any when omitted), deep-copied.
+ * event): the first example of `event` with that `action` (any when omitted) for which `match`
+ * holds, deep-copied.
  */
-export function webhookExample(event: string, action?: string): Record<string, unknown> {
+export function webhookExample(
+  event: string,
+  action?: string,
+  match: (payload: Record<string, unknown>) => boolean = () => true,
+): Record<string, unknown> {
   const group = (examples as unknown as WebhookExampleGroup[]).find((entry) => entry.name === event);
   if (!group) throw new Error(`@octokit/webhooks-examples has no "${event}" event`);
-  const example = group.examples.find((payload) => action === undefined || payload.action === action);
+  const example = group.examples.find((payload) => (action === undefined || payload.action === action) && match(payload));
   if (!example) throw new Error(`@octokit/webhooks-examples has no "${event}" example with action "${action}"`);
   return structuredClone(example);
 }

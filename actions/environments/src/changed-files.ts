@@ -1,0 +1,50 @@
+import type { GitHubClient, RepoRef, WorkflowEvent } from '@movies/actions-lib';
+
+/** GitHub lists at most this many files of a pull request, and of a comparison. */
+export const PULL_FILES_CAP = 3000;
+export const COMPARE_FILES_CAP = 300;
+
+/** Changed files, or `unknown` (with why) when the event gives no diff and everything counts. */
+export type ChangedFiles = { kind: 'files'; files: string[] } | { kind: 'unknown'; reason: string };
+
+/** Splits the `changed-files` input: one path per line, blank lines ignored. */
+export function parseChangedFilesInput(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
+
+const ZERO_SHA = /^0+$/;
+
+/**
+ * Asks the GitHub API what an event changed: a pull request's files, or a push's comparison
+ * between `before` and `after`. Events without a diff (workflow_dispatch, schedule, a new
+ * branch) and lists GitHub may have cut come back as `unknown`.
+ */
+export async function changedFilesOf(octokit: () => GitHubClient, repo: RepoRef, event: WorkflowEvent): Promise<ChangedFiles> {
+  const payload = event.payload as {
+    pull_request?: { number?: number };
+    before?: string;
+    after?: string;
+  };
+  if (event.name === 'pull_request' || event.name === 'pull_request_target') {
+    const number = payload.pull_request?.number;
+    if (typeof number !== 'number') throw new Error(`the ${event.name} event payload has no pull_request.number`);
+    const client = octokit();
+    const files = await client.paginate(client.rest.pulls.listFiles, { ...repo, pull_number: number, per_page: 100 });
+    if (files.length >= PULL_FILES_CAP) return { kind: 'unknown', reason: `pull request #${number} changes ${files.length}+ files (GitHub lists at most ${PULL_FILES_CAP})` };
+    return { kind: 'files', files: files.flatMap((file) => (file.previous_filename ? [file.filename, file.previous_filename] : [file.filename])) };
+  }
+  if (event.name === 'push') {
+    const { before, after } = payload;
+    if (!before || !after) throw new Error('the push event payload has no before/after commits');
+    if (ZERO_SHA.test(before)) return { kind: 'unknown', reason: 'the push created a branch (no previous commit to compare with)' };
+    if (ZERO_SHA.test(after)) return { kind: 'files', files: [] };
+    const { data } = await octokit().rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${before}...${after}`, per_page: 1 });
+    const files = data.files ?? [];
+    if (files.length >= COMPARE_FILES_CAP) return { kind: 'unknown', reason: `the push changes ${files.length}+ files (GitHub lists at most ${COMPARE_FILES_CAP})` };
+    return { kind: 'files', files: files.flatMap((file) => (file.previous_filename ? [file.filename, file.previous_filename] : [file.filename])) };
+  }
+  return { kind: 'unknown', reason: `a ${event.name} event has no diff` };
+}
