@@ -46,9 +46,15 @@ function expect(condition, message) {
 (async () => {
   const credentials = { username: user, password };
   const registered = await call('POST', '/api/auth/register', credentials);
-  expect(registered.status === 201 || registered.status === 200, `register answered ${registered.status}: ${registered.text}`);
+  expect(
+    registered.status === 201 || registered.status === 200,
+    `register answered ${registered.status}: ${registered.text}`,
+  );
   const loggedIn = await call('POST', '/api/auth/login', credentials);
-  expect(loggedIn.status === 200 || loggedIn.status === 204, `login answered ${loggedIn.status}: ${loggedIn.text}`);
+  expect(
+    loggedIn.status === 200 || loggedIn.status === 204,
+    `login answered ${loggedIn.status}: ${loggedIn.text}`,
+  );
   expect(cookies.has(sessionCookie), `login did not set the ${sessionCookie} cookie`);
   const ratings = await call('GET', '/api/ratings/me');
   expect(ratings.status === 200, `GET /api/ratings/me answered ${ratings.status}: ${ratings.text}`);

@@ -1,12 +1,8 @@
 // Renders the chart with the real helm binary and parses the manifests, for the chart's tests.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { repoRoot, toolPath } from '@movies/testing';
-
-const execFileAsync = promisify(execFile);
+import { repoRoot, runTool, type ToolResult } from '@movies/testing';
 
 export const chartDir = path.join(repoRoot, 'chart');
 /** The clusters run Kubernetes 1.32 (environments/<env>/env.yaml cluster.kubernetes_version). */
@@ -14,11 +10,20 @@ export const kubeVersion = '1.32.0';
 export const releaseName = 'movies';
 export const namespace = 'movies';
 
+/** Rendered Kubernetes objects are checked field by field; their shapes are Kubernetes', not ours. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
 export interface Manifest {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  spec?: Json;
   data?: Record<string, string>;
   [key: string]: unknown;
 }
@@ -32,24 +37,11 @@ export interface ValuesSet {
   set?: Record<string, string | number | boolean>;
 }
 
-export interface HelmResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type HelmResult = ToolResult;
 
-/** Runs helm; never throws on a non-zero exit (the caller asserts on it). */
-export async function helm(args: string[]): Promise<HelmResult> {
-  try {
-    const { stdout, stderr } = await execFileAsync(toolPath('helm'), args, {
-      cwd: repoRoot,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? String(error) };
-  }
+/** Runs the pinned helm; never throws on a non-zero exit (the caller asserts on it). */
+export function helm(args: string[]): Promise<HelmResult> {
+  return runTool('helm', args);
 }
 
 export function valuesArgs(set: ValuesSet): string[] {
@@ -62,11 +54,24 @@ export function valuesArgs(set: ValuesSet): string[] {
 }
 
 export async function template(set: ValuesSet, extra: string[] = []): Promise<HelmResult> {
-  return helm(['template', releaseName, chartDir, '--namespace', namespace, '--kube-version', kubeVersion, ...valuesArgs(set), ...extra]);
+  return helm([
+    'template',
+    releaseName,
+    chartDir,
+    '--namespace',
+    namespace,
+    '--kube-version',
+    kubeVersion,
+    ...valuesArgs(set),
+    ...extra,
+  ]);
 }
 
 /** Renders and parses; throws with helm's message when rendering fails. */
-export async function render(set: ValuesSet, extra: string[] = []): Promise<{ text: string; manifests: Manifest[] }> {
+export async function render(
+  set: ValuesSet,
+  extra: string[] = [],
+): Promise<{ text: string; manifests: Manifest[] }> {
   const result = await template(set, extra);
   if (result.code !== 0) throw new Error(`helm template (${set.name}) failed:\n${result.stderr}`);
   return { text: result.stdout, manifests: parseManifests(result.stdout) };
@@ -75,7 +80,8 @@ export async function render(set: ValuesSet, extra: string[] = []): Promise<{ te
 export function parseManifests(text: string): Manifest[] {
   const manifests: Manifest[] = [];
   for (const document of parseAllDocuments(text)) {
-    if (document.errors.length > 0) throw new Error(`rendered YAML does not parse: ${document.errors[0]?.message}`);
+    if (document.errors.length > 0)
+      throw new Error(`rendered YAML does not parse: ${document.errors[0]?.message}`);
     const value = document.toJS() as Manifest | null;
     if (value) manifests.push(value);
   }
@@ -83,7 +89,9 @@ export function parseManifests(text: string): Manifest[] {
 }
 
 export function find(manifests: Manifest[], kind: string, name?: string): Manifest[] {
-  return manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
+  return manifests.filter(
+    (m) => m.kind === kind && (name === undefined || m.metadata.name === name),
+  );
 }
 
 export function one(manifests: Manifest[], kind: string, name: string): Manifest {
@@ -95,7 +103,10 @@ export function one(manifests: Manifest[], kind: string, name: string): Manifest
 export const services = ['web', 'auth', 'data', 'recommendation'] as const;
 export type ServiceName = (typeof services)[number];
 
-const localKind: ValuesSet = { name: 'examples/local-kind.yaml', files: [path.join(chartDir, 'examples', 'local-kind.yaml')] };
+const localKind: ValuesSet = {
+  name: 'examples/local-kind.yaml',
+  files: [path.join(chartDir, 'examples', 'local-kind.yaml')],
+};
 
 /**
  * Every environment's values, with its release.yaml translated the way the helm action does
@@ -112,7 +123,9 @@ export function environmentValuesSets(): ValuesSet[] {
     const set: Record<string, string> = {};
     const releaseFile = path.join(environmentsDir, entry.name, 'release.yaml');
     if (fs.existsSync(releaseFile)) {
-      const release = (parseYaml(fs.readFileSync(releaseFile, 'utf8')) ?? {}) as { services?: Record<string, { tag?: string; digest?: string }> };
+      const release = (parseYaml(fs.readFileSync(releaseFile, 'utf8')) ?? {}) as {
+        services?: Record<string, { tag?: string; digest?: string }>;
+      };
       for (const [service, pin] of Object.entries(release.services ?? {})) {
         if (pin?.tag) set[`services.${service}.image.tag`] = pin.tag;
         if (pin?.digest) set[`services.${service}.image.digest`] = pin.digest;
@@ -163,7 +176,19 @@ export { localKind };
 
 /** Renders one template of a chart directory (a copy, for NOTES.txt) and returns its text. */
 export async function renderIn(dir: string, set: ValuesSet, template: string): Promise<string> {
-  const result = await helm(['template', releaseName, dir, '--namespace', namespace, '--kube-version', kubeVersion, ...valuesArgs(set), '--show-only', template]);
-  if (result.code !== 0) throw new Error(`helm template ${template} (${set.name}) failed:\n${result.stderr}`);
+  const result = await helm([
+    'template',
+    releaseName,
+    dir,
+    '--namespace',
+    namespace,
+    '--kube-version',
+    kubeVersion,
+    ...valuesArgs(set),
+    '--show-only',
+    template,
+  ]);
+  if (result.code !== 0)
+    throw new Error(`helm template ${template} (${set.name}) failed:\n${result.stderr}`);
   return result.stdout;
 }

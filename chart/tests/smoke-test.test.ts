@@ -27,26 +27,51 @@ function standInWeb(behaviour: Behaviour) {
       };
       if (req.method === 'POST') {
         const origin = req.headers.origin;
-        if (origin === undefined || new URL(origin).host !== req.headers.host || req.headers['x-movies-csrf'] !== '1') {
-          reply(403, { error: { code: 'csrf_rejected', message: 'cross-origin request refused', requestId: 'r' } });
+        if (
+          origin === undefined ||
+          new URL(origin).host !== req.headers.host ||
+          req.headers['x-movies-csrf'] !== '1'
+        ) {
+          reply(403, {
+            error: {
+              code: 'csrf_rejected',
+              message: 'cross-origin request refused',
+              requestId: 'r',
+            },
+          });
           return;
         }
       }
       const json = () => JSON.parse(body || '{}') as { username?: string; password?: string };
       if (req.method === 'POST' && req.url === '/api/auth/register') {
         const { username = '', password = '' } = json();
-        if (!/^[a-z0-9_.-]{3,32}$/.test(username) || password.length < 8) return reply(400, { error: { code: 'invalid', message: 'bad', requestId: 'r' } });
+        if (!/^[a-z0-9_.-]{3,32}$/.test(username) || password.length < 8)
+          return reply(400, { error: { code: 'invalid', message: 'bad', requestId: 'r' } });
         users.set(username, password);
         return reply(201, { id: '1', username });
       }
       if (req.method === 'POST' && req.url === '/api/auth/login') {
         const { username = '', password } = json();
-        if (users.get(username) !== password) return reply(401, { error: { code: 'invalid_credentials', message: 'no', requestId: 'r' } });
-        return reply(200, { user: { username } }, behaviour.setsCookie ? { 'set-cookie': 'movies_session=token-123; Path=/; HttpOnly; SameSite=Lax' } : {});
+        if (users.get(username) !== password)
+          return reply(401, {
+            error: { code: 'invalid_credentials', message: 'no', requestId: 'r' },
+          });
+        return reply(
+          200,
+          { user: { username } },
+          behaviour.setsCookie
+            ? { 'set-cookie': 'movies_session=token-123; Path=/; HttpOnly; SameSite=Lax' }
+            : {},
+        );
       }
       if (req.method === 'GET' && req.url === '/api/ratings/me') {
-        if (!/(^|; )movies_session=token-123(;|$)/.test(req.headers.cookie ?? '')) return reply(401, { error: { code: 'unauthenticated', message: 'no', requestId: 'r' } });
-        return behaviour.ratingsStatus === 200 ? reply(200, { ratings: [] }) : reply(behaviour.ratingsStatus, { error: { code: 'x', message: 'down', requestId: 'r' } });
+        if (!/(^|; )movies_session=token-123(;|$)/.test(req.headers.cookie ?? ''))
+          return reply(401, { error: { code: 'unauthenticated', message: 'no', requestId: 'r' } });
+        return behaviour.ratingsStatus === 200
+          ? reply(200, { ratings: [] })
+          : reply(behaviour.ratingsStatus, {
+              error: { code: 'x', message: 'down', requestId: 'r' },
+            });
       }
       reply(404, { error: { code: 'not_found', message: 'no route', requestId: 'r' } });
     });
@@ -63,7 +88,9 @@ beforeAll(async () => {
   expect(pod.spec.containers[0].command).toBeUndefined();
   const [flag, source] = pod.spec.containers[0].args as string[];
   expect(flag).toBe('-e');
-  expect(pod.spec.containers[0].image).toBe(one(manifests, 'Deployment', 'movies-web').spec.template.spec.containers[0].image);
+  expect(pod.spec.containers[0].image).toBe(
+    one(manifests, 'Deployment', 'movies-web').spec.template.spec.containers[0].image,
+  );
   expect(pod.metadata.annotations!['helm.sh/hook']).toBe('test');
   script = source!;
 }, 30_000);
@@ -73,9 +100,15 @@ async function runAgainst(behaviour: Behaviour) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
-    const result = await execFileAsync(process.execPath, ['-e', script], { env: { ...process.env, WEB_URL: url }, timeout: 20_000 }).then(
+    const result = await execFileAsync(process.execPath, ['-e', script], {
+      env: { ...process.env, WEB_URL: url },
+      timeout: 20_000,
+    }).then(
       ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
-      (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? 1, output: (error.stdout ?? '') + (error.stderr ?? '') }),
+      (error: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: error.code ?? 1,
+        output: (error.stdout ?? '') + (error.stderr ?? ''),
+      }),
     );
     return { ...result, seen };
   } finally {
@@ -86,7 +119,11 @@ async function runAgainst(behaviour: Behaviour) {
 describe('helm test script', () => {
   it('registers, logs in and reads /api/ratings/me through web, passing its CSRF checks', async () => {
     const result = await runAgainst({ setsCookie: true, ratingsStatus: 200 });
-    expect(result.seen).toEqual(['POST /api/auth/register', 'POST /api/auth/login', 'GET /api/ratings/me']);
+    expect(result.seen).toEqual([
+      'POST /api/auth/register',
+      'POST /api/auth/login',
+      'GET /api/ratings/me',
+    ]);
     expect(result.output).toContain('PASS');
     expect(result.code).toBe(0);
   });
