@@ -38758,12 +38758,9 @@ function readYamlMapping(repoRoot, file, errors) {
     errors.push(`${name}: / file is missing`);
     return void 0;
   }
-  const document = (0, import_yaml.parseDocument)(import_node_fs4.default.readFileSync(file, "utf8"), { prettyErrors: false });
+  const document = (0, import_yaml.parseDocument)(import_node_fs4.default.readFileSync(file, "utf8"));
   if (document.errors.length > 0) {
-    for (const error of document.errors) {
-      const line = error.linePos?.[0];
-      errors.push(`${name}: ${line ? `line ${line.line} column ${line.col}: ` : ""}invalid YAML: ${error.message.split("\n")[0]}`);
-    }
+    for (const error of document.errors) errors.push(`${name}: invalid YAML: ${error.message.split("\n")[0].replace(/:$/, "")}`);
     return void 0;
   }
   const value = document.toJS();
@@ -39088,6 +39085,9 @@ function templateArgs(target, images) {
     ...images
   ];
 }
+function lintArgs(target, images) {
+  return ["lint", target.chart, "--namespace", target.namespace, "-f", target.valuesFile, ...images];
+}
 function upgradeArgs(target, images, timeout) {
   return [
     "upgrade",
@@ -39227,13 +39227,21 @@ var import_node_os2 = __toESM(require("node:os"));
 var import_node_path6 = __toESM(require("node:path"));
 async function renderRelease(helm, root, environment, target, options) {
   const chart = target.chart ?? import_node_path6.default.join(root, "chart");
-  const images = releaseImages(environment, chartServices(chart), options);
-  const args = templateArgs(
-    { ...target, chart, valuesFile: environmentValuesFile(root, environment.name) },
-    imageArgs(images)
-  );
-  const { stdout } = await runCli(helm, args, { cwd: root, silent: true });
+  const images = imageArgs(releaseImages(environment, chartServices(chart), options));
+  const full = { ...target, chart, valuesFile: environmentValuesFile(root, environment.name) };
+  if (options.lint) await lint(helm, root, full, images);
+  const { stdout } = await runCli(helm, templateArgs(full, images), { cwd: root, silent: true });
   return redactSecrets(stdout);
+}
+async function lint(helm, root, target, images) {
+  try {
+    await runCli(helm, lintArgs(target, images), { cwd: root, silent: true });
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    const findings = error.stdout.split("\n").filter((line) => /^\[(ERROR|WARNING)\]|^\s+- /.test(line)).join("\n");
+    throw new Error(`helm lint of the chart with ${import_node_path6.default.relative(root, target.valuesFile)} failed:
+${findings || error.message}`);
+  }
 }
 async function deployedManifest(helm, target) {
   if (!target.kubeconfig) return null;
@@ -39371,7 +39379,8 @@ ${stdout.trim()}
 async function changeOf(inputs, root, environment, target) {
   const common = { release: target.release, namespace: target.namespace };
   const rendered = await renderRelease(inputs.helm, root, environment, { ...common, chart: target.chart }, {
-    requireAll: false
+    requireAll: false,
+    lint: inputs.command === "diff"
   });
   import_node_fs7.default.mkdirSync(inputs.outputDir, { recursive: true });
   const manifestPath = import_node_path7.default.join(inputs.outputDir, "manifest.yaml");

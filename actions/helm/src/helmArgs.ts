@@ -30,6 +30,10 @@ export function templateArgs(target: ReleaseTarget, images: string[]): string[] 
   ];
 }
 
+export function lintArgs(target: ReleaseTarget, images: string[]): string[] {
+  return ['lint', target.chart, '--namespace', target.namespace, '-f', target.valuesFile, ...images];
+}
+
 export function upgradeArgs(target: ReleaseTarget, images: string[], timeout: string): string[] {
   return [
     'upgrade',

@@ -280,6 +280,21 @@ describe('helm action (bundled, as the runner runs it)', () => {
       expect(result.summary).toContain('No changes to the rendered manifests (compared with base `main`)');
     });
 
+    it('fails naming the value when the environment values break the chart schema', async () => {
+      workspace.write('dev', {
+        env: environmentConfig('dev'),
+        values: { services: { web: { replicas: 'three' } } },
+        release: { services: { web: { tag: sha('1') } } },
+      });
+      try {
+        const result = await run({ command: 'diff', environment: 'dev', 'helm-path': toolPath('helm'), 'base-ref': 'main' });
+        expect(result.exitCode).toBe(1);
+        expect(result.errors.join('\n')).toMatch(/helm lint of the chart with environments\/dev\/values.yaml failed:\n\[ERROR\] .*replicas/);
+      } finally {
+        workspace.write('dev', { env: environmentConfig('dev'), release: { services: { web: { tag: sha('1') } } } });
+      }
+    });
+
     it('says so when the base ref does not exist', async () => {
       const result = await run({ command: 'diff', environment: 'dev', 'helm-path': toolPath('helm'), 'base-ref': 'no-such-branch' });
       expect(result.errors).toEqual([]);

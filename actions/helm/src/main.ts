@@ -74,6 +74,7 @@ async function changeOf(inputs: HelmInputs, root: string, environment: LoadedEnv
   const common = { release: target.release, namespace: target.namespace };
   const rendered = await renderRelease(inputs.helm, root, environment, { ...common, chart: target.chart }, {
     requireAll: false,
+    lint: inputs.command === 'diff',
   });
   fs.mkdirSync(inputs.outputDir, { recursive: true });
   const manifestPath = path.join(inputs.outputDir, 'manifest.yaml');

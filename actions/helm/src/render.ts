@@ -1,27 +1,42 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeError, loadEnvironment, runCli, type LoadedEnvironment } from '@movies/actions-lib';
+import { CliError, describeError, loadEnvironment, runCli, type LoadedEnvironment } from '@movies/actions-lib';
 import { chartServices, redactSecrets } from './chart';
-import { environmentValuesFile, getManifestArgs, templateArgs, type ReleaseTarget } from './helmArgs';
+import { environmentValuesFile, getManifestArgs, lintArgs, templateArgs, type ReleaseTarget } from './helmArgs';
 import { imageArgs, releaseImages } from './images';
 
-/** `helm template` of the chart for one environment, with its release images; Secrets redacted. */
+/**
+ * `helm template` of the chart for one environment, with its release images; Secrets redacted.
+ * With `lint`, `helm lint` with the same values runs first and its findings fail the render.
+ */
 export async function renderRelease(
   helm: string,
   root: string,
   environment: LoadedEnvironment,
   target: Omit<ReleaseTarget, 'valuesFile' | 'chart'> & { chart?: string },
-  options: { requireAll: boolean },
+  options: { requireAll: boolean; lint?: boolean },
 ): Promise<string> {
   const chart = target.chart ?? path.join(root, 'chart');
-  const images = releaseImages(environment, chartServices(chart), options);
-  const args = templateArgs(
-    { ...target, chart, valuesFile: environmentValuesFile(root, environment.name) },
-    imageArgs(images),
-  );
-  const { stdout } = await runCli(helm, args, { cwd: root, silent: true });
+  const images = imageArgs(releaseImages(environment, chartServices(chart), options));
+  const full: ReleaseTarget = { ...target, chart, valuesFile: environmentValuesFile(root, environment.name) };
+  if (options.lint) await lint(helm, root, full, images);
+  const { stdout } = await runCli(helm, templateArgs(full, images), { cwd: root, silent: true });
   return redactSecrets(stdout);
+}
+
+/** `helm lint` prints its findings on stdout and only a count on stderr: fail with the findings. */
+async function lint(helm: string, root: string, target: ReleaseTarget, images: string[]): Promise<void> {
+  try {
+    await runCli(helm, lintArgs(target, images), { cwd: root, silent: true });
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    const findings = error.stdout
+      .split('\n')
+      .filter((line) => /^\[(ERROR|WARNING)\]|^\s+- /.test(line))
+      .join('\n');
+    throw new Error(`helm lint of the chart with ${path.relative(root, target.valuesFile)} failed:\n${findings || error.message}`);
+  }
 }
 
 export interface Baseline {

@@ -36,6 +36,7 @@ if (${JSON.stringify(tool)} === 'kubectl') {
   fail('kubectl stand-in: unexpected ' + argv.join(' '));
 }
 switch (argv[0]) {
+  case 'lint':
   case 'template': {
     const real = spawnSync(${JSON.stringify(options.realHelm)}, argv, { stdio: 'inherit' });
     process.exit(real.status ?? 1);
