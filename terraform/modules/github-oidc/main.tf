@@ -217,21 +217,6 @@ data "aws_iam_policy_document" "plan" {
   }
 }
 
-resource "aws_iam_role" "plan" {
-  name                 = "${var.role_name_prefix}-plan"
-  description          = "Read-only Terraform plan for pull requests of ${var.github_repository}"
-  assume_role_policy   = data.aws_iam_policy_document.trust["plan"].json
-  max_session_duration = var.max_session_duration
-
-  tags = var.tags
-}
-
-resource "aws_iam_role_policy" "plan" {
-  name   = "terraform-plan-read-only"
-  role   = aws_iam_role.plan.id
-  policy = data.aws_iam_policy_document.plan.json
-}
-
 # --- Permissions boundary for roles the apply roles create ----------------------------------------
 # Without it an apply role could create a role with any policy and assume it (privilege escalation).
 # The only roles the environment root creates are the VPC flow-log writer, so that is all it allows.
@@ -474,25 +459,6 @@ data "aws_iam_policy_document" "apply" {
   }
 }
 
-resource "aws_iam_role" "apply" {
-  for_each = toset(var.environments)
-
-  name                 = "${var.role_name_prefix}-apply-${each.key}"
-  description          = "Terraform apply for the ${each.key} environment of ${var.github_repository} (GitHub environment ${each.key})"
-  assume_role_policy   = data.aws_iam_policy_document.trust["apply-${each.key}"].json
-  max_session_duration = var.max_session_duration
-
-  tags = merge(var.tags, { environment = each.key })
-}
-
-resource "aws_iam_role_policy" "apply" {
-  for_each = toset(var.environments)
-
-  name   = "terraform-apply-${each.key}"
-  role   = aws_iam_role.apply[each.key].id
-  policy = data.aws_iam_policy_document.apply[each.key].json
-}
-
 # --- Image push role: main branch only ----------------------------------------------------------
 
 data "aws_iam_policy_document" "image_push" {
@@ -513,17 +479,48 @@ data "aws_iam_policy_document" "image_push" {
   }
 }
 
-resource "aws_iam_role" "image_push" {
-  name                 = "${var.role_name_prefix}-image-push"
-  description          = "Push service images to ECR from the main branch of ${var.github_repository}"
-  assume_role_policy   = data.aws_iam_policy_document.trust["image-push"].json
-  max_session_duration = var.max_session_duration
+# --- The roles ---------------------------------------------------------------------------------
 
-  tags = var.tags
+locals {
+  # Role (without prefix) → what it is for, its permissions and extra tags. Keys match trusted_subjects.
+  roles = merge(
+    {
+      plan = {
+        description = "Read-only Terraform plan for pull requests of ${var.github_repository}"
+        policy      = data.aws_iam_policy_document.plan.json
+        tags        = {}
+      }
+      image-push = {
+        description = "Push service images to ECR from the main branch of ${var.github_repository}"
+        policy      = data.aws_iam_policy_document.image_push.json
+        tags        = {}
+      }
+    },
+    {
+      for environment in var.environments : "apply-${environment}" => {
+        description = "Terraform apply for the ${environment} environment of ${var.github_repository} (GitHub environment ${environment})"
+        policy      = data.aws_iam_policy_document.apply[environment].json
+        tags        = { environment = environment }
+      }
+    },
+  )
 }
 
-resource "aws_iam_role_policy" "image_push" {
-  name   = "push-images"
-  role   = aws_iam_role.image_push.id
-  policy = data.aws_iam_policy_document.image_push.json
+resource "aws_iam_role" "github" {
+  for_each = local.roles
+
+  name                 = "${var.role_name_prefix}-${each.key}"
+  description          = each.value.description
+  assume_role_policy   = data.aws_iam_policy_document.trust[each.key].json
+  max_session_duration = var.max_session_duration
+
+  tags = merge(var.tags, each.value.tags)
+}
+
+resource "aws_iam_role_policy" "github" {
+  for_each = local.roles
+
+  name   = each.key
+  role   = aws_iam_role.github[each.key].id
+  policy = each.value.policy
 }

@@ -5,17 +5,17 @@ output "oidc_provider_arn" {
 
 output "plan_role_arn" {
   description = "Read-only role for terraform plan on pull requests (sub repo:<owner>/<name>:pull_request)."
-  value       = aws_iam_role.plan.arn
+  value       = aws_iam_role.github["plan"].arn
 }
 
 output "apply_role_arns" {
   description = "Apply role ARN by environment (sub repo:<owner>/<name>:environment:<env>)."
-  value       = { for environment, role in aws_iam_role.apply : environment => role.arn }
+  value       = { for environment in var.environments : environment => aws_iam_role.github["apply-${environment}"].arn }
 }
 
 output "image_push_role_arn" {
   description = "Role that pushes images to the ECR repositories (sub repo:<owner>/<name>:ref:refs/heads/main)."
-  value       = aws_iam_role.image_push.arn
+  value       = aws_iam_role.github["image-push"].arn
 }
 
 output "workload_permissions_boundary_arn" {
