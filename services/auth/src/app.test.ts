@@ -1,7 +1,7 @@
 import { tokenAttacks, validTestToken } from '@movies/testing';
 import fc from 'fast-check';
 import request from 'supertest';
-import { buildTestAuth } from './test-support';
+import { buildTestAuth } from './__fixtures__/test-support';
 import { StoreUnavailableError } from './users/repository';
 
 jest.setTimeout(60_000);

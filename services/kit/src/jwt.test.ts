@@ -15,7 +15,7 @@ import {
   userOf,
   type TokenVerifier,
 } from './jwt';
-import { memoryLogger } from './test-support';
+import { memoryLogger } from './__fixtures__/test-support';
 
 const issuer = 'movies-auth';
 const audience = 'movies';

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { z } from 'zod';
 import { HttpError, parse, UpstreamError } from './errors';
 import { createService } from './service';
-import { memoryLogger, testConfig } from './test-support';
+import { memoryLogger, testConfig } from './__fixtures__/test-support';
 
 function buildService(readinessChecks = {}) {
   const log = memoryLogger();

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createService } from './service';
-import { memoryLogger, testConfig } from './test-support';
+import { memoryLogger, testConfig } from './__fixtures__/test-support';
 
 function get(
   port: number,

@@ -1,10 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { loadConfig } from '@movies/kit';
-import { createAuthApp, type AuthConfig } from './app';
-import { authConfigShape } from './config';
-import { loadSigningKeys } from './keys';
-import { InMemoryUserRepository } from './users/memory';
-import type { UserRepository } from './users/repository';
+import { createAuthApp, type AuthConfig } from '../app';
+import { authConfigShape } from '../config';
+import { loadSigningKeys } from '../keys';
+import { InMemoryUserRepository } from '../users/memory';
+import type { UserRepository } from '../users/repository';
 
 // One key for the whole test file: RSA generation is slow on a busy machine.
 const testPrivateKeyPem = generateKeyPairSync('rsa', { modulusLength: 2048 })

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
-import { loadConfig, type BaseConfig } from './config';
-import { createLogger, type Logger } from './logger';
+import { loadConfig, type BaseConfig } from '../config';
+import { createLogger, type Logger } from '../logger';
 
 /** A logger whose JSON lines are kept in memory, for tests that check what was logged. */
 export function memoryLogger(service = 'test'): {
