@@ -22,6 +22,15 @@ import { fileURLToPath } from 'node:url';
 import { prepare, staleBuilds } from './prepare.mjs';
 import { DEFAULT_PORTS, SERVICES, ServiceFailure, Stack, seedDemoAccount } from './stack.mjs';
 
+const USAGE = `usage: node scripts/stack/start.mjs [options]   (npm start, npm run start:mongo)
+  --mongo                 start FerretDB from the toolchain and point auth and data at it
+                          (MONGODB_URI, when set, is used instead)
+  --data-dir DIR          FerretDB data (default .data/ferretdb; survives restarts)
+  --log-dir DIR           service logs (default .data/logs)
+  --no-build              fail instead of building when a build is older than its sources
+  --web-port N            default 8080 (also --auth-port 8081, --recommendation-port 8082,
+                          --data-port 8083)`;
+
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function parsePort(value, flag) {
@@ -37,9 +46,14 @@ function options() {
       'data-dir': { type: 'string', default: path.join(repoRoot, '.data', 'ferretdb') },
       'log-dir': { type: 'string', default: path.join(repoRoot, '.data', 'logs') },
       'no-build': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
       ...Object.fromEntries(SERVICES.map((name) => [`${name}-port`, { type: 'string' }])),
     },
   });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   const ports = { ...DEFAULT_PORTS };
   for (const name of SERVICES) {
     const flag = `${name}-port`;
@@ -153,6 +167,12 @@ async function main() {
   process.on('SIGINT', () => shutdown(0, 'interrupted'));
   process.on('SIGTERM', () => shutdown(0, 'terminated'));
   process.on('disconnect', () => shutdown(0, 'controller went away'));
+  // `npm start` runs us under `sh -c`; a SIGTERM sent to npm alone does not reach us, but the
+  // parent's exit does re-parent us: stop then rather than leave four services running.
+  const parentPid = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parentPid) void shutdown(0, 'parent process exited');
+  }, 500).unref();
   stack.onServiceDied = (name, code, tail) => {
     console.error(`stack: ${name} exited unexpectedly (${code})`);
     printTail(name, tail);
