@@ -1,41 +1,15 @@
 // actionlint (with shellcheck for the run: scripts) on every workflow and checkov's
 // github_actions and dockerfile frameworks on .github/ and the service Dockerfiles: no
 // findings, and every checkov skip carries a reason. Both run offline.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { repoRoot, toolPath, toolsBinDir } from '@movies/testing';
+import { runTool as run } from '@movies/testing';
 
-const execFileAsync = promisify(execFile);
 const SERVICES = ['auth', 'data', 'recommendation', 'web'];
-
-async function run(
-  tool: string,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(toolPath(tool), args, {
-      cwd: repoRoot,
-      maxBuffer: 64 * 1024 * 1024,
-      // actionlint finds shellcheck on PATH: the pinned tools come first.
-      env: { ...process.env, PATH: `${toolsBinDir}${path.delimiter}${process.env.PATH ?? ''}` },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return {
-      code: typeof failed.code === 'number' ? failed.code : 1,
-      stdout: failed.stdout ?? '',
-      stderr: failed.stderr ?? String(error),
-    };
-  }
-}
 
 describe('actionlint', () => {
   it('reports nothing for .github/workflows, with shellcheck on the run: scripts', async () => {
-    expect(toolPath('shellcheck')).toBeTruthy();
     const result = await run('actionlint', [
       '-format',
       '{{range $err := .}}{{json $err}}\n{{end}}',

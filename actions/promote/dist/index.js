@@ -72029,12 +72029,9 @@ function readYamlMapping(repoRoot, file, errors) {
     errors.push(`${name}: / file is missing`);
     return void 0;
   }
-  const document = (0, import_yaml.parseDocument)(import_node_fs4.default.readFileSync(file, "utf8"), { prettyErrors: false });
+  const document = (0, import_yaml.parseDocument)(import_node_fs4.default.readFileSync(file, "utf8"));
   if (document.errors.length > 0) {
-    for (const error2 of document.errors) {
-      const line = error2.linePos?.[0];
-      errors.push(`${name}: ${line ? `line ${line.line} column ${line.col}: ` : ""}invalid YAML: ${error2.message.split("\n")[0]}`);
-    }
+    for (const error2 of document.errors) errors.push(`${name}: invalid YAML: ${error2.message.split("\n")[0].replace(/:$/, "")}`);
     return void 0;
   }
   const value = document.toJS();

@@ -92,6 +92,24 @@ describe('actions/promote as the runner runs it', () => {
     });
   }
 
+  /** Runs a command of the bundled action against the fake GitHub API. */
+  async function command(
+    inputs: Record<string, string>,
+    dir: string,
+    eventName = 'workflow_dispatch',
+    event: Record<string, unknown> = {},
+  ) {
+    return runBundledAction({
+      actionDir,
+      eventName,
+      event,
+      repository: `${OWNER}/${REPO}`,
+      apiUrl: github.url,
+      workspace: dir,
+      inputs: { 'github-token': 'test-token', base: 'main', ...inputs },
+    });
+  }
+
   beforeEach(async () => {
     github = await startFakeGitHub();
     ecr = await startFakeEcr([...inEcr(DEV), ...inEcr(OLD)]);
@@ -244,15 +262,14 @@ describe('actions/promote as the runner runs it', () => {
 
   it('open-pr writes the healthy source images into the target release and opens a labelled pull request', async () => {
     state.files.get('main')!.set('environments/staging/release.yaml', renderRelease(OLD, 'old'));
-    const result = await runBundledAction({
-      actionDir,
-      eventName: 'workflow_dispatch',
-      event: { inputs: { target: 'staging' } },
-      repository: `${OWNER}/${REPO}`,
-      apiUrl: github.url,
-      workspace: workspace(OLD),
-      inputs: { command: 'open-pr', 'github-token': 'test-token', target: 'staging', base: 'main' },
-    });
+    const result = await command(
+      { command: 'open-pr', target: 'staging' },
+      workspace(OLD),
+      'workflow_dispatch',
+      {
+        inputs: { target: 'staging' },
+      },
+    );
     expect(result.errors).toEqual([]);
     expect(result.exitCode).toBe(0);
     expect(state.pulls).toHaveLength(1);
@@ -272,13 +289,7 @@ describe('actions/promote as the runner runs it', () => {
   });
 
   it('open-pr opens nothing when the target already runs the source images', async () => {
-    const result = await runBundledAction({
-      actionDir,
-      repository: `${OWNER}/${REPO}`,
-      apiUrl: github.url,
-      workspace: workspace(DEV),
-      inputs: { command: 'open-pr', 'github-token': 'test-token', target: 'staging', base: 'main' },
-    });
+    const result = await command({ command: 'open-pr', target: 'staging' }, workspace(DEV));
     expect(result.exitCode).toBe(0);
     expect(state.pulls).toEqual([]);
     expect(result.outputs['pull-request-number']).toBeUndefined();
@@ -288,39 +299,22 @@ describe('actions/promote as the runner runs it', () => {
     state.files.get('main')!.set('environments/dev/release.yaml', renderRelease(OLD, 'old'));
     const dir = workspace(OLD);
     const images = JSON.stringify(DEV);
-    const dev = await runBundledAction({
-      actionDir,
-      eventName: 'push',
-      repository: `${OWNER}/${REPO}`,
-      apiUrl: github.url,
-      workspace: dir,
-      inputs: {
-        command: 'commit-release',
-        'github-token': 'test-token',
-        environment: 'dev',
-        images,
-        base: 'main',
-      },
-    });
+    const dev = await command(
+      { command: 'commit-release', environment: 'dev', images },
+      dir,
+      'push',
+    );
     expect(dev.errors).toEqual([]);
     expect(
       parseDocument(state.files.get('main')!.get('environments/dev/release.yaml')!).toJS(),
     ).toEqual({ services: DEV });
     expect(dev.outputs['commit-sha']).toMatch(/^[0-9a-f]{40}$/);
 
-    const staging = await runBundledAction({
-      actionDir,
-      repository: `${OWNER}/${REPO}`,
-      apiUrl: github.url,
-      workspace: dir,
-      inputs: {
-        command: 'commit-release',
-        'github-token': 'test-token',
-        environment: 'staging',
-        images,
-        base: 'main',
-      },
-    });
+    const staging = await command(
+      { command: 'commit-release', environment: 'staging', images },
+      dir,
+      'push',
+    );
     expect(staging.exitCode).not.toBe(0);
     expect(staging.errors.join('\n')).toContain('staging has promotion.auto_deploy: false');
   });

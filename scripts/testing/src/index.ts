@@ -13,3 +13,4 @@ export {
 } from './token-attacks';
 export { startJwksServer, type JwksServer } from './jwks-server';
 export { buildWorkspace } from './build';
+export { runTool, type ToolResult } from './tools';
