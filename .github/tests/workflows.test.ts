@@ -195,7 +195,7 @@ describe('how the workflows chain', () => {
     for (const name of ['dev', 'staging', 'prod']) {
       expect(jobs[name]).toMatchObject({
         uses: './.github/workflows/deploy-environment.yml',
-        with: { environment: name },
+        with: { environment: name, 'apply-infrastructure': "${{ github.event_name == 'push' }}" },
       });
     }
     const deploy = byName('deploy-environment.yml').doc.jobs.deploy as Yaml;
@@ -216,6 +216,11 @@ describe('how the workflows chain', () => {
       'helm upgrade',
       'helm test',
     ]);
+    // Only a merged pull request carries a reviewed plan: dispatches deploy the release only.
+    const gated = (deploy.steps as Yaml[])
+      .filter((s) => s.if === 'inputs.apply-infrastructure')
+      .map((s) => `${s.uses.slice(10)} ${s.with.command}`);
+    expect(gated).toEqual(['terraform apply', 'kops apply', 'kops validate']);
   });
 
   it('plan comments per affected environment with the read-only role', () => {
