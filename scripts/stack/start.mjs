@@ -234,7 +234,8 @@ async function control(stack, message) {
       process.send({ type: 'error', message: `unknown control message ${JSON.stringify(message)}` });
     }
   } catch (error) {
-    process.send({ type: 'error', service, message: error.message });
+    const tail = error instanceof ServiceFailure ? `\nlast log lines of ${error.service}:\n${error.tail.join('\n')}` : '';
+    process.send({ type: 'error', service, message: `${error.message}${tail}` });
   }
 }
 
