@@ -19,8 +19,8 @@ interface Run {
   output: string;
 }
 
-async function run(tool: string, args: string[]): Promise<Run> {
-  const result = await runTool(tool, args);
+async function run(tool: string, args: string[], env?: NodeJS.ProcessEnv): Promise<Run> {
+  const result = await runTool(tool, args, { env });
   return { code: result.code, output: result.stdout + result.stderr };
 }
 
@@ -150,16 +150,26 @@ function expectCheckovClean(reports: CheckovReport[], framework: string) {
 }
 
 describe('checkov', () => {
-  // --skip-download: checkov must not call its vendor's API (no traffic leaves the machine).
+  // No traffic leaves the machine: --skip-download keeps checkov off its vendor's API, the
+  // variables below skip its package update check and guideline mapping.
   const offline = ['--compact', '--skip-download', '-o', 'json'];
+  const offlineEnv = { CKV_SKIP_PACKAGE_UPDATE_CHECK: 'true', BC_SKIP_MAPPING: 'true' };
 
   it('helm framework on the chart (defaults): no failed check, every skip with a reason', async () => {
-    const result = await run('checkov', ['-d', chartDir, '--framework', 'helm', ...offline]);
+    const result = await run(
+      'checkov',
+      ['-d', chartDir, '--framework', 'helm', ...offline],
+      offlineEnv,
+    );
     expectCheckovClean(checkovReports(result.output), 'helm');
   }, 120_000);
 
   it('kubernetes framework on every rendered values set: no failed check', async () => {
-    const result = await run('checkov', ['-d', workDir, '--framework', 'kubernetes', ...offline]);
+    const result = await run(
+      'checkov',
+      ['-d', workDir, '--framework', 'kubernetes', ...offline],
+      offlineEnv,
+    );
     const reports = checkovReports(result.output);
     expectCheckovClean(reports, 'kubernetes');
     expect(reports.find((r) => r.check_type === 'kubernetes')!.summary.passed).toBeGreaterThan(
