@@ -168,6 +168,12 @@ describe('the app in a browser (in-memory stores)', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, '06-phone');
+
+    // The session ends (cookie gone): the next call brings back the login form with a message.
+    await context.clearCookies();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My ratings' }).click();
+    await visible(app.form('Log in'));
+    await visible(page.getByRole('alert').filter({ hasText: 'Your session has ended. Please log in again.' }));
     await context.close();
   });
 

@@ -15,6 +15,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Fired on window when an API call finds the session gone. */
+export const SESSION_EXPIRED = 'movies:session-expired';
+
 /** Must match the web service's CSRF header (services/web/src/gateway/csrf.ts). */
 const CSRF_HEADER = 'x-movies-csrf';
 
@@ -54,6 +57,8 @@ export async function api<T>(area: Area, method: string, path: string, body?: un
   }
   if (!response.ok) {
     const info = errorInfo(response.status, parsed);
+    // The session cookie expired (web has already cleared it): the app returns to the login form.
+    if (response.status === 401 && area !== 'account') window.dispatchEvent(new Event(SESSION_EXPIRED));
     throw new ApiError(info, describeError(info, area));
   }
   return parsed as T;

@@ -1,4 +1,4 @@
-import { api, ApiError } from './api';
+import { api, ApiError, SESSION_EXPIRED } from './api';
 import { authView } from './auth-view';
 import { browseView } from './browse-view';
 import { h } from './dom';
@@ -94,6 +94,14 @@ async function start(): Promise<void> {
     main.replaceChildren(errorNotice(error instanceof ApiError ? error.message : 'The app could not start.', () => void start()));
   }
 }
+
+window.addEventListener(SESSION_EXPIRED, () => {
+  if (!session.user) return;
+  session.user = null;
+  session.ratings.clear();
+  render();
+  main.prepend(errorNotice('Your session has ended. Please log in again.'));
+});
 
 window.addEventListener('hashchange', () => {
   if (session.user) render();
