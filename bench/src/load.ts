@@ -21,6 +21,8 @@ export interface LoadOptions {
   timeoutMs?: number;
   /** Picks the next request; `index` counts from 0 across all workers. */
   next: (index: number) => LoadRequest;
+  /** Stops the load early (workers finish their current request). */
+  signal?: AbortSignal;
   /** Which answers count as success (2xx by default). */
   isSuccess?: (status: number) => boolean;
 }
@@ -87,7 +89,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     });
 
   const worker = async () => {
-    while (performance.now() < deadline && issued < maxRequests) {
+    while (performance.now() < deadline && issued < maxRequests && !options.signal?.aborted) {
       const request = options.next(issued++);
       const t0 = performance.now();
       const outcome = await once(request);
