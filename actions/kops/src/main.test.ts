@@ -9,7 +9,6 @@ import {
 } from '@movies/actions-lib/testing/environment-workspace';
 import { runBundledAction, startFakeGitHub, type FakeGitHub } from '@movies/actions-lib/testing';
 import { writeKopsStandIn } from './__fixtures__/kopsStandIn';
-import { terraformOutputsJson } from './__fixtures__/outputsJson';
 
 jest.setTimeout(90_000);
 
@@ -35,7 +34,7 @@ describe('kops action (bundled, as the runner runs it)', () => {
     const env = environmentConfig('dev');
     workspace.write('dev', { env });
     outputsFile = path.join(scratch, 'outputs.json');
-    fs.writeFileSync(outputsFile, JSON.stringify(terraformOutputsJson(env)));
+    fs.copyFileSync(path.join(__dirname, '__fixtures__', 'terraform-outputs', 'dev.json'), outputsFile);
     kops = writeKopsStandIn(scratch);
   });
   afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -58,7 +57,7 @@ describe('kops action (bundled, as the runner runs it)', () => {
     });
 
   const argvs = () => kops.calls().map((call) => call.argv.join(' '));
-  const state = '--state s3://movies-kops-state-111111111111';
+  const state = '--state s3://movies-kops-state-111111111111-dev';
 
   it('render writes the manifest and summarises the instance groups', async () => {
     const result = await run({ command: 'render' });
@@ -82,7 +81,7 @@ describe('kops action (bundled, as the runner runs it)', () => {
     expect(result.errors).toEqual([]);
     expect(result.outputs['has-changes']).toBe('true');
     expect(argvs()).toEqual([`get cluster --name dev.movies.k8s.local -o yaml ${state}`]);
-    expect(kops.calls()[0]!.stateEnv).toBe('s3://movies-kops-state-111111111111');
+    expect(kops.calls()[0]!.stateEnv).toBe('s3://movies-kops-state-111111111111-dev');
     const [comment] = github.comments('movies-org', 'movies-gitops', 5);
     expect(comment!.body).toContain('<!-- section:kops -->');
     expect(comment!.body).toContain('Cluster `dev.movies.k8s.local` does not exist yet: it will be **created**.');
