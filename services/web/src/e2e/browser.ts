@@ -39,9 +39,9 @@ export async function attributeIs(locator: Locator, name: string, value: string 
   await waitUntil(`${locator} has ${name}=${value}`, async () => (await locator.getAttribute(name)) === value);
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage });
 }
 
 /** The page's own view of the app, driven only through what a user can see and press. */

@@ -108,6 +108,14 @@ describe('the app in a browser (in-memory stores)', () => {
   it('a second user in another browser context sees only their own ratings', async () => {
     const other = uniqueName('bo');
     const { context, app } = await openApp(browser, stack);
+    // A rejected registration reads as a sentence next to the form.
+    const form = app.form('Create an account');
+    await form.getByLabel('Username').fill(other);
+    await form.getByLabel('Password').fill('short');
+    await form.getByRole('button', { name: 'Create account' }).click();
+    const problem = form.getByRole('alert');
+    await visible(problem);
+    expect(await problem.textContent()).toBe('Please check your input: Password: must be 8-128 characters.');
     await app.register(other, PASSWORD);
     expect(await app.myRatings()).toEqual([]);
     await visible(app.page.getByText('You have not rated any movies yet.'));
@@ -167,7 +175,7 @@ describe('the app in a browser (in-memory stores)', () => {
     await app.expectLoggedIn(user);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await screenshot(page, '06-phone');
+    await screenshot(page, '06-phone', false);
 
     // The session ends (cookie gone): the next call brings back the login form with a message.
     await context.clearCookies();

@@ -28,6 +28,8 @@ function credentialsForm(options: {
       name: field.name,
       type: field.name === 'password' ? 'password' : 'text',
       autocomplete: field.autocomplete,
+      autocapitalize: 'none',
+      spellcheck: 'false',
       required: true,
       'aria-describedby': hintId,
     });
@@ -91,8 +93,8 @@ export function authView(onLoggedIn: (user: User) => void): HTMLElement {
     submitLabel: 'Create account',
     busyLabel: 'Creating account…',
     fields: [
-      { name: 'username', label: 'Username', autocomplete: 'username', hint: '3–32 letters, digits, dots, dashes or underscores.' },
-      { name: 'password', label: 'Password', autocomplete: 'new-password', hint: 'At least 8 characters.' },
+      { name: 'username', label: 'Username', autocomplete: 'username', hint: '3–32 lowercase letters, digits, dots, dashes or underscores.' },
+      { name: 'password', label: 'Password', autocomplete: 'new-password', hint: '8–128 characters.' },
     ],
     async submit(username, password) {
       await api('account', 'POST', '/auth/register', { username, password });
