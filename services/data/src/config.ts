@@ -10,6 +10,8 @@ export const dataConfigShape = {
   AUTH_URL: urlVar(),
   JWT_ISSUER: z.string().min(1).default('movies-auth'),
   JWT_AUDIENCE: z.string().min(1).default('movies'),
+  /** A JSON catalog (same format as catalog/movies.json) replacing the shipped one; benchmarks use it. */
+  CATALOG_FILE: z.string().min(1).optional(),
 };
 
 export type DataConfig = ConfigOf<typeof dataConfigShape>;

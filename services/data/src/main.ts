@@ -1,8 +1,26 @@
+import fs from 'node:fs';
 import { createJwksVerifier, createLogger, loadConfigOrExit } from '@movies/kit';
 import { createDataService } from './app';
 import { loadCatalog } from './catalog/catalog';
 import { dataConfigShape } from './config';
 import { openStorage } from './storage/open';
+import type { Movie } from './storage/types';
+
+/** The shipped catalog, or the one in `file` (CATALOG_FILE) validated the same way. */
+export function readCatalog(file?: string): Movie[] {
+  if (file === undefined) return loadCatalog();
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`CATALOG_FILE ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return loadCatalog(raw);
+  } catch (error) {
+    throw new Error(`CATALOG_FILE ${file}: ${(error as Error).message}`);
+  }
+}
 
 /** Reads the configuration, opens storage, seeds the catalog and listens. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -12,7 +30,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const storage = await openStorage({
       mongodbUri: config.MONGODB_URI,
       mongodbDb: config.MONGODB_DB,
-      catalog: loadCatalog(),
+      catalog: readCatalog(config.CATALOG_FILE),
       logger,
     });
     const verifier = createJwksVerifier({
