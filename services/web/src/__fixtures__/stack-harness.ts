@@ -1,8 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, repoRoot } from '@movies/testing';
+import { buildWorkspace, freePort, repoRoot } from '@movies/testing';
 
 export const SERVICE_NAMES = ['auth', 'data', 'recommendation', 'web'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -42,17 +42,29 @@ export interface StackOptions {
   timeoutMs?: number;
 }
 
+/** Builds the four services and the UI bundle, so the launcher's --no-build check passes. */
+export function buildStack(): void {
+  for (const name of SERVICE_NAMES) buildWorkspace(`services/${name}`);
+  const ui = spawnSync('flock', ['/tmp/movies-web-ui-build.lock', process.execPath, 'services/web/scripts/build-ui.mjs'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (ui.status !== 0) throw new Error(`building the web UI failed:\n${ui.stdout}${ui.stderr}`);
+}
+
 /**
  * Runs the local stack exactly as `npm start` does (scripts/stack/start.mjs, which builds first
  * when a build is stale) on free loopback ports, with an IPC channel so a test can stop and
  * start one service. Fails with the launcher's output when the stack does not come up.
  */
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
+  buildStack();
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-logs-'));
   const ports = {} as Record<ServiceName, number>;
   for (const name of SERVICE_NAMES) ports[name] = await freePort();
   const args = SERVICE_NAMES.flatMap((name) => [`--${name}-port`, String(ports[name])]);
-  // `npm test` builds before jest runs; a stale build fails here rather than being rebuilt mid-test.
+  // Built above per workspace (under a lock); the launcher only checks that the build is current.
   args.push('--log-dir', logDir, '--no-build');
   if (options.mongo) args.push('--mongo', '--data-dir', options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'stack-ferretdb-')));
   const env = { ...process.env };
