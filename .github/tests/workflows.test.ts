@@ -259,6 +259,8 @@ describe('how the workflows chain', () => {
     const gate = promote.doc.jobs['promotion-gate'] as Yaml;
     expect(gate.name).toBe('promotion-gate');
     expect(gate.permissions.statuses).toBe('write');
+    // The gate runs the base commit's code, never the pull request's.
+    expect(gate.steps[0].with.ref).toBe('${{ github.event.pull_request.base.sha }}');
     expect((promote.doc.jobs['open-pr'] as Yaml).steps.at(-1).with.command).toBe('open-pr');
   });
 

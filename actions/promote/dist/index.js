@@ -107,11 +107,11 @@ var require_command = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.issue = exports2.issueCommand = void 0;
-    var os = __importStar(require("os"));
+    var os2 = __importStar(require("os"));
     var utils_1 = require_utils();
     function issueCommand(command5, properties, message) {
       const cmd = new Command2(command5, properties, message);
-      process.stdout.write(cmd.toString() + os.EOL);
+      process.stdout.write(cmd.toString() + os2.EOL);
     }
     exports2.issueCommand = issueCommand;
     function issue(name, message = "") {
@@ -194,18 +194,18 @@ var require_file_command = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.prepareKeyValueMessage = exports2.issueFileCommand = void 0;
     var crypto2 = __importStar(require("crypto"));
-    var fs5 = __importStar(require("fs"));
-    var os = __importStar(require("os"));
+    var fs6 = __importStar(require("fs"));
+    var os2 = __importStar(require("os"));
     var utils_1 = require_utils();
     function issueFileCommand(command5, message) {
       const filePath = process.env[`GITHUB_${command5}`];
       if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command5}`);
       }
-      if (!fs5.existsSync(filePath)) {
+      if (!fs6.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
       }
-      fs5.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os.EOL}`, {
+      fs6.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os2.EOL}`, {
         encoding: "utf8"
       });
     }
@@ -219,7 +219,7 @@ var require_file_command = __commonJS({
       if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
       }
-      return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
+      return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
     }
     exports2.prepareKeyValueMessage = prepareKeyValueMessage;
   }
@@ -1008,14 +1008,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol}//${url.hostname}:${port}`;
-        let path3 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path4 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin.endsWith("/")) {
           origin = origin.substring(0, origin.length - 1);
         }
-        if (path3 && !path3.startsWith("/")) {
-          path3 = `/${path3}`;
+        if (path4 && !path4.startsWith("/")) {
+          path4 = `/${path4}`;
         }
-        url = new URL(origin + path3);
+        url = new URL(origin + path4);
       }
       return url;
     }
@@ -2629,20 +2629,20 @@ var require_parseParams = __commonJS({
 var require_basename = __commonJS({
   "node_modules/@fastify/busboy/lib/utils/basename.js"(exports2, module2) {
     "use strict";
-    module2.exports = function basename(path3) {
-      if (typeof path3 !== "string") {
+    module2.exports = function basename(path4) {
+      if (typeof path4 !== "string") {
         return "";
       }
-      for (var i5 = path3.length - 1; i5 >= 0; --i5) {
-        switch (path3.charCodeAt(i5)) {
+      for (var i5 = path4.length - 1; i5 >= 0; --i5) {
+        switch (path4.charCodeAt(i5)) {
           case 47:
           // '/'
           case 92:
-            path3 = path3.slice(i5 + 1);
-            return path3 === ".." || path3 === "." ? "" : path3;
+            path4 = path4.slice(i5 + 1);
+            return path4 === ".." || path4 === "." ? "" : path4;
         }
       }
-      return path3 === ".." || path3 === "." ? "" : path3;
+      return path4 === ".." || path4 === "." ? "" : path4;
     };
   }
 });
@@ -5672,7 +5672,7 @@ var require_request = __commonJS({
     }
     var Request = class _Request {
       constructor(origin, {
-        path: path3,
+        path: path4,
         method,
         body,
         headers,
@@ -5686,11 +5686,11 @@ var require_request = __commonJS({
         throwOnError,
         expectContinue
       }, handler) {
-        if (typeof path3 !== "string") {
+        if (typeof path4 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path3[0] !== "/" && !(path3.startsWith("http://") || path3.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path4[0] !== "/" && !(path4.startsWith("http://") || path4.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.exec(path3) !== null) {
+        } else if (invalidPathRegex.exec(path4) !== null) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -5753,7 +5753,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? util.buildURL(path3, query) : path3;
+        this.path = query ? util.buildURL(path4, query) : path4;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6761,9 +6761,9 @@ var require_RedirectHandler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path3 = search ? `${pathname}${search}` : pathname;
+        const path4 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path3;
+        this.opts.path = path4;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8003,7 +8003,7 @@ var require_client = __commonJS({
         writeH2(client, client[kHTTP2Session], request);
         return;
       }
-      const { body, method, path: path3, host, upgrade, headers, blocking, reset } = request;
+      const { body, method, path: path4, host, upgrade, headers, blocking, reset } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
         body.read(0);
@@ -8053,7 +8053,7 @@ var require_client = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path3} HTTP/1.1\r
+      let header = `${method} ${path4} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -8116,7 +8116,7 @@ upgrade: ${upgrade}\r
       return true;
     }
     function writeH2(client, session, request) {
-      const { body, method, path: path3, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { body, method, path: path4, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let headers;
       if (typeof reqHeaders === "string") headers = Request[kHTTP2CopyHeaders](reqHeaders.trim());
       else headers = reqHeaders;
@@ -8159,7 +8159,7 @@ upgrade: ${upgrade}\r
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path3;
+      headers[HTTP2_HEADER_PATH] = path4;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -10399,20 +10399,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path3) {
-      if (typeof path3 !== "string") {
-        return path3;
+    function safeUrl(path4) {
+      if (typeof path4 !== "string") {
+        return path4;
       }
-      const pathSegments = path3.split("?");
+      const pathSegments = path4.split("?");
       if (pathSegments.length !== 2) {
-        return path3;
+        return path4;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path3, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path3);
+    function matchKey(mockDispatch2, { path: path4, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path4);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10430,7 +10430,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath2 = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path3 }) => matchValue(safeUrl(path3), resolvedPath2));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path4 }) => matchValue(safeUrl(path4), resolvedPath2));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath2}'`);
       }
@@ -10467,9 +10467,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path3, method, body, headers, query } = opts;
+      const { path: path4, method, body, headers, query } = opts;
       return {
-        path: path3,
+        path: path4,
         method,
         body,
         headers,
@@ -10918,10 +10918,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path3, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path4, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path3,
+            Path: path4,
             "Status code": statusCode,
             Persistent: persist ? "✅" : "❌",
             Invocations: timesInvoked,
@@ -15541,8 +15541,8 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path3) {
-      for (const char of path3) {
+    function validateCookiePath(path4) {
+      for (const char of path4) {
         const code = char.charCodeAt(0);
         if (code < 33 || char === ";") {
           throw new Error("Invalid cookie path");
@@ -17222,11 +17222,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path3 = opts.path;
+          let path4 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path3 = `/${path3}`;
+            path4 = `/${path4}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path3);
+          url = new URL(util.parseOrigin(url).origin + path4);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -18449,7 +18449,7 @@ var require_path_utils = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.toPlatformPath = exports2.toWin32Path = exports2.toPosixPath = void 0;
-    var path3 = __importStar(require("path"));
+    var path4 = __importStar(require("path"));
     function toPosixPath(pth) {
       return pth.replace(/[\\]/g, "/");
     }
@@ -18459,7 +18459,7 @@ var require_path_utils = __commonJS({
     }
     exports2.toWin32Path = toWin32Path;
     function toPlatformPath(pth) {
-      return pth.replace(/[/\\]/g, path3.sep);
+      return pth.replace(/[/\\]/g, path4.sep);
     }
     exports2.toPlatformPath = toPlatformPath;
   }
@@ -18522,12 +18522,12 @@ var require_io_util = __commonJS({
     var _a2;
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getCmdPath = exports2.tryGetExecutablePath = exports2.isRooted = exports2.isDirectory = exports2.exists = exports2.READONLY = exports2.UV_FS_O_EXLOCK = exports2.IS_WINDOWS = exports2.unlink = exports2.symlink = exports2.stat = exports2.rmdir = exports2.rm = exports2.rename = exports2.readlink = exports2.readdir = exports2.open = exports2.mkdir = exports2.lstat = exports2.copyFile = exports2.chmod = void 0;
-    var fs5 = __importStar(require("fs"));
-    var path3 = __importStar(require("path"));
-    _a2 = fs5.promises, exports2.chmod = _a2.chmod, exports2.copyFile = _a2.copyFile, exports2.lstat = _a2.lstat, exports2.mkdir = _a2.mkdir, exports2.open = _a2.open, exports2.readdir = _a2.readdir, exports2.readlink = _a2.readlink, exports2.rename = _a2.rename, exports2.rm = _a2.rm, exports2.rmdir = _a2.rmdir, exports2.stat = _a2.stat, exports2.symlink = _a2.symlink, exports2.unlink = _a2.unlink;
+    var fs6 = __importStar(require("fs"));
+    var path4 = __importStar(require("path"));
+    _a2 = fs6.promises, exports2.chmod = _a2.chmod, exports2.copyFile = _a2.copyFile, exports2.lstat = _a2.lstat, exports2.mkdir = _a2.mkdir, exports2.open = _a2.open, exports2.readdir = _a2.readdir, exports2.readlink = _a2.readlink, exports2.rename = _a2.rename, exports2.rm = _a2.rm, exports2.rmdir = _a2.rmdir, exports2.stat = _a2.stat, exports2.symlink = _a2.symlink, exports2.unlink = _a2.unlink;
     exports2.IS_WINDOWS = process.platform === "win32";
     exports2.UV_FS_O_EXLOCK = 268435456;
-    exports2.READONLY = fs5.constants.O_RDONLY;
+    exports2.READONLY = fs6.constants.O_RDONLY;
     function exists(fsPath) {
       return __awaiter(this, void 0, void 0, function* () {
         try {
@@ -18572,7 +18572,7 @@ var require_io_util = __commonJS({
         }
         if (stats && stats.isFile()) {
           if (exports2.IS_WINDOWS) {
-            const upperExt = path3.extname(filePath).toUpperCase();
+            const upperExt = path4.extname(filePath).toUpperCase();
             if (extensions.some((validExt) => validExt.toUpperCase() === upperExt)) {
               return filePath;
             }
@@ -18596,11 +18596,11 @@ var require_io_util = __commonJS({
           if (stats && stats.isFile()) {
             if (exports2.IS_WINDOWS) {
               try {
-                const directory = path3.dirname(filePath);
-                const upperName = path3.basename(filePath).toUpperCase();
+                const directory = path4.dirname(filePath);
+                const upperName = path4.basename(filePath).toUpperCase();
                 for (const actualName of yield exports2.readdir(directory)) {
                   if (upperName === actualName.toUpperCase()) {
-                    filePath = path3.join(directory, actualName);
+                    filePath = path4.join(directory, actualName);
                     break;
                   }
                 }
@@ -18695,7 +18695,7 @@ var require_io = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.findInPath = exports2.which = exports2.mkdirP = exports2.rmRF = exports2.mv = exports2.cp = void 0;
     var assert_1 = require("assert");
-    var path3 = __importStar(require("path"));
+    var path4 = __importStar(require("path"));
     var ioUtil = __importStar(require_io_util());
     function cp(source, dest, options = {}) {
       return __awaiter(this, void 0, void 0, function* () {
@@ -18704,7 +18704,7 @@ var require_io = __commonJS({
         if (destStat && destStat.isFile() && !force) {
           return;
         }
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path3.join(dest, path3.basename(source)) : dest;
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path4.join(dest, path4.basename(source)) : dest;
         if (!(yield ioUtil.exists(source))) {
           throw new Error(`no such file or directory: ${source}`);
         }
@@ -18716,7 +18716,7 @@ var require_io = __commonJS({
             yield cpDirRecursive(source, newDest, 0, force);
           }
         } else {
-          if (path3.relative(source, newDest) === "") {
+          if (path4.relative(source, newDest) === "") {
             throw new Error(`'${newDest}' and '${source}' are the same file`);
           }
           yield copyFile(source, newDest, force);
@@ -18729,7 +18729,7 @@ var require_io = __commonJS({
         if (yield ioUtil.exists(dest)) {
           let destExists = true;
           if (yield ioUtil.isDirectory(dest)) {
-            dest = path3.join(dest, path3.basename(source));
+            dest = path4.join(dest, path4.basename(source));
             destExists = yield ioUtil.exists(dest);
           }
           if (destExists) {
@@ -18740,7 +18740,7 @@ var require_io = __commonJS({
             }
           }
         }
-        yield mkdirP(path3.dirname(dest));
+        yield mkdirP(path4.dirname(dest));
         yield ioUtil.rename(source, dest);
       });
     }
@@ -18803,7 +18803,7 @@ var require_io = __commonJS({
         }
         const extensions = [];
         if (ioUtil.IS_WINDOWS && process.env["PATHEXT"]) {
-          for (const extension of process.env["PATHEXT"].split(path3.delimiter)) {
+          for (const extension of process.env["PATHEXT"].split(path4.delimiter)) {
             if (extension) {
               extensions.push(extension);
             }
@@ -18816,12 +18816,12 @@ var require_io = __commonJS({
           }
           return [];
         }
-        if (tool.includes(path3.sep)) {
+        if (tool.includes(path4.sep)) {
           return [];
         }
         const directories = [];
         if (process.env.PATH) {
-          for (const p3 of process.env.PATH.split(path3.delimiter)) {
+          for (const p3 of process.env.PATH.split(path4.delimiter)) {
             if (p3) {
               directories.push(p3);
             }
@@ -18829,7 +18829,7 @@ var require_io = __commonJS({
         }
         const matches = [];
         for (const directory of directories) {
-          const filePath = yield ioUtil.tryGetExecutablePath(path3.join(directory, tool), extensions);
+          const filePath = yield ioUtil.tryGetExecutablePath(path4.join(directory, tool), extensions);
           if (filePath) {
             matches.push(filePath);
           }
@@ -18942,10 +18942,10 @@ var require_toolrunner = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.argStringToArray = exports2.ToolRunner = void 0;
-    var os = __importStar(require("os"));
+    var os2 = __importStar(require("os"));
     var events = __importStar(require("events"));
     var child = __importStar(require("child_process"));
-    var path3 = __importStar(require("path"));
+    var path4 = __importStar(require("path"));
     var io = __importStar(require_io());
     var ioUtil = __importStar(require_io_util());
     var timers_1 = require("timers");
@@ -18997,12 +18997,12 @@ var require_toolrunner = __commonJS({
       _processLineBuffer(data, strBuffer, onLine) {
         try {
           let s2 = strBuffer + data.toString();
-          let n3 = s2.indexOf(os.EOL);
+          let n3 = s2.indexOf(os2.EOL);
           while (n3 > -1) {
             const line = s2.substring(0, n3);
             onLine(line);
-            s2 = s2.substring(n3 + os.EOL.length);
-            n3 = s2.indexOf(os.EOL);
+            s2 = s2.substring(n3 + os2.EOL.length);
+            n3 = s2.indexOf(os2.EOL);
           }
           return s2;
         } catch (err) {
@@ -19160,7 +19160,7 @@ var require_toolrunner = __commonJS({
       exec() {
         return __awaiter(this, void 0, void 0, function* () {
           if (!ioUtil.isRooted(this.toolPath) && (this.toolPath.includes("/") || IS_WINDOWS && this.toolPath.includes("\\"))) {
-            this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
           }
           this.toolPath = yield io.which(this.toolPath, true);
           return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
@@ -19171,7 +19171,7 @@ var require_toolrunner = __commonJS({
             }
             const optionsNonNull = this._cloneExecOptions(this.options);
             if (!optionsNonNull.silent && optionsNonNull.outStream) {
-              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os.EOL);
+              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os2.EOL);
             }
             const state2 = new ExecState(optionsNonNull, this.toolPath);
             state2.on("debug", (message) => {
@@ -19659,8 +19659,8 @@ var require_core = __commonJS({
     var command_1 = require_command();
     var file_command_1 = require_file_command();
     var utils_1 = require_utils();
-    var os = __importStar(require("os"));
-    var path3 = __importStar(require("path"));
+    var os2 = __importStar(require("os"));
+    var path4 = __importStar(require("path"));
     var oidc_utils_1 = require_oidc_utils();
     var ExitCode;
     (function(ExitCode2) {
@@ -19688,7 +19688,7 @@ var require_core = __commonJS({
       } else {
         (0, command_1.issueCommand)("add-path", {}, inputPath);
       }
-      process.env["PATH"] = `${inputPath}${path3.delimiter}${process.env["PATH"]}`;
+      process.env["PATH"] = `${inputPath}${path4.delimiter}${process.env["PATH"]}`;
     }
     exports2.addPath = addPath;
     function getInput3(name, options) {
@@ -19727,7 +19727,7 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
       if (filePath) {
         return (0, file_command_1.issueFileCommand)("OUTPUT", (0, file_command_1.prepareKeyValueMessage)(name, value));
       }
-      process.stdout.write(os.EOL);
+      process.stdout.write(os2.EOL);
       (0, command_1.issueCommand)("set-output", { name }, (0, utils_1.toCommandValue)(value));
     }
     exports2.setOutput = setOutput4;
@@ -19761,7 +19761,7 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
     }
     exports2.notice = notice2;
     function info2(message) {
-      process.stdout.write(message + os.EOL);
+      process.stdout.write(message + os2.EOL);
     }
     exports2.info = info2;
     function startGroup(name) {
@@ -19844,8 +19844,8 @@ var require_context = __commonJS({
           if ((0, fs_1.existsSync)(process.env.GITHUB_EVENT_PATH)) {
             this.payload = JSON.parse((0, fs_1.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
           } else {
-            const path3 = process.env.GITHUB_EVENT_PATH;
-            process.stdout.write(`GITHUB_EVENT_PATH ${path3} does not exist${os_1.EOL}`);
+            const path4 = process.env.GITHUB_EVENT_PATH;
+            process.stdout.write(`GITHUB_EVENT_PATH ${path4} does not exist${os_1.EOL}`);
           }
         }
         this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -23971,17 +23971,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path3) {
-      const ctrl = callVisitor(key, node, visitor, path3);
+    function visit_(key, node, visitor, path4) {
+      const ctrl = callVisitor(key, node, visitor, path4);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path3, ctrl);
-        return visit_(key, ctrl, visitor, path3);
+        replaceNode(key, path4, ctrl);
+        return visit_(key, ctrl, visitor, path4);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path3 = Object.freeze(path3.concat(node));
+          path4 = Object.freeze(path4.concat(node));
           for (let i5 = 0; i5 < node.items.length; ++i5) {
-            const ci = visit_(i5, node.items[i5], visitor, path3);
+            const ci = visit_(i5, node.items[i5], visitor, path4);
             if (typeof ci === "number")
               i5 = ci - 1;
             else if (ci === BREAK)
@@ -23992,13 +23992,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path3 = Object.freeze(path3.concat(node));
-          const ck = visit_("key", node.key, visitor, path3);
+          path4 = Object.freeze(path4.concat(node));
+          const ck = visit_("key", node.key, visitor, path4);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path3);
+          const cv = visit_("value", node.value, visitor, path4);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -24019,17 +24019,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path3) {
-      const ctrl = await callVisitor(key, node, visitor, path3);
+    async function visitAsync_(key, node, visitor, path4) {
+      const ctrl = await callVisitor(key, node, visitor, path4);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path3, ctrl);
-        return visitAsync_(key, ctrl, visitor, path3);
+        replaceNode(key, path4, ctrl);
+        return visitAsync_(key, ctrl, visitor, path4);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path3 = Object.freeze(path3.concat(node));
+          path4 = Object.freeze(path4.concat(node));
           for (let i5 = 0; i5 < node.items.length; ++i5) {
-            const ci = await visitAsync_(i5, node.items[i5], visitor, path3);
+            const ci = await visitAsync_(i5, node.items[i5], visitor, path4);
             if (typeof ci === "number")
               i5 = ci - 1;
             else if (ci === BREAK)
@@ -24040,13 +24040,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path3 = Object.freeze(path3.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path3);
+          path4 = Object.freeze(path4.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path4);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path3);
+          const cv = await visitAsync_("value", node.value, visitor, path4);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -24073,23 +24073,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path3) {
+    function callVisitor(key, node, visitor, path4) {
       if (typeof visitor === "function")
-        return visitor(key, node, path3);
+        return visitor(key, node, path4);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path3);
+        return visitor.Map?.(key, node, path4);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path3);
+        return visitor.Seq?.(key, node, path4);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path3);
+        return visitor.Pair?.(key, node, path4);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path3);
+        return visitor.Scalar?.(key, node, path4);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path3);
+        return visitor.Alias?.(key, node, path4);
       return void 0;
     }
-    function replaceNode(key, path3, node) {
-      const parent = path3[path3.length - 1];
+    function replaceNode(key, path4, node) {
+      const parent = path4[path4.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -24701,10 +24701,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path3, value) {
+    function collectionFromPath(schema, path4, value) {
       let v = value;
-      for (let i5 = path3.length - 1; i5 >= 0; --i5) {
-        const k5 = path3[i5];
+      for (let i5 = path4.length - 1; i5 >= 0; --i5) {
+        const k5 = path4[i5];
         if (typeof k5 === "number" && Number.isInteger(k5) && k5 >= 0) {
           const a5 = [];
           a5[k5] = v;
@@ -24723,7 +24723,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path3) => path3 == null || typeof path3 === "object" && !!path3[Symbol.iterator]().next().done;
+    var isEmptyPath = (path4) => path4 == null || typeof path4 === "object" && !!path4[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -24753,11 +24753,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path3, value) {
-        if (isEmptyPath(path3))
+      addIn(path4, value) {
+        if (isEmptyPath(path4))
           this.add(value);
         else {
-          const [key, ...rest] = path3;
+          const [key, ...rest] = path4;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -24771,8 +24771,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path3) {
-        const [key, ...rest] = path3;
+      deleteIn(path4) {
+        const [key, ...rest] = path4;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -24786,8 +24786,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path3, keepScalar) {
-        const [key, ...rest] = path3;
+      getIn(path4, keepScalar) {
+        const [key, ...rest] = path4;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -24805,8 +24805,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path3) {
-        const [key, ...rest] = path3;
+      hasIn(path4) {
+        const [key, ...rest] = path4;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -24816,8 +24816,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path3, value) {
-        const [key, ...rest] = path3;
+      setIn(path4, value) {
+        const [key, ...rest] = path4;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -27332,9 +27332,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path3, value) {
+      addIn(path4, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path3, value);
+          this.contents.addIn(path4, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -27409,14 +27409,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path3) {
-        if (Collection.isEmptyPath(path3)) {
+      deleteIn(path4) {
+        if (Collection.isEmptyPath(path4)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path3) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path4) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -27431,10 +27431,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path3, keepScalar) {
-        if (Collection.isEmptyPath(path3))
+      getIn(path4, keepScalar) {
+        if (Collection.isEmptyPath(path4))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path3, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path4, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -27445,10 +27445,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path3) {
-        if (Collection.isEmptyPath(path3))
+      hasIn(path4) {
+        if (Collection.isEmptyPath(path4))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path3) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path4) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -27465,13 +27465,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path3, value) {
-        if (Collection.isEmptyPath(path3)) {
+      setIn(path4, value) {
+        if (Collection.isEmptyPath(path4)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path3), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path4), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path3, value);
+          this.contents.setIn(path4, value);
         }
       }
       /**
@@ -29432,9 +29432,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path3) => {
+    visit.itemAtPath = (cst, path4) => {
       let item = cst;
-      for (const [field, index] of path3) {
+      for (const [field, index] of path4) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -29443,23 +29443,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path3) => {
-      const parent = visit.itemAtPath(cst, path3.slice(0, -1));
-      const field = path3[path3.length - 1][0];
+    visit.parentCollection = (cst, path4) => {
+      const parent = visit.itemAtPath(cst, path4.slice(0, -1));
+      const field = path4[path4.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path3, item, visitor) {
-      let ctrl = visitor(item, path3);
+    function _visit(path4, item, visitor) {
+      let ctrl = visitor(item, path4);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i5 = 0; i5 < token.items.length; ++i5) {
-            const ci = _visit(Object.freeze(path3.concat([[field, i5]])), token.items[i5], visitor);
+            const ci = _visit(Object.freeze(path4.concat([[field, i5]])), token.items[i5], visitor);
             if (typeof ci === "number")
               i5 = ci - 1;
             else if (ci === BREAK)
@@ -29470,10 +29470,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path3);
+            ctrl = ctrl(item, path4);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path3) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path4) : ctrl;
     }
     exports2.visit = visit;
   }
@@ -30775,14 +30775,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs5 = this.flowScalar(this.type);
+              const fs6 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map3.items.push({ start, key: fs5, sep: [] });
+                map3.items.push({ start, key: fs6, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs5);
+                this.stack.push(fs6);
               } else {
-                Object.assign(it, { key: fs5, sep: [] });
+                Object.assign(it, { key: fs6, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -30910,13 +30910,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs5 = this.flowScalar(this.type);
+              const fs6 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs5, sep: [] });
+                fc.items.push({ start: [], key: fs6, sep: [] });
               else if (it.sep)
-                this.stack.push(fs5);
+                this.stack.push(fs6);
               else
-                Object.assign(it, { key: fs5, sep: [] });
+                Object.assign(it, { key: fs6, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -34453,8 +34453,8 @@ var require_utils5 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path3) {
-      let input = path3;
+    function removeDotSegments(path4) {
+      let input = path4;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -34528,11 +34528,11 @@ var require_utils5 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path3) {
-      if (path3 === "" || path3[0] === "/") {
-        return removeDotSegments(path3);
+    function removeDotSegmentsRelative(path4) {
+      if (path4 === "" || path4[0] === "/") {
+        return removeDotSegments(path4);
       }
-      const segments = path3.split("/");
+      const segments = path4.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -34895,8 +34895,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path3 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path3 && path3 !== "/" ? path3 : void 0;
+        const path4 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path4 && path4 !== "/" ? path4 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -38433,12 +38433,12 @@ var require_dist2 = __commonJS({
         throw new Error(`Unknown format "${name}"`);
       return f5;
     };
-    function addFormats2(ajv, list2, fs5, exportName) {
+    function addFormats2(ajv, list2, fs6, exportName) {
       var _a2;
       var _b;
       (_a2 = (_b = ajv.opts.code).formats) !== null && _a2 !== void 0 ? _a2 : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
       for (const f5 of list2)
-        ajv.addFormat(f5, fs5[f5]);
+        ajv.addFormat(f5, fs6[f5]);
     }
     module2.exports = exports2 = formatsPlugin;
     Object.defineProperty(exports2, "__esModule", { value: true });
@@ -39782,10 +39782,10 @@ var init_hex_encoding = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/serde/util-body-length/calculateBodyLength.js
-var import_node_fs5, calculateBodyLength;
+var import_node_fs6, calculateBodyLength;
 var init_calculateBodyLength = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/util-body-length/calculateBodyLength.js"() {
-    import_node_fs5 = require("node:fs");
+    import_node_fs6 = require("node:fs");
     calculateBodyLength = (body) => {
       if (!body) {
         return 0;
@@ -39798,11 +39798,11 @@ var init_calculateBodyLength = __esm({
         return body.size;
       } else if (typeof body.start === "number" && typeof body.end === "number") {
         return body.end + 1 - body.start;
-      } else if (body instanceof import_node_fs5.ReadStream) {
+      } else if (body instanceof import_node_fs6.ReadStream) {
         if (body.path != null) {
-          return (0, import_node_fs5.lstatSync)(body.path).size;
+          return (0, import_node_fs6.lstatSync)(body.path).size;
         } else if (typeof body.fd === "number") {
-          return (0, import_node_fs5.fstatSync)(body.fd).size;
+          return (0, import_node_fs6.fstatSync)(body.fd).size;
         }
       }
       throw new Error(`Body Length computation failed for ${body}`);
@@ -40105,11 +40105,11 @@ var init_types = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getHomeDir.js
-var import_node_os, import_node_path3, homeDirCache, getHomeDirCacheKey, getHomeDir;
+var import_node_os2, import_node_path4, homeDirCache, getHomeDirCacheKey, getHomeDir;
 var init_getHomeDir = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getHomeDir.js"() {
-    import_node_os = require("node:os");
-    import_node_path3 = require("node:path");
+    import_node_os2 = require("node:os");
+    import_node_path4 = require("node:path");
     homeDirCache = {};
     getHomeDirCacheKey = () => {
       if (process && process.geteuid) {
@@ -40118,7 +40118,7 @@ var init_getHomeDir = __esm({
       return "DEFAULT";
     };
     getHomeDir = () => {
-      const { HOME, USERPROFILE, HOMEPATH, HOMEDRIVE = `C:${import_node_path3.sep}` } = process.env;
+      const { HOME, USERPROFILE, HOMEPATH, HOMEDRIVE = `C:${import_node_path4.sep}` } = process.env;
       if (HOME) {
         return HOME;
       }
@@ -40130,7 +40130,7 @@ var init_getHomeDir = __esm({
       }
       const homeDirCacheKey = getHomeDirCacheKey();
       if (!homeDirCache[homeDirCacheKey]) {
-        homeDirCache[homeDirCacheKey] = (0, import_node_os.homedir)();
+        homeDirCache[homeDirCacheKey] = (0, import_node_os2.homedir)();
       }
       return homeDirCache[homeDirCacheKey];
     };
@@ -40148,16 +40148,16 @@ var init_getProfileName = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js
-var import_node_crypto, import_node_path4, getSSOTokenFilepath;
+var import_node_crypto, import_node_path5, getSSOTokenFilepath;
 var init_getSSOTokenFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js"() {
     import_node_crypto = require("node:crypto");
-    import_node_path4 = require("node:path");
+    import_node_path5 = require("node:path");
     init_getHomeDir();
     getSSOTokenFilepath = (id) => {
       const hasher = (0, import_node_crypto.createHash)("sha1");
       const cacheName = hasher.update(id).digest("hex");
-      return (0, import_node_path4.join)(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
+      return (0, import_node_path5.join)(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
     };
   }
 });
@@ -40212,24 +40212,24 @@ var init_getConfigData = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js
-var import_node_path5, ENV_CONFIG_PATH, getConfigFilepath;
+var import_node_path6, ENV_CONFIG_PATH, getConfigFilepath;
 var init_getConfigFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js"() {
-    import_node_path5 = require("node:path");
+    import_node_path6 = require("node:path");
     init_getHomeDir();
     ENV_CONFIG_PATH = "AWS_CONFIG_FILE";
-    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || (0, import_node_path5.join)(getHomeDir(), ".aws", "config");
+    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || (0, import_node_path6.join)(getHomeDir(), ".aws", "config");
   }
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js
-var import_node_path6, ENV_CREDENTIALS_PATH, getCredentialsFilepath;
+var import_node_path7, ENV_CREDENTIALS_PATH, getCredentialsFilepath;
 var init_getCredentialsFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js"() {
-    import_node_path6 = require("node:path");
+    import_node_path7 = require("node:path");
     init_getHomeDir();
     ENV_CREDENTIALS_PATH = "AWS_SHARED_CREDENTIALS_FILE";
-    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || (0, import_node_path6.join)(getHomeDir(), ".aws", "credentials");
+    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || (0, import_node_path7.join)(getHomeDir(), ".aws", "credentials");
   }
 });
 
@@ -40296,23 +40296,23 @@ var init_readFile = __esm({
     import_promises2 = require("node:fs/promises");
     filePromises = {};
     fileIntercept = {};
-    readFile2 = (path3, options) => {
-      if (fileIntercept[path3] !== void 0) {
-        return fileIntercept[path3];
+    readFile2 = (path4, options) => {
+      if (fileIntercept[path4] !== void 0) {
+        return fileIntercept[path4];
       }
-      if (!filePromises[path3] || options?.ignoreCache) {
-        filePromises[path3] = (0, import_promises2.readFile)(path3, "utf8");
+      if (!filePromises[path4] || options?.ignoreCache) {
+        filePromises[path4] = (0, import_promises2.readFile)(path4, "utf8");
       }
-      return filePromises[path3];
+      return filePromises[path4];
     };
   }
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js
-var import_node_path7, swallowError, loadSharedConfigFiles;
+var import_node_path8, swallowError, loadSharedConfigFiles;
 var init_loadSharedConfigFiles = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js"() {
-    import_node_path7 = require("node:path");
+    import_node_path8 = require("node:path");
     init_getConfigData();
     init_getConfigFilepath();
     init_getCredentialsFilepath();
@@ -40327,11 +40327,11 @@ var init_loadSharedConfigFiles = __esm({
       const relativeHomeDirPrefix = "~/";
       let resolvedFilepath = filepath;
       if (filepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedFilepath = (0, import_node_path7.join)(homeDir, filepath.slice(2));
+        resolvedFilepath = (0, import_node_path8.join)(homeDir, filepath.slice(2));
       }
       let resolvedConfigFilepath = configFilepath;
       if (configFilepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedConfigFilepath = (0, import_node_path7.join)(homeDir, configFilepath.slice(2));
+        resolvedConfigFilepath = (0, import_node_path8.join)(homeDir, configFilepath.slice(2));
       }
       const parsedFiles = await Promise.all([
         readFile2(resolvedConfigFilepath, {
@@ -40415,8 +40415,8 @@ var init_externalDataInterceptor = __esm({
       getFileRecord() {
         return fileIntercept;
       },
-      interceptFile(path3, contents) {
-        fileIntercept[path3] = Promise.resolve(contents);
+      interceptFile(path4, contents) {
+        fileIntercept[path4] = Promise.resolve(contents);
       },
       getTokenRecord() {
         return tokenIntercept;
@@ -43438,8 +43438,8 @@ var init_createConfigValueProvider = __esm({
               return endpoint.url.href;
             }
             if ("hostname" in endpoint) {
-              const { protocol, hostname, port, path: path3 } = endpoint;
-              return `${protocol}//${hostname}${port ? ":" + port : ""}${path3}`;
+              const { protocol, hostname, port, path: path4 } = endpoint;
+              return `${protocol}//${hostname}${port ? ":" + port : ""}${path4}`;
             }
           }
           return endpoint;
@@ -43815,18 +43815,18 @@ var getAttrPathList;
 var init_getAttrPathList = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/getAttrPathList.js"() {
     init_types2();
-    getAttrPathList = (path3) => {
-      const parts = path3.split(".");
+    getAttrPathList = (path4) => {
+      const parts = path4.split(".");
       const pathList = [];
       for (const part of parts) {
         const squareBracketIndex = part.indexOf("[");
         if (squareBracketIndex !== -1) {
           if (part.indexOf("]") !== part.length - 1) {
-            throw new EndpointError(`Path: '${path3}' does not end with ']'`);
+            throw new EndpointError(`Path: '${path4}' does not end with ']'`);
           }
           const arrayIndex = part.slice(squareBracketIndex + 1, -1);
           if (Number.isNaN(parseInt(arrayIndex))) {
-            throw new EndpointError(`Invalid array index: '${arrayIndex}' in path: '${path3}'`);
+            throw new EndpointError(`Invalid array index: '${arrayIndex}' in path: '${path4}'`);
           }
           if (squareBracketIndex !== 0) {
             pathList.push(part.slice(0, squareBracketIndex));
@@ -43847,9 +43847,9 @@ var init_getAttr = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/getAttr.js"() {
     init_types2();
     init_getAttrPathList();
-    getAttr = (value, path3) => getAttrPathList(path3).reduce((acc, index) => {
+    getAttr = (value, path4) => getAttrPathList(path4).reduce((acc, index) => {
       if (typeof acc !== "object") {
-        throw new EndpointError(`Index '${index}' in '${path3}' not found in '${JSON.stringify(value)}'`);
+        throw new EndpointError(`Index '${index}' in '${path4}' not found in '${JSON.stringify(value)}'`);
       } else if (Array.isArray(acc)) {
         const i5 = parseInt(index);
         return acc[i5 < 0 ? acc.length + i5 : i5];
@@ -43910,8 +43910,8 @@ var init_parseURL = __esm({
             return value;
           }
           if (typeof value === "object" && "hostname" in value) {
-            const { hostname: hostname2, port, protocol: protocol2 = "", path: path3 = "", query = {} } = value;
-            const url = new URL(`${protocol2}//${hostname2}${port ? `:${port}` : ""}${path3}`);
+            const { hostname: hostname2, port, protocol: protocol2 = "", path: path4 = "", query = {} } = value;
+            const url = new URL(`${protocol2}//${hostname2}${port ? `:${port}` : ""}${path4}`);
             url.search = Object.entries(query).map(([k5, v]) => `${k5}=${v}`).join("&");
             return url;
           }
@@ -45763,29 +45763,29 @@ var init_HttpBindingNormalizedSchema = __esm({
       response.syntheticBodySchema = createBodySchema(schema, bodyMemberNames, bodyMemberSchemas);
       return bindings;
     };
-    buildPathSegments = (path3) => {
+    buildPathSegments = (path4) => {
       const segments = [];
       let offset = 0;
-      for (const match of path3.matchAll(/\{([^{}+]+)(\+)?\}/g)) {
+      for (const match of path4.matchAll(/\{([^{}+]+)(\+)?\}/g)) {
         if (match.index > offset) {
-          segments.push([path3.slice(offset, match.index), 0]);
+          segments.push([path4.slice(offset, match.index), 0]);
         }
         segments.push([match[1], match[2] ? 2 : 1]);
         offset = match.index + match[0].length;
       }
-      if (segments.length && offset < path3.length) {
-        segments.push([path3.slice(offset), 0]);
+      if (segments.length && offset < path4.length) {
+        segments.push([path4.slice(offset), 0]);
       }
       return segments.length ? segments : void 0;
     };
     buildHttpOperationBindings = (schema) => {
       const { http, endpoint } = translateTraits(schema.traits ?? {});
-      const [path3, search] = http?.[1].split("?") ?? [];
+      const [path4, search] = http?.[1].split("?") ?? [];
       return [
         http?.[0],
-        path3,
+        path4,
         search ? [...new URLSearchParams(search)] : [],
-        path3 ? buildPathSegments(path3) : void 0,
+        path4 ? buildPathSegments(path4) : void 0,
         endpoint?.[0]
       ];
     };
@@ -45888,17 +45888,17 @@ var init_HashCalculator = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/checksum/hash-stream-node/fileStreamHasher.js
-var import_node_fs6, fileStreamHasher, isReadStream;
+var import_node_fs7, fileStreamHasher, isReadStream;
 var init_fileStreamHasher = __esm({
   "node_modules/@smithy/core/dist-es/submodules/checksum/hash-stream-node/fileStreamHasher.js"() {
-    import_node_fs6 = require("node:fs");
+    import_node_fs7 = require("node:fs");
     init_HashCalculator();
     fileStreamHasher = (hashCtor, fileStream) => new Promise((resolve, reject) => {
       if (!isReadStream(fileStream)) {
         reject(new Error("Unable to calculate hash for non-file streams."));
         return;
       }
-      const fileStreamTee = (0, import_node_fs6.createReadStream)(fileStream.path, {
+      const fileStreamTee = (0, import_node_fs7.createReadStream)(fileStream.path, {
         start: fileStream.start,
         end: fileStream.end
       });
@@ -47819,10 +47819,10 @@ var init_HttpBindingProtocol = __esm({
         if (endpoint) {
           this.updateServiceEndpoint(request, endpoint);
           this.setHostPrefix(request, operationSchema, input, operation2);
-          const [method, path3, staticQuery] = operation2;
+          const [method, path4, staticQuery] = operation2;
           if (method) {
             request.method = method;
-            request.path = request.path === "/" ? path3 : request.path + path3;
+            request.path = request.path === "/" ? path4 : request.path + path4;
             for (const [key, value] of staticQuery) {
               query[key] = value;
             }
@@ -47964,10 +47964,10 @@ var init_HttpBindingProtocol = __esm({
         return this.serializer.flush();
       }
       serializePath(segments, labels, bindings) {
-        let path3 = "";
+        let path4 = "";
         for (const [value, kind] of segments) {
           if (kind === 0) {
-            path3 += value;
+            path4 += value;
             continue;
           }
           const replacement = labels?.[value];
@@ -47975,12 +47975,12 @@ var init_HttpBindingProtocol = __esm({
             if (hasOwn(bindings.byName, value) && bindings.byName[value][2] === 33) {
               throw new Error(`No value provided for input HTTP label: ${value}.`);
             }
-            path3 += `{${value}${kind === 2 ? "+" : ""}}`;
+            path4 += `{${value}${kind === 2 ? "+" : ""}}`;
           } else {
-            path3 += kind === 2 ? replacement.split("/").map(extendedEncodeURIComponent).join("/") : extendedEncodeURIComponent(replacement);
+            path4 += kind === 2 ? replacement.split("/").map(extendedEncodeURIComponent).join("/") : extendedEncodeURIComponent(replacement);
           }
         }
-        return path3;
+        return path4;
       }
       async deserializeResponse(operationSchema, context, response) {
         const deserializer = this.deserializer;
@@ -48216,11 +48216,11 @@ var init_AbstractRpcV2Protocol = __esm({
           this.applyEmptyBody(request);
         }
         const { service, operation: operation2 } = getSmithyContext(context);
-        const path3 = `/service/${service}/operation/${operation2}`;
+        const path4 = `/service/${service}/operation/${operation2}`;
         if (request.path.endsWith("/")) {
-          request.path += path3.slice(1);
+          request.path += path4.slice(1);
         } else {
-          request.path += path3;
+          request.path += path4;
         }
         return request;
       }
@@ -48302,8 +48302,8 @@ var init_requestBuilder = __esm({
         return this;
       }
       p(memberName, labelValueProvider, uriLabel, isGreedyLabel) {
-        this.resolvePathStack.push((path3) => {
-          this.path = resolvedPath(path3, this.input, memberName, labelValueProvider, uriLabel, isGreedyLabel);
+        this.resolvePathStack.push((path4) => {
+          this.path = resolvedPath(path4, this.input, memberName, labelValueProvider, uriLabel, isGreedyLabel);
         });
         return this;
       }
@@ -51201,9 +51201,9 @@ var init_createPaginator = __esm({
       command5 = withCommand(command5) ?? command5;
       return await client.send(command5, ...args);
     };
-    get = (fromObject, path3) => {
+    get = (fromObject, path4) => {
       let cursor2 = fromObject;
-      const pathComponents = path3.split(".");
+      const pathComponents = path4.split(".");
       for (const step of pathComponents) {
         if (!cursor2 || typeof cursor2 !== "object") {
           return void 0;
@@ -53081,10 +53081,10 @@ var init_is_crt_available = __esm({
 });
 
 // node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-node/defaultUserAgent.js
-var import_node_os2, import_node_process2, createDefaultUserAgentProvider, defaultUserAgent;
+var import_node_os3, import_node_process2, createDefaultUserAgentProvider, defaultUserAgent;
 var init_defaultUserAgent = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-node/defaultUserAgent.js"() {
-    import_node_os2 = require("node:os");
+    import_node_os3 = require("node:os");
     import_node_process2 = require("node:process");
     init_getRuntimeUserAgentPair();
     init_is_crt_available();
@@ -53095,7 +53095,7 @@ var init_defaultUserAgent = __esm({
         const sections = [
           ["aws-sdk-js", clientVersion],
           ["ua", "2.1"],
-          [`os/${(0, import_node_os2.platform)()}`, (0, import_node_os2.release)()],
+          [`os/${(0, import_node_os3.platform)()}`, (0, import_node_os3.release)()],
           ["lang/js"],
           runtimeUserAgentPair
         ];
@@ -54350,12 +54350,12 @@ var init_bowser = __esm({
       describe: function describe80(ua) {
         var version = Utils.getFirstMatch(/mac os x (\d+(\.?_?\d+)+)/i, ua).replace(/[_\s]/g, ".");
         var versionName = Utils.getMacOSVersionName(version);
-        var os = {
+        var os2 = {
           name: OS_MAP.MacOS,
           version
         };
-        if (versionName) os.versionName = versionName;
-        return os;
+        if (versionName) os2.versionName = versionName;
+        return os2;
       }
     }, {
       test: [/(ipod|iphone|ipad)/i],
@@ -54384,22 +54384,22 @@ var init_bowser = __esm({
       describe: function describe83(ua) {
         var version = Utils.getFirstMatch(/android[\s/-](\d+(\.\d+)*)/i, ua);
         var versionName = Utils.getAndroidVersionName(version);
-        var os = {
+        var os2 = {
           name: OS_MAP.Android,
           version
         };
-        if (versionName) os.versionName = versionName;
-        return os;
+        if (versionName) os2.versionName = versionName;
+        return os2;
       }
     }, {
       test: [/(web|hpw)[o0]s/i],
       describe: function describe84(ua) {
         var version = Utils.getFirstMatch(/(?:web|hpw)[o0]s\/(\d+(\.\d+)*)/i, ua);
-        var os = {
+        var os2 = {
           name: OS_MAP.WebOS
         };
-        if (version && version.length) os.version = version;
-        return os;
+        if (version && version.length) os2.version = version;
+        return os2;
       }
     }, {
       test: [/blackberry|\bbb\d+/i, /rim\stablet/i],
@@ -55012,14 +55012,14 @@ var init_bowser = __esm({
       _proto.parseOS = function parseOS() {
         var _this2 = this;
         this.parsedResult.os = {};
-        var os = Utils.find(parser_os_default, function(_os) {
+        var os2 = Utils.find(parser_os_default, function(_os) {
           if (typeof _os.test === "function") return _os.test(_this2);
           if (Array.isArray(_os.test)) return _os.test.some(function(condition) {
             return _this2.test(condition);
           });
           throw new Error("Browser's test function is not valid");
         });
-        if (os) this.parsedResult.os = os.describe(this.getUA());
+        if (os2) this.parsedResult.os = os2.describe(this.getUA());
         return this.parsedResult.os;
       };
       _proto.getOSName = function getOSName(toLowerCase) {
@@ -56066,10 +56066,10 @@ ${longDate}
 ${credentialScope}
 ${toHex2(hashedRequest)}`;
       }
-      getCanonicalPath({ path: path3 }) {
+      getCanonicalPath({ path: path4 }) {
         if (this.uriEscapePath) {
           const normalizedPathSegments = [];
-          for (const pathSegment of path3.split("/")) {
+          for (const pathSegment of path4.split("/")) {
             if (pathSegment?.length === 0) {
               continue;
             }
@@ -56082,11 +56082,11 @@ ${toHex2(hashedRequest)}`;
               normalizedPathSegments.push(pathSegment);
             }
           }
-          const normalizedPath = `${path3?.startsWith("/") ? "/" : ""}${normalizedPathSegments.join("/")}${normalizedPathSegments.length > 0 && path3?.endsWith("/") ? "/" : ""}`;
+          const normalizedPath = `${path4?.startsWith("/") ? "/" : ""}${normalizedPathSegments.join("/")}${normalizedPathSegments.length > 0 && path4?.endsWith("/") ? "/" : ""}`;
           const doubleEncoded = escapeUri2(normalizedPath);
           return doubleEncoded.replace(/%2F/g, "/");
         }
-        return path3;
+        return path4;
       }
       validateResolvedCredentials(credentials) {
         if (typeof credentials !== "object" || typeof credentials.accessKeyId !== "string" || typeof credentials.secretAccessKey !== "string") {
@@ -57291,12 +57291,12 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             const password = request.password ?? "";
             auth = `${username}:${password}`;
           }
-          let path3 = request.path;
+          let path4 = request.path;
           if (queryString) {
-            path3 += `?${queryString}`;
+            path4 += `?${queryString}`;
           }
           if (request.fragment) {
-            path3 += `#${request.fragment}`;
+            path4 += `#${request.fragment}`;
           }
           let hostname = request.hostname ?? "";
           if (hostname[0] === "[" && hostname.endsWith("]")) {
@@ -57308,7 +57308,7 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             headers: request.headers,
             host: hostname,
             method: request.method,
-            path: path3,
+            path: path4,
             port: request.port,
             agent,
             auth
@@ -57730,16 +57730,16 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             reject(err);
           };
           const queryString = query ? buildQueryString2(query) : "";
-          let path3 = request.path;
+          let path4 = request.path;
           if (queryString) {
-            path3 += `?${queryString}`;
+            path4 += `?${queryString}`;
           }
           if (request.fragment) {
-            path3 += `#${request.fragment}`;
+            path4 += `#${request.fragment}`;
           }
           const clientHttp2Stream = session.request({
             ...request.headers,
-            [constants.HTTP2_HEADER_PATH]: path3,
+            [constants.HTTP2_HEADER_PATH]: path4,
             [constants.HTTP2_HEADER_METHOD]: method
           });
           if (effectiveRequestTimeout) {
@@ -57846,7 +57846,7 @@ var require_dist_cjs6 = __commonJS({
     var { setCredentialFeature: setCredentialFeature2 } = (init_client3(), __toCommonJS(client_exports2));
     var { CredentialsProviderError: CredentialsProviderError2 } = (init_config2(), __toCommonJS(config_exports));
     var { NodeHttpHandler } = require_dist_cjs5();
-    var fs5 = require("node:fs/promises");
+    var fs6 = require("node:fs/promises");
     var { HttpRequest: HttpRequest2 } = (init_protocols(), __toCommonJS(protocols_exports));
     var { sdkStreamMixin: sdkStreamMixin3, parseRfc3339DateTime: parseRfc3339DateTime2 } = (init_serde(), __toCommonJS(serde_exports));
     var ECS_CONTAINER_HOST = "169.254.170.2";
@@ -57970,7 +57970,7 @@ Set AWS_CONTAINER_CREDENTIALS_FULL_URI or AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
       const provider = retryWrapper(async () => {
         const request = createGetRequest(url);
         if (tokenFile) {
-          request.headers.Authorization = validateToken((await fs5.readFile(tokenFile)).toString());
+          request.headers.Authorization = validateToken((await fs6.readFile(tokenFile)).toString());
         } else if (token) {
           request.headers.Authorization = validateToken(token);
         }
@@ -71794,20 +71794,29 @@ var github = __toESM(require_github());
 function githubClient(token) {
   const resolved = token || core2.getInput("github-token") || process.env.GITHUB_TOKEN;
   if (!resolved) {
-    throw new Error("no GitHub token: set the `github-token` input (usually `${{ github.token }}`) or GITHUB_TOKEN");
+    throw new Error(
+      "no GitHub token: set the `github-token` input (usually `${{ github.token }}`) or GITHUB_TOKEN"
+    );
   }
-  return github.getOctokit(resolved, { baseUrl: process.env.GITHUB_API_URL || "https://api.github.com" });
+  return github.getOctokit(resolved, {
+    baseUrl: process.env.GITHUB_API_URL || "https://api.github.com"
+  });
 }
 function readEvent() {
   const name = process.env.GITHUB_EVENT_NAME;
-  if (!name) throw new Error("GITHUB_EVENT_NAME is not set: this must run inside a workflow (or set it for a local run)");
+  if (!name)
+    throw new Error(
+      "GITHUB_EVENT_NAME is not set: this must run inside a workflow (or set it for a local run)"
+    );
   const file = process.env.GITHUB_EVENT_PATH;
   if (!file) return { name, payload: {} };
   let text;
   try {
     text = import_node_fs.default.readFileSync(file, "utf8");
   } catch (error2) {
-    throw new Error(`GITHUB_EVENT_PATH ${file} cannot be read: ${error2.message}`);
+    throw new Error(`GITHUB_EVENT_PATH ${file} cannot be read: ${error2.message}`, {
+      cause: error2
+    });
   }
   try {
     const payload2 = JSON.parse(text);
@@ -71816,13 +71825,17 @@ function readEvent() {
     }
     return { name, payload: payload2 };
   } catch (error2) {
-    throw new Error(`GITHUB_EVENT_PATH ${file} is not a webhook payload: ${error2.message}`);
+    throw new Error(
+      `GITHUB_EVENT_PATH ${file} is not a webhook payload: ${error2.message}`,
+      { cause: error2 }
+    );
   }
 }
 function repoFromEnv() {
   const full = process.env.GITHUB_REPOSITORY ?? "";
   const match = /^([^/\s]+)\/([^/\s]+)$/.exec(full);
-  if (!match) throw new Error(`GITHUB_REPOSITORY must be "owner/name", got ${JSON.stringify(full)}`);
+  if (!match)
+    throw new Error(`GITHUB_REPOSITORY must be "owner/name", got ${JSON.stringify(full)}`);
   return { owner: match[1], repo: match[2] };
 }
 
@@ -71885,7 +71898,8 @@ function renderCommentBody(environment, sections, budget = COMMENT_BUDGET) {
 }
 async function upsertCommentSection(options) {
   const { octokit, owner, repo, issueNumber, environment, section, body } = options;
-  if (!/^[A-Za-z0-9_-]+$/.test(section)) throw new Error(`section name ${JSON.stringify(section)} must be letters, digits, - or _`);
+  if (!/^[A-Za-z0-9_-]+$/.test(section))
+    throw new Error(`section name ${JSON.stringify(section)} must be letters, digits, - or _`);
   const marker = environmentMarker(environment);
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     owner,
@@ -71899,11 +71913,21 @@ async function upsertCommentSection(options) {
   const newBody = renderCommentBody(environment, sections);
   if (existing) {
     if (existing.body !== newBody) {
-      await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body: newBody });
+      await octokit.rest.issues.updateComment({
+        owner,
+        repo,
+        comment_id: existing.id,
+        body: newBody
+      });
     }
     return { commentId: existing.id, url: existing.html_url, created: false };
   }
-  const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body: newBody });
+  const { data } = await octokit.rest.issues.createComment({
+    owner,
+    repo,
+    issue_number: issueNumber,
+    body: newBody
+  });
   return { commentId: data.id, url: data.html_url, created: true };
 }
 
@@ -71968,10 +71992,16 @@ function environmentValidators(repoRoot) {
     try {
       return JSON.parse(import_node_fs3.default.readFileSync(full, "utf8"));
     } catch (error2) {
-      throw new Error(`${import_node_path.default.join(SCHEMA_DIR, file)}: cannot load the schema: ${error2.message}`);
+      throw new Error(
+        `${import_node_path.default.join(SCHEMA_DIR, file)}: cannot load the schema: ${error2.message}`,
+        { cause: error2 }
+      );
     }
   };
-  const validators = { env: ajv.compile(read("env.schema.json")), release: ajv.compile(read("release.schema.json")) };
+  const validators = {
+    env: ajv.compile(read("env.schema.json")),
+    release: ajv.compile(read("release.schema.json"))
+  };
   cache.set(repoRoot, validators);
   return validators;
 }
@@ -72010,8 +72040,10 @@ var SERVICES = ["auth", "data", "recommendation", "web"];
 var ENVIRONMENTS_DIR = "environments";
 var EnvironmentError = class extends Error {
   constructor(errors) {
-    super(`${errors.length} environment error${errors.length === 1 ? "" : "s"}:
-${errors.map((e5) => `  - ${e5}`).join("\n")}`);
+    super(
+      `${errors.length} environment error${errors.length === 1 ? "" : "s"}:
+${errors.map((e5) => `  - ${e5}`).join("\n")}`
+    );
     this.errors = errors;
     this.name = "EnvironmentError";
   }
@@ -72031,7 +72063,8 @@ function readYamlMapping(repoRoot, file, errors) {
   }
   const document = (0, import_yaml.parseDocument)(import_node_fs4.default.readFileSync(file, "utf8"));
   if (document.errors.length > 0) {
-    for (const error2 of document.errors) errors.push(`${name}: invalid YAML: ${error2.message.split("\n")[0].replace(/:$/, "")}`);
+    for (const error2 of document.errors)
+      errors.push(`${name}: invalid YAML: ${error2.message.split("\n")[0].replace(/:$/, "")}`);
     return void 0;
   }
   const value = document.toJS();
@@ -72048,46 +72081,71 @@ function previousInOrder(name) {
 function crossFieldErrors(file, folder, env2) {
   const errors = [];
   const order = PROMOTION_ORDER;
-  if (env2.name !== folder) errors.push(`${file}: /name must equal the folder name "${folder}" (got "${env2.name}")`);
+  if (env2.name !== folder)
+    errors.push(`${file}: /name must equal the folder name "${folder}" (got "${env2.name}")`);
   if (!order.includes(folder)) {
     errors.push(`${file}: /name must be one of the promotion order ${order.join(" → ")}`);
   }
   const expectedFrom = previousInOrder(folder);
   if (expectedFrom === null && env2.promotion.from !== null) {
-    errors.push(`${file}: /promotion/from must be null: ${folder} is the first environment of ${order.join(" → ")}`);
+    errors.push(
+      `${file}: /promotion/from must be null: ${folder} is the first environment of ${order.join(" → ")}`
+    );
   } else if (expectedFrom !== null && env2.promotion.from === null) {
     errors.push(`${file}: /promotion/from is required for ${folder}: it must be "${expectedFrom}"`);
   } else if (expectedFrom !== null && env2.promotion.from !== expectedFrom) {
-    errors.push(`${file}: /promotion/from must be "${expectedFrom}", the environment before ${folder} in ${order.join(" → ")} (got "${env2.promotion.from}")`);
+    errors.push(
+      `${file}: /promotion/from must be "${expectedFrom}", the environment before ${folder} in ${order.join(" → ")} (got "${env2.promotion.from}")`
+    );
   }
   if (env2.promotion.auto_deploy && folder !== order[0]) {
-    errors.push(`${file}: /promotion/auto_deploy may be true only for ${order[0]}: ${folder} changes through promotion pull requests`);
+    errors.push(
+      `${file}: /promotion/auto_deploy may be true only for ${order[0]}: ${folder} changes through promotion pull requests`
+    );
   }
   const zone = env2.cluster.dns_zone.replace(/\.$/, "");
   if (zone === "" && !env2.cluster.name.endsWith(".k8s.local")) {
-    errors.push(`${file}: /cluster/name must end in ".k8s.local" (gossip DNS) when /cluster/dns_zone is empty (got "${env2.cluster.name}")`);
+    errors.push(
+      `${file}: /cluster/name must end in ".k8s.local" (gossip DNS) when /cluster/dns_zone is empty (got "${env2.cluster.name}")`
+    );
   } else if (zone !== "" && !env2.cluster.name.endsWith(`.${zone}`)) {
-    errors.push(`${file}: /cluster/name must be a name inside /cluster/dns_zone "${zone}" (got "${env2.cluster.name}")`);
+    errors.push(
+      `${file}: /cluster/name must be a name inside /cluster/dns_zone "${zone}" (got "${env2.cluster.name}")`
+    );
   }
   const controlPlanes = env2.cluster.control_plane.count;
   if (controlPlanes !== 1 && (controlPlanes < 3 || controlPlanes % 2 === 0)) {
-    errors.push(`${file}: /cluster/control_plane/count must be 1 or an odd number >= 3 so etcd keeps a quorum (got ${controlPlanes})`);
+    errors.push(
+      `${file}: /cluster/control_plane/count must be 1 or an odd number >= 3 so etcd keeps a quorum (got ${controlPlanes})`
+    );
   } else if (controlPlanes > env2.network.az_count) {
-    errors.push(`${file}: /cluster/control_plane/count must be <= /network/az_count (${env2.network.az_count}): one control plane per AZ (got ${controlPlanes})`);
+    errors.push(
+      `${file}: /cluster/control_plane/count must be <= /network/az_count (${env2.network.az_count}): one control plane per AZ (got ${controlPlanes})`
+    );
   }
   const seen = /* @__PURE__ */ new Set();
   env2.cluster.node_groups.forEach((group4, index) => {
     if (group4.min > group4.max) {
-      errors.push(`${file}: /cluster/node_groups/${index}/min must be <= max (${group4.min} > ${group4.max})`);
+      errors.push(
+        `${file}: /cluster/node_groups/${index}/min must be <= max (${group4.min} > ${group4.max})`
+      );
     }
-    if (seen.has(group4.name)) errors.push(`${file}: /cluster/node_groups/${index}/name must be unique ("${group4.name}" repeats)`);
+    if (seen.has(group4.name))
+      errors.push(
+        `${file}: /cluster/node_groups/${index}/name must be unique ("${group4.name}" repeats)`
+      );
     seen.add(group4.name);
   });
   if (folder === order[order.length - 1]) {
     if (env2.network.nat_gateway_mode !== "per-az") {
-      errors.push(`${file}: /network/nat_gateway_mode must be "per-az" in ${folder}: one NAT gateway per AZ so an AZ outage keeps egress`);
+      errors.push(
+        `${file}: /network/nat_gateway_mode must be "per-az" in ${folder}: one NAT gateway per AZ so an AZ outage keeps egress`
+      );
     }
-    if (controlPlanes < 3) errors.push(`${file}: /cluster/control_plane/count must be >= 3 in ${folder} (highly available control plane)`);
+    if (controlPlanes < 3)
+      errors.push(
+        `${file}: /cluster/control_plane/count must be >= 3 in ${folder} (highly available control plane)`
+      );
   }
   return errors;
 }
@@ -72096,7 +72154,9 @@ function releaseErrors(file, folder, release2) {
   if (folder === PROMOTION_ORDER[0]) return errors;
   for (const [service, image] of Object.entries(release2.services)) {
     if (!image.digest) {
-      errors.push(`${file}: /services/${service}/digest is required in ${folder}: promoted images are pinned by digest`);
+      errors.push(
+        `${file}: /services/${service}/digest is required in ${folder}: promoted images are pinned by digest`
+      );
     }
   }
   return errors;
@@ -72108,22 +72168,37 @@ function loadInto(repoRoot, name, errors) {
   const envFile = import_node_path2.default.join(dir, "env.yaml");
   const releaseFile2 = import_node_path2.default.join(dir, "release.yaml");
   const env2 = readYamlMapping(repoRoot, envFile, errors);
-  if (env2 && !validators.env(env2)) errors.push(...formatSchemaErrors(relative(repoRoot, envFile), validators.env.errors));
-  else if (env2) errors.push(...crossFieldErrors(relative(repoRoot, envFile), name, env2));
+  if (env2 && !validators.env(env2))
+    errors.push(...formatSchemaErrors(relative(repoRoot, envFile), validators.env.errors));
+  else if (env2)
+    errors.push(
+      ...crossFieldErrors(relative(repoRoot, envFile), name, env2)
+    );
   const release2 = readYamlMapping(repoRoot, releaseFile2, errors);
   if (release2 && !validators.release(release2)) {
     errors.push(...formatSchemaErrors(relative(repoRoot, releaseFile2), validators.release.errors));
   } else if (release2) {
-    errors.push(...releaseErrors(relative(repoRoot, releaseFile2), name, release2));
+    errors.push(
+      ...releaseErrors(relative(repoRoot, releaseFile2), name, release2)
+    );
   }
   const values = readYamlMapping(repoRoot, import_node_path2.default.join(dir, "values.yaml"), errors);
   if (errors.length > before || !env2 || !release2 || !values) return void 0;
-  return { name, env: env2, values, release: release2, dir };
+  return {
+    name,
+    env: env2,
+    values,
+    release: release2,
+    dir
+  };
 }
 function loadEnvironment(repoRoot, name) {
-  if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new EnvironmentError([`environment name ${JSON.stringify(name)} is not a folder name`]);
+  if (!/^[a-z][a-z0-9-]*$/.test(name))
+    throw new EnvironmentError([`environment name ${JSON.stringify(name)} is not a folder name`]);
   if (!import_node_fs4.default.existsSync(import_node_path2.default.join(repoRoot, ENVIRONMENTS_DIR, name))) {
-    throw new EnvironmentError([`${ENVIRONMENTS_DIR}/${name}: no such environment (known: ${PROMOTION_ORDER.join(", ")})`]);
+    throw new EnvironmentError([
+      `${ENVIRONMENTS_DIR}/${name}: no such environment (known: ${PROMOTION_ORDER.join(", ")})`
+    ]);
   }
   const errors = [];
   const loaded = loadInto(repoRoot, name, errors);
@@ -72318,12 +72393,12 @@ async function evaluateGate(facts) {
 
 // actions/promote/src/release-commit.ts
 async function commitFile(options) {
-  const { octokit, repo, branch, path: path3, content, message } = options;
+  const { octokit, repo, branch, path: path4, content, message } = options;
   let currentSha;
   try {
-    const { data: data2 } = await octokit.rest.repos.getContent({ ...repo, path: path3, ref: branch });
+    const { data: data2 } = await octokit.rest.repos.getContent({ ...repo, path: path4, ref: branch });
     if (Array.isArray(data2) || data2.type !== "file")
-      throw new Error(`${path3} on ${branch} is not a file`);
+      throw new Error(`${path4} on ${branch} is not a file`);
     currentSha = data2.sha;
     if ("content" in data2 && Buffer.from(data2.content, "base64").toString("utf8") === content)
       return null;
@@ -72332,7 +72407,7 @@ async function commitFile(options) {
   }
   const { data } = await octokit.rest.repos.createOrUpdateFileContents({
     ...repo,
-    path: path3,
+    path: path4,
     branch,
     message,
     content: Buffer.from(content, "utf8").toString("base64"),
@@ -72440,6 +72515,51 @@ async function latestHealthyDeployment(octokit, repo, environment) {
   return null;
 }
 
+// actions/promote/src/pr-overlay.ts
+var import_node_fs5 = __toESM(require("node:fs"));
+var import_node_os = __toESM(require("node:os"));
+var import_node_path3 = __toESM(require("node:path"));
+var RELEASE_FILE = /^environments\/[^/]+\/release\.yaml$/;
+async function overlayPullRequestReleases(options) {
+  const root5 = import_node_fs5.default.mkdtempSync(import_node_path3.default.join(import_node_os.default.tmpdir(), "promotion-"));
+  const remove = () => import_node_fs5.default.rmSync(root5, { recursive: true, force: true });
+  try {
+    import_node_fs5.default.cpSync(
+      import_node_path3.default.join(options.baseWorkspace, ENVIRONMENTS_DIR),
+      import_node_path3.default.join(root5, ENVIRONMENTS_DIR),
+      {
+        recursive: true
+      }
+    );
+    for (const file of options.changedFiles.filter((name) => RELEASE_FILE.test(name))) {
+      const target = import_node_path3.default.join(root5, file);
+      let text = null;
+      try {
+        const { data } = await options.octokit.rest.repos.getContent({
+          ...options.repo,
+          path: file,
+          ref: options.headSha
+        });
+        if (!Array.isArray(data) && data.type === "file" && "content" in data) {
+          text = Buffer.from(data.content, "base64").toString("utf8");
+        }
+      } catch (error2) {
+        if (error2.status !== 404) throw error2;
+      }
+      if (text === null) {
+        import_node_fs5.default.rmSync(target, { force: true });
+      } else {
+        import_node_fs5.default.mkdirSync(import_node_path3.default.dirname(target), { recursive: true });
+        import_node_fs5.default.writeFileSync(target, text);
+      }
+    }
+    return { root: root5, remove };
+  } catch (error2) {
+    remove();
+    throw error2;
+  }
+}
+
 // actions/promote/src/gate-command.ts
 var STATUS_CONTEXT = "promotion-gate";
 function pullRequestOf(payload2, eventName) {
@@ -72489,14 +72609,26 @@ async function runGate(options) {
   const changedFiles = files.flatMap(
     (file) => file.previous_filename ? [file.filename, file.previous_filename] : [file.filename]
   );
-  const result = await evaluateGate({
-    labels: (pr.labels ?? []).map((label) => label.name),
-    changedFiles,
-    fromFork: pr.head.repo?.full_name !== pr.base.repo.full_name,
-    loadEnvironment: (name) => loadEnvironment(options.workspace, name),
-    latestHealthyDeployment: (environment) => latestHealthyDeployment(octokit, repo, environment),
-    registryFor: options.registryFor
+  const environments = await overlayPullRequestReleases({
+    octokit,
+    repo,
+    baseWorkspace: options.workspace,
+    headSha: pr.head.sha,
+    changedFiles
   });
+  let result;
+  try {
+    result = await evaluateGate({
+      labels: (pr.labels ?? []).map((label) => label.name),
+      changedFiles,
+      fromFork: pr.head.repo?.full_name !== pr.base.repo.full_name,
+      loadEnvironment: (name) => loadEnvironment(environments.root, name),
+      latestHealthyDeployment: (environment) => latestHealthyDeployment(octokit, repo, environment),
+      registryFor: options.registryFor
+    });
+  } finally {
+    environments.remove();
+  }
   const description = describeResult(result);
   await octokit.rest.repos.createCommitStatus({
     ...repo,

@@ -11,6 +11,7 @@ import {
 import { latestHealthyDeployment } from './deployments';
 import { evaluateGate, type GateResult } from './gate';
 import type { ImageRegistry } from './registry';
+import { overlayPullRequestReleases } from './pr-overlay';
 import { imagesTable } from './release';
 
 /** The commit status the gate sets on the head commit (besides the job's own check). */
@@ -70,7 +71,8 @@ export function renderGateMarkdown(result: GateResult): string {
 }
 
 /**
- * `command: gate`: evaluates the pull request of the triggering event, sets the
+ * `command: gate`: evaluates the pull request of the triggering event (the workspace is the base
+ * commit's checkout; the pull request's release files come through the API), sets the
  * `promotion-gate` commit status on its head commit, reports in the job summary (and in the
  * target environment's PR comment) and fails the step with every reason when blocked.
  */
@@ -86,14 +88,26 @@ export async function runGate(options: GateCommandOptions): Promise<GateResult> 
   const changedFiles = files.flatMap((file) =>
     file.previous_filename ? [file.filename, file.previous_filename] : [file.filename],
   );
-  const result = await evaluateGate({
-    labels: (pr.labels ?? []).map((label) => label.name),
+  const environments = await overlayPullRequestReleases({
+    octokit,
+    repo,
+    baseWorkspace: options.workspace,
+    headSha: pr.head.sha,
     changedFiles,
-    fromFork: pr.head.repo?.full_name !== pr.base.repo.full_name,
-    loadEnvironment: (name) => loadEnvironment(options.workspace, name),
-    latestHealthyDeployment: (environment) => latestHealthyDeployment(octokit, repo, environment),
-    registryFor: options.registryFor,
   });
+  let result: GateResult;
+  try {
+    result = await evaluateGate({
+      labels: (pr.labels ?? []).map((label) => label.name),
+      changedFiles,
+      fromFork: pr.head.repo?.full_name !== pr.base.repo.full_name,
+      loadEnvironment: (name) => loadEnvironment(environments.root, name),
+      latestHealthyDeployment: (environment) => latestHealthyDeployment(octokit, repo, environment),
+      registryFor: options.registryFor,
+    });
+  } finally {
+    environments.remove();
+  }
 
   const description = describeResult(result);
   await octokit.rest.repos.createCommitStatus({

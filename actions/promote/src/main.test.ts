@@ -62,6 +62,9 @@ function pullRequestEvent(
   return payload;
 }
 
+// Each case starts the bundled action (a 3 MB script) once or twice: seconds on a busy machine.
+jest.setTimeout(60_000);
+
 describe('actions/promote as the runner runs it', () => {
   let github: FakeGitHub;
   let ecr: FakeEcr;
@@ -74,14 +77,22 @@ describe('actions/promote as the runner runs it', () => {
     return dir;
   }
 
-  async function gate(event: Record<string, unknown>, dir: string) {
+  /**
+   * Runs the gate as promote.yml does: the workspace is the base commit's checkout (staging
+   * still on OLD); the pull request's staging release.yaml (`prRelease`, or raw text) is served
+   * by the API at the head commit.
+   */
+  async function gate(event: Record<string, unknown>, prRelease: ReleaseImages | string) {
+    const text =
+      typeof prRelease === 'string' ? prRelease : renderRelease(prRelease, 'pull request');
+    state.files.set(HEAD, new Map([['environments/staging/release.yaml', text]]));
     return runBundledAction({
       actionDir,
       eventName: 'pull_request',
       event,
       repository: `${OWNER}/${REPO}`,
       apiUrl: github.url,
-      workspace: dir,
+      workspace: workspace(OLD),
       inputs: { command: 'gate', 'github-token': 'test-token' },
       env: {
         AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
@@ -152,7 +163,7 @@ describe('actions/promote as the runner runs it', () => {
   it('passes a labeled promotion of what dev runs healthy, sets the status and comments', async () => {
     const result = await gate(
       pullRequestEvent('labeled', ['promote:staging'], 'promote:staging'),
-      workspace(DEV),
+      DEV,
     );
     expect(result.errors).toEqual([]);
     expect(result.exitCode).toBe(0);
@@ -184,7 +195,7 @@ describe('actions/promote as the runner runs it', () => {
     ]);
     const result = await gate(
       pullRequestEvent('labeled', ['promote:staging'], 'promote:staging'),
-      workspace(DEV),
+      DEV,
     );
     expect(result.exitCode).not.toBe(0);
     expect(result.errors.join('\n')).toContain(
@@ -195,10 +206,7 @@ describe('actions/promote as the runner runs it', () => {
   });
 
   it('fails a wrong label: promote:prod on a change to staging', async () => {
-    const result = await gate(
-      pullRequestEvent('labeled', ['promote:prod'], 'promote:prod'),
-      workspace(DEV),
-    );
+    const result = await gate(pullRequestEvent('labeled', ['promote:prod'], 'promote:prod'), DEV);
     expect(result.exitCode).not.toBe(0);
     const message = result.errors.join('\n');
     expect(message).toContain('the pull request does not change environments/prod/release.yaml');
@@ -215,10 +223,10 @@ describe('actions/promote as the runner runs it', () => {
       states: ['in_progress', 'failure'],
       images: { ...DEV, web: newWeb },
     });
-    const result = await gate(
-      pullRequestEvent('labeled', ['promote:staging'], 'promote:staging'),
-      workspace({ ...DEV, web: newWeb }),
-    );
+    const result = await gate(pullRequestEvent('labeled', ['promote:staging'], 'promote:staging'), {
+      ...DEV,
+      web: newWeb,
+    });
     expect(result.exitCode).not.toBe(0);
     const message = result.errors.join('\n');
     expect(message).toContain(
@@ -229,7 +237,7 @@ describe('actions/promote as the runner runs it', () => {
   });
 
   it('resets to failure when the label is removed from a pull request that edits a promoted release', async () => {
-    const result = await gate(pullRequestEvent('unlabeled', [], 'promote:staging'), workspace(DEV));
+    const result = await gate(pullRequestEvent('unlabeled', [], 'promote:staging'), DEV);
     expect(result.exitCode).not.toBe(0);
     expect(result.errors.join('\n')).toContain(
       'environments/staging/release.yaml changes only through a promotion: add the label promote:staging',
@@ -238,7 +246,7 @@ describe('actions/promote as the runner runs it', () => {
   });
 
   it('re-evaluates on synchronize: a pushed commit that adds a file blocks the promotion', async () => {
-    const dir = workspace(DEV);
+    const dir = DEV;
     expect((await gate(pullRequestEvent('synchronize', ['promote:staging']), dir)).exitCode).toBe(
       0,
     );
@@ -251,9 +259,19 @@ describe('actions/promote as the runner runs it', () => {
     expect(state.statuses.map((s) => s.state)).toEqual(['success', 'failure']);
   });
 
+  it('validates the release.yaml of the pull request head, not of the checkout', async () => {
+    const result = await gate(
+      pullRequestEvent('labeled', ['promote:staging'], 'promote:staging'),
+      'services:\n  auth: { tag: "main", digest: "sha256:abc" }\n',
+    );
+    expect(result.exitCode).not.toBe(0);
+    expect(result.errors.join('\n')).toContain('staging cannot be loaded');
+    expect(result.errors.join('\n')).toContain('environments/staging/release.yaml');
+  });
+
   it('passes an ordinary pull request without touching ECR or commenting', async () => {
     github.setPullFiles(OWNER, REPO, PR, ['services/web/src/app.ts']);
-    const result = await gate(pullRequestEvent('synchronize', []), workspace(OLD));
+    const result = await gate(pullRequestEvent('synchronize', []), OLD);
     expect(result.exitCode).toBe(0);
     expect(result.outputs.result).toBe('not-a-promotion');
     expect(ecr.described).toEqual([]);
