@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { EnvironmentError, loadEnvironment, loadEnvironments, PROMOTION_ORDER } from '@movies/actions-lib';
+import {
+  EnvironmentError,
+  loadEnvironment,
+  loadEnvironments,
+  PROMOTION_ORDER,
+} from '@movies/actions-lib';
 import { repoRoot } from '@movies/testing';
 
 /** A copy of the shipped environments/ folder in a temp "repository" that a test may break. */
@@ -16,7 +21,11 @@ function copyOfEnvironments(): string {
 }
 
 /** Edits one YAML file of the copy, keeping its comments and layout. */
-function edit(root: string, file: string, change: (doc: ReturnType<typeof parseDocument>) => void): void {
+function edit(
+  root: string,
+  file: string,
+  change: (doc: ReturnType<typeof parseDocument>) => void,
+): void {
   const full = path.join(root, 'environments', file);
   const doc = parseDocument(fs.readFileSync(full, 'utf8'));
   change(doc);
@@ -44,7 +53,9 @@ describe('shipped environments', () => {
   });
 
   it('form the promotion chain dev → staging → prod with auto-deploy only in dev', () => {
-    expect(environments.map((e) => [e.name, e.env.promotion.from, e.env.promotion.auto_deploy])).toEqual([
+    expect(
+      environments.map((e) => [e.name, e.env.promotion.from, e.env.promotion.auto_deploy]),
+    ).toEqual([
       ['dev', null, true],
       ['staging', 'dev', false],
       ['prod', 'staging', false],
@@ -64,7 +75,10 @@ describe('shipped environments', () => {
 
   it('load the Helm overrides as a mapping', () => {
     const dev = environments.find((e) => e.name === 'dev')!;
-    expect(dev.values).toMatchObject({ mongodb: { enabled: true }, services: { web: { replicas: 1 } } });
+    expect(dev.values).toMatchObject({
+      mongodb: { enabled: true },
+      services: { web: { replicas: 1 } },
+    });
   });
 });
 
@@ -77,20 +91,27 @@ describe('broken environment copies', () => {
 
   it('names a missing field', () => {
     edit(root, 'dev/env.yaml', (doc) => doc.deleteIn(['aws', 'region']));
-    expect(errorsOf(() => loadEnvironment(root, 'dev'))).toEqual(['environments/dev/env.yaml: /aws/region is required']);
+    expect(errorsOf(() => loadEnvironment(root, 'dev'))).toEqual([
+      'environments/dev/env.yaml: /aws/region is required',
+    ]);
   });
 
   it('rejects az_count 6 with the rule', () => {
     edit(root, 'prod/env.yaml', (doc) => doc.setIn(['network', 'az_count'], 6));
-    expect(errorsOf(() => loadEnvironment(root, 'prod'))).toContain('environments/prod/env.yaml: /network/az_count must be <= 5');
+    expect(errorsOf(() => loadEnvironment(root, 'prod'))).toContain(
+      'environments/prod/env.yaml: /network/az_count must be <= 5',
+    );
   });
 
-  it.each(['10.10.0.0', '10.10.0.1/16', '10.10.0.0/8', '300.1.0.0/16'])('rejects the VPC CIDR %s', (cidr) => {
-    edit(root, 'dev/env.yaml', (doc) => doc.setIn(['network', 'vpc_cidr'], cidr));
-    expect(errorsOf(() => loadEnvironment(root, 'dev'))).toEqual([
-      'environments/dev/env.yaml: /network/vpc_cidr must be an IPv4 network in CIDR notation with a /16 to /24 prefix and no host bits set',
-    ]);
-  });
+  it.each(['10.10.0.0', '10.10.0.1/16', '10.10.0.0/8', '300.1.0.0/16'])(
+    'rejects the VPC CIDR %s',
+    (cidr) => {
+      edit(root, 'dev/env.yaml', (doc) => doc.setIn(['network', 'vpc_cidr'], cidr));
+      expect(errorsOf(() => loadEnvironment(root, 'dev'))).toEqual([
+        'environments/dev/env.yaml: /network/vpc_cidr must be an IPv4 network in CIDR notation with a /16 to /24 prefix and no host bits set',
+      ]);
+    },
+  );
 
   it('rejects an unknown key, naming it', () => {
     edit(root, 'staging/env.yaml', (doc) => doc.setIn(['network', 'nat_gateways'], 2));
@@ -105,12 +126,16 @@ describe('broken environment copies', () => {
       'environments/prod/env.yaml: /promotion/from is required for prod: it must be "staging"',
     ]);
     edit(root, 'prod/env.yaml', (doc) => doc.deleteIn(['promotion', 'from']));
-    expect(errorsOf(() => loadEnvironment(root, 'prod'))).toEqual(['environments/prod/env.yaml: /promotion/from is required']);
+    expect(errorsOf(() => loadEnvironment(root, 'prod'))).toEqual([
+      'environments/prod/env.yaml: /promotion/from is required',
+    ]);
   });
 
   it('requires promotion.from to be the previous environment', () => {
     edit(root, 'prod/env.yaml', (doc) => doc.setIn(['promotion', 'from'], 'dev'));
-    expect(errorsOf(() => loadEnvironment(root, 'prod'))[0]).toMatch(/^environments\/prod\/env.yaml: \/promotion\/from must be "staging"/);
+    expect(errorsOf(() => loadEnvironment(root, 'prod'))[0]).toMatch(
+      /^environments\/prod\/env.yaml: \/promotion\/from must be "staging"/,
+    );
   });
 
   it('rejects a release naming an unknown service', () => {
@@ -123,16 +148,23 @@ describe('broken environment copies', () => {
   it('requires digests in staging and prod but not in dev', () => {
     edit(root, 'dev/release.yaml', (doc) => doc.setIn(['services', 'web'], { tag: sha('a') }));
     edit(root, 'staging/release.yaml', (doc) => doc.setIn(['services', 'web'], { tag: sha('a') }));
-    edit(root, 'prod/release.yaml', (doc) => doc.setIn(['services', 'auth'], { tag: sha('b'), digest: digest('c') }));
+    edit(root, 'prod/release.yaml', (doc) =>
+      doc.setIn(['services', 'auth'], { tag: sha('b'), digest: digest('c') }),
+    );
     expect(loadEnvironment(root, 'dev').release.services.web).toEqual({ tag: sha('a') });
-    expect(loadEnvironment(root, 'prod').release.services.auth).toEqual({ tag: sha('b'), digest: digest('c') });
+    expect(loadEnvironment(root, 'prod').release.services.auth).toEqual({
+      tag: sha('b'),
+      digest: digest('c'),
+    });
     expect(errorsOf(() => loadEnvironment(root, 'staging'))).toEqual([
       'environments/staging/release.yaml: /services/web/digest is required in staging: promoted images are pinned by digest',
     ]);
   });
 
   it('rejects a tag that is not a git sha and a malformed digest', () => {
-    edit(root, 'prod/release.yaml', (doc) => doc.setIn(['services', 'web'], { tag: 'latest', digest: 'sha256:abc' }));
+    edit(root, 'prod/release.yaml', (doc) =>
+      doc.setIn(['services', 'web'], { tag: 'latest', digest: 'sha256:abc' }),
+    );
     expect(errorsOf(() => loadEnvironment(root, 'prod'))).toEqual([
       'environments/prod/release.yaml: /services/web/tag must be the 40-hex git commit sha the image was built from',
       'environments/prod/release.yaml: /services/web/digest must be the image digest, sha256: followed by 64 hex digits',
@@ -140,22 +172,72 @@ describe('broken environment copies', () => {
   });
 
   it.each<[string, string, (doc: ReturnType<typeof parseDocument>) => void, string]>([
-    ['staging', 'a name that differs from the folder', (d) => d.set('name', 'stage'), '/name must equal the folder name "staging" (got "stage")'],
-    ['staging', 'auto_deploy outside dev', (d) => d.setIn(['promotion', 'auto_deploy'], true), '/promotion/auto_deploy may be true only for dev'],
-    ['dev', 'promotion.from in dev', (d) => d.setIn(['promotion', 'from'], 'prod'), '/promotion/from must be null: dev is the first environment'],
-    ['dev', 'a gossip cluster name without .k8s.local', (d) => d.setIn(['cluster', 'name'], 'dev.movies.example.com'), '/cluster/name must end in ".k8s.local"'],
+    [
+      'staging',
+      'a name that differs from the folder',
+      (d) => d.set('name', 'stage'),
+      '/name must equal the folder name "staging" (got "stage")',
+    ],
+    [
+      'staging',
+      'auto_deploy outside dev',
+      (d) => d.setIn(['promotion', 'auto_deploy'], true),
+      '/promotion/auto_deploy may be true only for dev',
+    ],
+    [
+      'dev',
+      'promotion.from in dev',
+      (d) => d.setIn(['promotion', 'from'], 'prod'),
+      '/promotion/from must be null: dev is the first environment',
+    ],
+    [
+      'dev',
+      'a gossip cluster name without .k8s.local',
+      (d) => d.setIn(['cluster', 'name'], 'dev.movies.example.com'),
+      '/cluster/name must end in ".k8s.local"',
+    ],
     [
       'dev',
       'a cluster name outside its DNS zone',
       (d) => d.setIn(['cluster', 'dns_zone'], 'movies.example.com'),
       '/cluster/name must be a name inside /cluster/dns_zone "movies.example.com"',
     ],
-    ['staging', 'two control planes', (d) => d.setIn(['cluster', 'control_plane', 'count'], 2), '/cluster/control_plane/count must be 1 or an odd number >= 3'],
-    ['staging', 'three control planes in two AZs', (d) => d.setIn(['cluster', 'control_plane', 'count'], 3), '/cluster/control_plane/count must be <= /network/az_count (2)'],
-    ['dev', 'a node group with min > max', (d) => d.setIn(['cluster', 'node_groups', 0, 'min'], 5), '/cluster/node_groups/0/min must be <= max (5 > 3)'],
-    ['prod', 'a single NAT gateway in prod', (d) => d.setIn(['network', 'nat_gateway_mode'], 'single'), '/network/nat_gateway_mode must be "per-az" in prod'],
-    ['dev', 'an unknown NAT mode', (d) => d.setIn(['network', 'nat_gateway_mode'], 'none'), '/network/nat_gateway_mode must be one of: "single", "per-az"'],
-    ['dev', 'an account id as a number', (d) => d.setIn(['aws', 'account_id'], 111111111111), '/aws/account_id must be of type string'],
+    [
+      'staging',
+      'two control planes',
+      (d) => d.setIn(['cluster', 'control_plane', 'count'], 2),
+      '/cluster/control_plane/count must be 1 or an odd number >= 3',
+    ],
+    [
+      'staging',
+      'three control planes in two AZs',
+      (d) => d.setIn(['cluster', 'control_plane', 'count'], 3),
+      '/cluster/control_plane/count must be <= /network/az_count (2)',
+    ],
+    [
+      'dev',
+      'a node group with min > max',
+      (d) => d.setIn(['cluster', 'node_groups', 0, 'min'], 5),
+      '/cluster/node_groups/0/min must be <= max (5 > 3)',
+    ],
+    [
+      'prod',
+      'a single NAT gateway in prod',
+      (d) => d.setIn(['network', 'nat_gateway_mode'], 'single'),
+      '/network/nat_gateway_mode must be "per-az" in prod',
+    ],
+    [
+      'dev',
+      'an unknown NAT mode',
+      (d) => d.setIn(['network', 'nat_gateway_mode'], 'none'),
+      '/network/nat_gateway_mode must be one of: "single", "per-az"',
+    ],
+    [
+      'dev',
+      'an account id as a number',
+      (d) => d.setIn(['aws', 'account_id'], 111111111111),
+      '/aws/account_id must be of type string',
+    ],
   ])('%s: rejects %s', (environment, _what, change, message) => {
     edit(root, `${environment}/env.yaml`, change);
     const errors = errorsOf(() => loadEnvironment(root, environment));
@@ -176,7 +258,9 @@ describe('broken environment copies', () => {
 
   it('reports YAML syntax errors with the line', () => {
     fs.appendFileSync(path.join(root, 'environments/dev/env.yaml'), 'network: [unclosed\n');
-    expect(errorsOf(() => loadEnvironment(root, 'dev'))[0]).toMatch(/^environments\/dev\/env.yaml: invalid YAML: .* at line \d+, column \d+$/);
+    expect(errorsOf(() => loadEnvironment(root, 'dev'))[0]).toMatch(
+      /^environments\/dev\/env.yaml: invalid YAML: .* at line \d+, column \d+$/,
+    );
   });
 
   it('lists every error of every environment at once, plus rules between environments', () => {
@@ -197,7 +281,9 @@ describe('broken environment copies', () => {
 
   it('requires every environment of the promotion order', () => {
     fs.rmSync(path.join(root, 'environments/staging'), { recursive: true });
-    expect(errorsOf(() => loadEnvironments(root))[0]).toMatch(/^environments\/staging\/env.yaml: \/ file is missing/);
+    expect(errorsOf(() => loadEnvironments(root))[0]).toMatch(
+      /^environments\/staging\/env.yaml: \/ file is missing/,
+    );
     expect(errorsOf(() => loadEnvironment(root, 'staging'))).toEqual([
       'environments/staging: no such environment (known: dev, staging, prod)',
     ]);

@@ -14,7 +14,15 @@ interface Manifest {
 function render(environment: string): Manifest[] {
   const output = execFileSync(
     toolPath('helm'),
-    ['template', 'movies', path.join(repoRoot, 'chart'), '--namespace', 'movies', '-f', path.join(repoRoot, 'environments', environment, 'values.yaml')],
+    [
+      'template',
+      'movies',
+      path.join(repoRoot, 'chart'),
+      '--namespace',
+      'movies',
+      '-f',
+      path.join(repoRoot, 'environments', environment, 'values.yaml'),
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return parseAllDocuments(output)
@@ -36,7 +44,8 @@ describe('environment Helm values render with the chart', () => {
   });
 
   it('staging: two replicas and a PDB per service, external MongoDB', () => {
-    for (const deployment of kinds(rendered.staging!, 'Deployment')) expect(deployment.spec?.replicas).toBe(2);
+    for (const deployment of kinds(rendered.staging!, 'Deployment'))
+      expect(deployment.spec?.replicas).toBe(2);
     expect(kinds(rendered.staging!, 'PodDisruptionBudget')).toHaveLength(4);
     expect(kinds(rendered.staging!, 'StatefulSet')).toHaveLength(0);
   });
@@ -47,9 +56,16 @@ describe('environment Helm values render with the chart', () => {
     for (const hpa of hpas) expect(hpa.spec?.minReplicas).toBe(3);
     expect(kinds(rendered.prod!, 'PodDisruptionBudget')).toHaveLength(4);
     for (const deployment of kinds(rendered.prod!, 'Deployment')) {
-      const template = (deployment.spec?.template as { spec: { topologySpreadConstraints?: Array<Record<string, unknown>> } }).spec;
+      const template = (
+        deployment.spec?.template as {
+          spec: { topologySpreadConstraints?: Array<Record<string, unknown>> };
+        }
+      ).spec;
       expect(template.topologySpreadConstraints).toContainEqual(
-        expect.objectContaining({ topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' }),
+        expect.objectContaining({
+          topologyKey: 'topology.kubernetes.io/zone',
+          whenUnsatisfiable: 'DoNotSchedule',
+        }),
       );
     }
   });

@@ -38460,20 +38460,29 @@ var github = __toESM(require_github());
 function githubClient(token) {
   const resolved = token || core2.getInput("github-token") || process.env.GITHUB_TOKEN;
   if (!resolved) {
-    throw new Error("no GitHub token: set the `github-token` input (usually `${{ github.token }}`) or GITHUB_TOKEN");
+    throw new Error(
+      "no GitHub token: set the `github-token` input (usually `${{ github.token }}`) or GITHUB_TOKEN"
+    );
   }
-  return github.getOctokit(resolved, { baseUrl: process.env.GITHUB_API_URL || "https://api.github.com" });
+  return github.getOctokit(resolved, {
+    baseUrl: process.env.GITHUB_API_URL || "https://api.github.com"
+  });
 }
 function readEvent() {
   const name = process.env.GITHUB_EVENT_NAME;
-  if (!name) throw new Error("GITHUB_EVENT_NAME is not set: this must run inside a workflow (or set it for a local run)");
+  if (!name)
+    throw new Error(
+      "GITHUB_EVENT_NAME is not set: this must run inside a workflow (or set it for a local run)"
+    );
   const file = process.env.GITHUB_EVENT_PATH;
   if (!file) return { name, payload: {} };
   let text;
   try {
     text = import_node_fs.default.readFileSync(file, "utf8");
   } catch (error) {
-    throw new Error(`GITHUB_EVENT_PATH ${file} cannot be read: ${error.message}`);
+    throw new Error(`GITHUB_EVENT_PATH ${file} cannot be read: ${error.message}`, {
+      cause: error
+    });
   }
   try {
     const payload = JSON.parse(text);
@@ -38482,13 +38491,17 @@ function readEvent() {
     }
     return { name, payload };
   } catch (error) {
-    throw new Error(`GITHUB_EVENT_PATH ${file} is not a webhook payload: ${error.message}`);
+    throw new Error(
+      `GITHUB_EVENT_PATH ${file} is not a webhook payload: ${error.message}`,
+      { cause: error }
+    );
   }
 }
 function repoFromEnv() {
   const full = process.env.GITHUB_REPOSITORY ?? "";
   const match = /^([^/\s]+)\/([^/\s]+)$/.exec(full);
-  if (!match) throw new Error(`GITHUB_REPOSITORY must be "owner/name", got ${JSON.stringify(full)}`);
+  if (!match)
+    throw new Error(`GITHUB_REPOSITORY must be "owner/name", got ${JSON.stringify(full)}`);
   return { owner: match[1], repo: match[2] };
 }
 
@@ -38562,10 +38575,16 @@ function environmentValidators(repoRoot) {
     try {
       return JSON.parse(import_node_fs3.default.readFileSync(full, "utf8"));
     } catch (error) {
-      throw new Error(`${import_node_path.default.join(SCHEMA_DIR, file)}: cannot load the schema: ${error.message}`);
+      throw new Error(
+        `${import_node_path.default.join(SCHEMA_DIR, file)}: cannot load the schema: ${error.message}`,
+        { cause: error }
+      );
     }
   };
-  const validators = { env: ajv.compile(read("env.schema.json")), release: ajv.compile(read("release.schema.json")) };
+  const validators = {
+    env: ajv.compile(read("env.schema.json")),
+    release: ajv.compile(read("release.schema.json"))
+  };
   cache.set(repoRoot, validators);
   return validators;
 }
@@ -38603,8 +38622,10 @@ var PROMOTION_ORDER = ["dev", "staging", "prod"];
 var ENVIRONMENTS_DIR = "environments";
 var EnvironmentError = class extends Error {
   constructor(errors) {
-    super(`${errors.length} environment error${errors.length === 1 ? "" : "s"}:
-${errors.map((e) => `  - ${e}`).join("\n")}`);
+    super(
+      `${errors.length} environment error${errors.length === 1 ? "" : "s"}:
+${errors.map((e) => `  - ${e}`).join("\n")}`
+    );
     this.errors = errors;
     this.name = "EnvironmentError";
   }
@@ -38624,7 +38645,8 @@ function readYamlMapping(repoRoot, file, errors) {
   }
   const document = (0, import_yaml.parseDocument)(import_node_fs4.default.readFileSync(file, "utf8"));
   if (document.errors.length > 0) {
-    for (const error of document.errors) errors.push(`${name}: invalid YAML: ${error.message.split("\n")[0].replace(/:$/, "")}`);
+    for (const error of document.errors)
+      errors.push(`${name}: invalid YAML: ${error.message.split("\n")[0].replace(/:$/, "")}`);
     return void 0;
   }
   const value = document.toJS();
@@ -38641,46 +38663,71 @@ function previousInOrder(name) {
 function crossFieldErrors(file, folder, env) {
   const errors = [];
   const order = PROMOTION_ORDER;
-  if (env.name !== folder) errors.push(`${file}: /name must equal the folder name "${folder}" (got "${env.name}")`);
+  if (env.name !== folder)
+    errors.push(`${file}: /name must equal the folder name "${folder}" (got "${env.name}")`);
   if (!order.includes(folder)) {
     errors.push(`${file}: /name must be one of the promotion order ${order.join(" → ")}`);
   }
   const expectedFrom = previousInOrder(folder);
   if (expectedFrom === null && env.promotion.from !== null) {
-    errors.push(`${file}: /promotion/from must be null: ${folder} is the first environment of ${order.join(" → ")}`);
+    errors.push(
+      `${file}: /promotion/from must be null: ${folder} is the first environment of ${order.join(" → ")}`
+    );
   } else if (expectedFrom !== null && env.promotion.from === null) {
     errors.push(`${file}: /promotion/from is required for ${folder}: it must be "${expectedFrom}"`);
   } else if (expectedFrom !== null && env.promotion.from !== expectedFrom) {
-    errors.push(`${file}: /promotion/from must be "${expectedFrom}", the environment before ${folder} in ${order.join(" → ")} (got "${env.promotion.from}")`);
+    errors.push(
+      `${file}: /promotion/from must be "${expectedFrom}", the environment before ${folder} in ${order.join(" → ")} (got "${env.promotion.from}")`
+    );
   }
   if (env.promotion.auto_deploy && folder !== order[0]) {
-    errors.push(`${file}: /promotion/auto_deploy may be true only for ${order[0]}: ${folder} changes through promotion pull requests`);
+    errors.push(
+      `${file}: /promotion/auto_deploy may be true only for ${order[0]}: ${folder} changes through promotion pull requests`
+    );
   }
   const zone = env.cluster.dns_zone.replace(/\.$/, "");
   if (zone === "" && !env.cluster.name.endsWith(".k8s.local")) {
-    errors.push(`${file}: /cluster/name must end in ".k8s.local" (gossip DNS) when /cluster/dns_zone is empty (got "${env.cluster.name}")`);
+    errors.push(
+      `${file}: /cluster/name must end in ".k8s.local" (gossip DNS) when /cluster/dns_zone is empty (got "${env.cluster.name}")`
+    );
   } else if (zone !== "" && !env.cluster.name.endsWith(`.${zone}`)) {
-    errors.push(`${file}: /cluster/name must be a name inside /cluster/dns_zone "${zone}" (got "${env.cluster.name}")`);
+    errors.push(
+      `${file}: /cluster/name must be a name inside /cluster/dns_zone "${zone}" (got "${env.cluster.name}")`
+    );
   }
   const controlPlanes = env.cluster.control_plane.count;
   if (controlPlanes !== 1 && (controlPlanes < 3 || controlPlanes % 2 === 0)) {
-    errors.push(`${file}: /cluster/control_plane/count must be 1 or an odd number >= 3 so etcd keeps a quorum (got ${controlPlanes})`);
+    errors.push(
+      `${file}: /cluster/control_plane/count must be 1 or an odd number >= 3 so etcd keeps a quorum (got ${controlPlanes})`
+    );
   } else if (controlPlanes > env.network.az_count) {
-    errors.push(`${file}: /cluster/control_plane/count must be <= /network/az_count (${env.network.az_count}): one control plane per AZ (got ${controlPlanes})`);
+    errors.push(
+      `${file}: /cluster/control_plane/count must be <= /network/az_count (${env.network.az_count}): one control plane per AZ (got ${controlPlanes})`
+    );
   }
   const seen = /* @__PURE__ */ new Set();
   env.cluster.node_groups.forEach((group, index) => {
     if (group.min > group.max) {
-      errors.push(`${file}: /cluster/node_groups/${index}/min must be <= max (${group.min} > ${group.max})`);
+      errors.push(
+        `${file}: /cluster/node_groups/${index}/min must be <= max (${group.min} > ${group.max})`
+      );
     }
-    if (seen.has(group.name)) errors.push(`${file}: /cluster/node_groups/${index}/name must be unique ("${group.name}" repeats)`);
+    if (seen.has(group.name))
+      errors.push(
+        `${file}: /cluster/node_groups/${index}/name must be unique ("${group.name}" repeats)`
+      );
     seen.add(group.name);
   });
   if (folder === order[order.length - 1]) {
     if (env.network.nat_gateway_mode !== "per-az") {
-      errors.push(`${file}: /network/nat_gateway_mode must be "per-az" in ${folder}: one NAT gateway per AZ so an AZ outage keeps egress`);
+      errors.push(
+        `${file}: /network/nat_gateway_mode must be "per-az" in ${folder}: one NAT gateway per AZ so an AZ outage keeps egress`
+      );
     }
-    if (controlPlanes < 3) errors.push(`${file}: /cluster/control_plane/count must be >= 3 in ${folder} (highly available control plane)`);
+    if (controlPlanes < 3)
+      errors.push(
+        `${file}: /cluster/control_plane/count must be >= 3 in ${folder} (highly available control plane)`
+      );
   }
   return errors;
 }
@@ -38689,7 +38736,9 @@ function releaseErrors(file, folder, release) {
   if (folder === PROMOTION_ORDER[0]) return errors;
   for (const [service, image] of Object.entries(release.services)) {
     if (!image.digest) {
-      errors.push(`${file}: /services/${service}/digest is required in ${folder}: promoted images are pinned by digest`);
+      errors.push(
+        `${file}: /services/${service}/digest is required in ${folder}: promoted images are pinned by digest`
+      );
     }
   }
   return errors;
@@ -38701,30 +38750,49 @@ function loadInto(repoRoot, name, errors) {
   const envFile = import_node_path2.default.join(dir, "env.yaml");
   const releaseFile = import_node_path2.default.join(dir, "release.yaml");
   const env = readYamlMapping(repoRoot, envFile, errors);
-  if (env && !validators.env(env)) errors.push(...formatSchemaErrors(relative(repoRoot, envFile), validators.env.errors));
-  else if (env) errors.push(...crossFieldErrors(relative(repoRoot, envFile), name, env));
+  if (env && !validators.env(env))
+    errors.push(...formatSchemaErrors(relative(repoRoot, envFile), validators.env.errors));
+  else if (env)
+    errors.push(
+      ...crossFieldErrors(relative(repoRoot, envFile), name, env)
+    );
   const release = readYamlMapping(repoRoot, releaseFile, errors);
   if (release && !validators.release(release)) {
     errors.push(...formatSchemaErrors(relative(repoRoot, releaseFile), validators.release.errors));
   } else if (release) {
-    errors.push(...releaseErrors(relative(repoRoot, releaseFile), name, release));
+    errors.push(
+      ...releaseErrors(relative(repoRoot, releaseFile), name, release)
+    );
   }
   const values = readYamlMapping(repoRoot, import_node_path2.default.join(dir, "values.yaml"), errors);
   if (errors.length > before || !env || !release || !values) return void 0;
-  return { name, env, values, release, dir };
+  return {
+    name,
+    env,
+    values,
+    release,
+    dir
+  };
 }
 function environmentFolders(repoRoot) {
   const root = import_node_path2.default.join(repoRoot, ENVIRONMENTS_DIR);
-  return import_node_fs4.default.readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory() && import_node_fs4.default.existsSync(import_node_path2.default.join(root, entry.name, "env.yaml"))).map((entry) => entry.name);
+  return import_node_fs4.default.readdirSync(root, { withFileTypes: true }).filter(
+    (entry) => entry.isDirectory() && import_node_fs4.default.existsSync(import_node_path2.default.join(root, entry.name, "env.yaml"))
+  ).map((entry) => entry.name);
 }
 function loadEnvironments(repoRoot) {
   const errors = [];
   const folders = environmentFolders(repoRoot);
   for (const name of PROMOTION_ORDER) {
-    if (!folders.includes(name)) errors.push(`${ENVIRONMENTS_DIR}/${name}/env.yaml: / file is missing (every environment of ${PROMOTION_ORDER.join(" → ")} must exist)`);
+    if (!folders.includes(name))
+      errors.push(
+        `${ENVIRONMENTS_DIR}/${name}/env.yaml: / file is missing (every environment of ${PROMOTION_ORDER.join(" → ")} must exist)`
+      );
   }
   const order = PROMOTION_ORDER;
-  const sorted = [...folders].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b));
+  const sorted = [...folders].sort(
+    (a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b)
+  );
   const loaded = [];
   for (const name of sorted) {
     const environment = loadInto(repoRoot, name, errors);
@@ -38738,10 +38806,14 @@ function loadEnvironments(repoRoot) {
       const cidrA = parseIpv4Cidr(a.env.network.vpc_cidr);
       const cidrB = parseIpv4Cidr(b.env.network.vpc_cidr);
       if (cidrA && cidrB && cidrsOverlap(cidrA, cidrB)) {
-        errors.push(`${file}: /network/vpc_cidr must not overlap ${a.name}'s ${a.env.network.vpc_cidr} (got ${b.env.network.vpc_cidr})`);
+        errors.push(
+          `${file}: /network/vpc_cidr must not overlap ${a.name}'s ${a.env.network.vpc_cidr} (got ${b.env.network.vpc_cidr})`
+        );
       }
       if (a.env.cluster.name === b.env.cluster.name) {
-        errors.push(`${file}: /cluster/name must differ from ${a.name}'s (both are "${a.env.cluster.name}")`);
+        errors.push(
+          `${file}: /cluster/name must differ from ${a.name}'s (both are "${a.env.cluster.name}")`
+        );
       }
     }
   }
@@ -38786,21 +38858,52 @@ async function changedFilesOf(octokit, repo, event) {
   const payload = event.payload;
   if (event.name === "pull_request" || event.name === "pull_request_target") {
     const number = payload.pull_request?.number;
-    if (typeof number !== "number") throw new Error(`the ${event.name} event payload has no pull_request.number`);
+    if (typeof number !== "number")
+      throw new Error(`the ${event.name} event payload has no pull_request.number`);
     const client = octokit();
-    const files = await client.paginate(client.rest.pulls.listFiles, { ...repo, pull_number: number, per_page: 100 });
-    if (files.length >= PULL_FILES_CAP) return { kind: "unknown", reason: `pull request #${number} changes ${files.length}+ files (GitHub lists at most ${PULL_FILES_CAP})` };
-    return { kind: "files", files: files.flatMap((file) => file.previous_filename ? [file.filename, file.previous_filename] : [file.filename]) };
+    const files = await client.paginate(client.rest.pulls.listFiles, {
+      ...repo,
+      pull_number: number,
+      per_page: 100
+    });
+    if (files.length >= PULL_FILES_CAP)
+      return {
+        kind: "unknown",
+        reason: `pull request #${number} changes ${files.length}+ files (GitHub lists at most ${PULL_FILES_CAP})`
+      };
+    return {
+      kind: "files",
+      files: files.flatMap(
+        (file) => file.previous_filename ? [file.filename, file.previous_filename] : [file.filename]
+      )
+    };
   }
   if (event.name === "push") {
     const { before, after } = payload;
     if (!before || !after) throw new Error("the push event payload has no before/after commits");
-    if (ZERO_SHA.test(before)) return { kind: "unknown", reason: "the push created a branch (no previous commit to compare with)" };
+    if (ZERO_SHA.test(before))
+      return {
+        kind: "unknown",
+        reason: "the push created a branch (no previous commit to compare with)"
+      };
     if (ZERO_SHA.test(after)) return { kind: "files", files: [] };
-    const { data } = await octokit().rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${before}...${after}`, per_page: 1 });
+    const { data } = await octokit().rest.repos.compareCommitsWithBasehead({
+      ...repo,
+      basehead: `${before}...${after}`,
+      per_page: 1
+    });
     const files = data.files ?? [];
-    if (files.length >= COMPARE_FILES_CAP) return { kind: "unknown", reason: `the push changes ${files.length}+ files (GitHub lists at most ${COMPARE_FILES_CAP})` };
-    return { kind: "files", files: files.flatMap((file) => file.previous_filename ? [file.filename, file.previous_filename] : [file.filename]) };
+    if (files.length >= COMPARE_FILES_CAP)
+      return {
+        kind: "unknown",
+        reason: `the push changes ${files.length}+ files (GitHub lists at most ${COMPARE_FILES_CAP})`
+      };
+    return {
+      kind: "files",
+      files: files.flatMap(
+        (file) => file.previous_filename ? [file.filename, file.previous_filename] : [file.filename]
+      )
+    };
   }
   return { kind: "unknown", reason: `a ${event.name} event has no diff` };
 }
@@ -38809,32 +38912,58 @@ async function changedFilesOf(octokit, repo, event) {
 var MODES = ["affected", "all", "one"];
 function readMode() {
   const mode = core3.getInput("mode") || "affected";
-  if (!MODES.includes(mode)) throw new Error(`input mode must be one of ${MODES.join(", ")} (got "${mode}")`);
+  if (!MODES.includes(mode))
+    throw new Error(`input mode must be one of ${MODES.join(", ")} (got "${mode}")`);
   return mode;
 }
 async function select(mode, names) {
-  if (mode === "all") return { affected: names.map((name) => ({ name, because: "mode: all" })), basis: "every environment (mode: all)" };
+  if (mode === "all")
+    return {
+      affected: names.map((name) => ({ name, because: "mode: all" })),
+      basis: "every environment (mode: all)"
+    };
   if (mode === "one") {
     const environment = core3.getInput("environment");
     if (!environment) throw new Error('input environment is required when mode is "one"');
-    if (!names.includes(environment)) throw new Error(`input environment "${environment}" is not one of ${names.join(", ")}`);
-    return { affected: [{ name: environment, because: "mode: one" }], basis: `environment ${environment} (mode: one)` };
+    if (!names.includes(environment))
+      throw new Error(`input environment "${environment}" is not one of ${names.join(", ")}`);
+    return {
+      affected: [{ name: environment, because: "mode: one" }],
+      basis: `environment ${environment} (mode: one)`
+    };
   }
   const input = core3.getInput("changed-files");
   const changed = input ? { kind: "files", files: parseChangedFilesInput(input) } : await changedFilesOf(() => githubClient(), repoFromEnv(), readEvent());
   if (changed.kind === "unknown") {
-    return { affected: names.map((name) => ({ name, because: changed.reason })), basis: `every environment: ${changed.reason}` };
+    return {
+      affected: names.map((name) => ({ name, because: changed.reason })),
+      basis: `every environment: ${changed.reason}`
+    };
   }
-  core3.info(`${changed.files.length} changed file(s):
-${changed.files.map((f) => `  ${f}`).join("\n")}`);
-  return { affected: affectedEnvironments(changed.files, names), basis: `${changed.files.length} changed file(s)` };
+  core3.info(
+    `${changed.files.length} changed file(s):
+${changed.files.map((f) => `  ${f}`).join("\n")}`
+  );
+  return {
+    affected: affectedEnvironments(changed.files, names),
+    basis: `${changed.files.length} changed file(s)`
+  };
 }
 function summary(affected, basis, names) {
   const rows = names.map((name) => {
     const hit = affected.find((entry) => entry.name === name);
     return `| \`${name}\` | ${hit ? "yes" : "no"} | ${hit ? `\`${hit.because}\`` : ""} |`;
   });
-  return [`### Affected environments`, "", `Selected from ${basis}.`, "", "| environment | affected | because of |", "| --- | --- | --- |", ...rows, ""].join("\n");
+  return [
+    `### Affected environments`,
+    "",
+    `Selected from ${basis}.`,
+    "",
+    "| environment | affected | because of |",
+    "| --- | --- | --- |",
+    ...rows,
+    ""
+  ].join("\n");
 }
 async function run() {
   const mode = readMode();

@@ -1,12 +1,16 @@
 import { affectedEnvironments, impactOf } from './affected';
 
 const ENVIRONMENTS = ['dev', 'staging', 'prod'];
-const names = (files: string[]) => affectedEnvironments(files, ENVIRONMENTS).map((entry) => entry.name);
+const names = (files: string[]) =>
+  affectedEnvironments(files, ENVIRONMENTS).map((entry) => entry.name);
 
 describe('affected environments', () => {
   it('a change to one environment folder affects only that environment', () => {
     expect(names(['environments/prod/values.yaml'])).toEqual(['prod']);
-    expect(names(['environments/staging/release.yaml', 'environments/dev/env.yaml'])).toEqual(['dev', 'staging']);
+    expect(names(['environments/staging/release.yaml', 'environments/dev/env.yaml'])).toEqual([
+      'dev',
+      'staging',
+    ]);
   });
 
   it.each([
@@ -20,11 +24,27 @@ describe('affected environments', () => {
   });
 
   it('documentation-only changes affect nothing', () => {
-    expect(names(['README.md', 'docs/architecture.md', 'environments/README.md', 'chart/README.md', 'terraform/modules/network/README.md', 'docs/diagram.png'])).toEqual([]);
+    expect(
+      names([
+        'README.md',
+        'docs/architecture.md',
+        'environments/README.md',
+        'chart/README.md',
+        'terraform/modules/network/README.md',
+        'docs/diagram.png',
+      ]),
+    ).toEqual([]);
   });
 
   it('changes outside the deployed parts affect nothing', () => {
-    expect(names(['.github/workflows/ci.yml', 'actions/promote/src/main.ts', 'package.json', 'environments/tests/environments.test.ts'])).toEqual([]);
+    expect(
+      names([
+        '.github/workflows/ci.yml',
+        'actions/promote/src/main.ts',
+        'package.json',
+        'environments/tests/environments.test.ts',
+      ]),
+    ).toEqual([]);
   });
 
   it('a folder that is not a known environment affects nothing', () => {
@@ -32,7 +52,11 @@ describe('affected environments', () => {
   });
 
   it('a realistic feature PR: service code, its chart values and docs', () => {
-    const files = ['services/recommendation/src/model.ts', 'services/recommendation/src/model.test.ts', 'services/recommendation/README.md'];
+    const files = [
+      'services/recommendation/src/model.ts',
+      'services/recommendation/src/model.test.ts',
+      'services/recommendation/README.md',
+    ];
     expect(affectedEnvironments(files, ENVIRONMENTS)).toEqual([
       { name: 'dev', because: 'services/recommendation/src/model.ts' },
       { name: 'staging', because: 'services/recommendation/src/model.ts' },

@@ -25,12 +25,18 @@ export interface AffectedEnvironment {
 }
 
 /** The environments the changed files affect, in the order given (the promotion order). */
-export function affectedEnvironments(changedFiles: readonly string[], environments: readonly string[]): AffectedEnvironment[] {
+export function affectedEnvironments(
+  changedFiles: readonly string[],
+  environments: readonly string[],
+): AffectedEnvironment[] {
   const because = new Map<string, string>();
   for (const file of changedFiles) {
     const impact = impactOf(file, environments);
-    const reached = impact.scope === 'all' ? environments : impact.scope === 'one' ? [impact.environment] : [];
+    const reached =
+      impact.scope === 'all' ? environments : impact.scope === 'one' ? [impact.environment] : [];
     for (const name of reached) if (!because.has(name)) because.set(name, file);
   }
-  return environments.filter((name) => because.has(name)).map((name) => ({ name, because: because.get(name)! }));
+  return environments
+    .filter((name) => because.has(name))
+    .map((name) => ({ name, because: because.get(name)! }));
 }

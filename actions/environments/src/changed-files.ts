@@ -22,7 +22,11 @@ const ZERO_SHA = /^0+$/;
  * between `before` and `after`. Events without a diff (workflow_dispatch, schedule, a new
  * branch) and lists GitHub may have cut come back as `unknown`.
  */
-export async function changedFilesOf(octokit: () => GitHubClient, repo: RepoRef, event: WorkflowEvent): Promise<ChangedFiles> {
+export async function changedFilesOf(
+  octokit: () => GitHubClient,
+  repo: RepoRef,
+  event: WorkflowEvent,
+): Promise<ChangedFiles> {
   const payload = event.payload as {
     pull_request?: { number?: number };
     before?: string;
@@ -30,21 +34,52 @@ export async function changedFilesOf(octokit: () => GitHubClient, repo: RepoRef,
   };
   if (event.name === 'pull_request' || event.name === 'pull_request_target') {
     const number = payload.pull_request?.number;
-    if (typeof number !== 'number') throw new Error(`the ${event.name} event payload has no pull_request.number`);
+    if (typeof number !== 'number')
+      throw new Error(`the ${event.name} event payload has no pull_request.number`);
     const client = octokit();
-    const files = await client.paginate(client.rest.pulls.listFiles, { ...repo, pull_number: number, per_page: 100 });
-    if (files.length >= PULL_FILES_CAP) return { kind: 'unknown', reason: `pull request #${number} changes ${files.length}+ files (GitHub lists at most ${PULL_FILES_CAP})` };
-    return { kind: 'files', files: files.flatMap((file) => (file.previous_filename ? [file.filename, file.previous_filename] : [file.filename])) };
+    const files = await client.paginate(client.rest.pulls.listFiles, {
+      ...repo,
+      pull_number: number,
+      per_page: 100,
+    });
+    if (files.length >= PULL_FILES_CAP)
+      return {
+        kind: 'unknown',
+        reason: `pull request #${number} changes ${files.length}+ files (GitHub lists at most ${PULL_FILES_CAP})`,
+      };
+    return {
+      kind: 'files',
+      files: files.flatMap((file) =>
+        file.previous_filename ? [file.filename, file.previous_filename] : [file.filename],
+      ),
+    };
   }
   if (event.name === 'push') {
     const { before, after } = payload;
     if (!before || !after) throw new Error('the push event payload has no before/after commits');
-    if (ZERO_SHA.test(before)) return { kind: 'unknown', reason: 'the push created a branch (no previous commit to compare with)' };
+    if (ZERO_SHA.test(before))
+      return {
+        kind: 'unknown',
+        reason: 'the push created a branch (no previous commit to compare with)',
+      };
     if (ZERO_SHA.test(after)) return { kind: 'files', files: [] };
-    const { data } = await octokit().rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${before}...${after}`, per_page: 1 });
+    const { data } = await octokit().rest.repos.compareCommitsWithBasehead({
+      ...repo,
+      basehead: `${before}...${after}`,
+      per_page: 1,
+    });
     const files = data.files ?? [];
-    if (files.length >= COMPARE_FILES_CAP) return { kind: 'unknown', reason: `the push changes ${files.length}+ files (GitHub lists at most ${COMPARE_FILES_CAP})` };
-    return { kind: 'files', files: files.flatMap((file) => (file.previous_filename ? [file.filename, file.previous_filename] : [file.filename])) };
+    if (files.length >= COMPARE_FILES_CAP)
+      return {
+        kind: 'unknown',
+        reason: `the push changes ${files.length}+ files (GitHub lists at most ${COMPARE_FILES_CAP})`,
+      };
+    return {
+      kind: 'files',
+      files: files.flatMap((file) =>
+        file.previous_filename ? [file.filename, file.previous_filename] : [file.filename],
+      ),
+    };
   }
   return { kind: 'unknown', reason: `a ${event.name} event has no diff` };
 }

@@ -22,7 +22,12 @@ describe('environments action (bundled, run as the runner does)', () => {
   });
   afterAll(() => github.stop());
 
-  const run = (options: { eventName: string; event?: Record<string, unknown>; inputs?: Record<string, string>; workspace?: string }) =>
+  const run = (options: {
+    eventName: string;
+    event?: Record<string, unknown>;
+    inputs?: Record<string, string>;
+    workspace?: string;
+  }) =>
     runBundledAction({
       actionDir,
       repository: `${OWNER}/${REPO}`,
@@ -36,12 +41,21 @@ describe('environments action (bundled, run as the runner does)', () => {
   it('pull_request: lists every page of the PR files from the API', async () => {
     const event = forRepository(webhookExample('pull_request', 'opened'), OWNER, REPO);
     const number = (event.pull_request as { number: number }).number;
-    const files = [...Array.from({ length: 140 }, (_, i) => `docs/page-${i}.md`), 'environments/staging/values.yaml'];
+    const files = [
+      ...Array.from({ length: 140 }, (_, i) => `docs/page-${i}.md`),
+      'environments/staging/values.yaml',
+    ];
     github.setPullFiles(OWNER, REPO, number, files);
     const result = await run({ eventName: 'pull_request', event });
     expect(result.exitCode).toBe(0);
-    expect(result.outputs).toEqual({ matrix: '{"environment":["staging"]}', environments: '["staging"]', any: 'true' });
-    const listCalls = github.requests.filter((r) => r.path === `/repos/${OWNER}/${REPO}/pulls/${number}/files`);
+    expect(result.outputs).toEqual({
+      matrix: '{"environment":["staging"]}',
+      environments: '["staging"]',
+      any: 'true',
+    });
+    const listCalls = github.requests.filter(
+      (r) => r.path === `/repos/${OWNER}/${REPO}/pulls/${number}/files`,
+    );
     expect(listCalls.map((r) => r.query.page ?? '1')).toEqual(['1', '2']);
     expect(listCalls[0]!.headers.authorization).toBe('token fake-token');
     expect(result.summary).toContain('| `staging` | yes | `environments/staging/values.yaml` |');
@@ -60,7 +74,11 @@ describe('environments action (bundled, run as the runner does)', () => {
    * an existing main moves it from one commit to another, so `before` is set to a parent commit.
    */
   const pushToMain = () => {
-    const event = forRepository(webhookExample('push', undefined, (p) => p.ref === 'refs/heads/master'), OWNER, REPO) as Record<string, unknown> & {
+    const event = forRepository(
+      webhookExample('push', undefined, (p) => p.ref === 'refs/heads/master'),
+      OWNER,
+      REPO,
+    ) as Record<string, unknown> & {
       before: string;
       after: string;
     };
@@ -69,23 +87,41 @@ describe('environments action (bundled, run as the runner does)', () => {
 
   it('push: compares before...after', async () => {
     const event = pushToMain();
-    github.setCompareFiles(OWNER, REPO, event.before, event.after, ['environments/prod/env.yaml', 'environments/dev/release.yaml']);
+    github.setCompareFiles(OWNER, REPO, event.before, event.after, [
+      'environments/prod/env.yaml',
+      'environments/dev/release.yaml',
+    ]);
     const result = await run({ eventName: 'push', event });
     expect(result.exitCode).toBe(0);
     expect(result.outputs.environments).toBe('["dev","prod"]');
-    expect(github.requests.some((r) => r.path === `/repos/${OWNER}/${REPO}/compare/${event.before}...${event.after}`)).toBe(true);
+    expect(
+      github.requests.some(
+        (r) => r.path === `/repos/${OWNER}/${REPO}/compare/${event.before}...${event.after}`,
+      ),
+    ).toBe(true);
   });
 
   it('push of docs only: nothing is affected', async () => {
     const event = pushToMain();
     event.after = 'f'.repeat(40);
-    github.setCompareFiles(OWNER, REPO, event.before, event.after, ['README.md', 'docs/runbook.md']);
+    github.setCompareFiles(OWNER, REPO, event.before, event.after, [
+      'README.md',
+      'docs/runbook.md',
+    ]);
     const result = await run({ eventName: 'push', event });
-    expect(result.outputs).toEqual({ matrix: '{"environment":[]}', environments: '[]', any: 'false' });
+    expect(result.outputs).toEqual({
+      matrix: '{"environment":[]}',
+      environments: '[]',
+      any: 'false',
+    });
   });
 
   it('push creating a branch (unchanged example payload): every environment', async () => {
-    const event = forRepository(webhookExample('push', undefined, (p) => p.ref === 'refs/heads/master'), OWNER, REPO);
+    const event = forRepository(
+      webhookExample('push', undefined, (p) => p.ref === 'refs/heads/master'),
+      OWNER,
+      REPO,
+    );
     const result = await run({ eventName: 'push', event });
     expect(result.outputs.environments).toBe('["dev","staging","prod"]');
     expect(result.summary).toContain('the push created a branch');
@@ -102,15 +138,24 @@ describe('environments action (bundled, run as the runner does)', () => {
 
   it('the changed-files input replaces the API', async () => {
     const before = github.requests.length;
-    const result = await run({ eventName: 'schedule', inputs: { 'changed-files': 'environments/dev/values.yaml\n\nterraform/README.md\n' } });
+    const result = await run({
+      eventName: 'schedule',
+      inputs: { 'changed-files': 'environments/dev/values.yaml\n\nterraform/README.md\n' },
+    });
     expect(result.outputs.environments).toBe('["dev"]');
     expect(github.requests.length).toBe(before);
   });
 
   it('mode one outputs the named environment and rejects an unknown one', async () => {
-    const one = await run({ eventName: 'workflow_dispatch', inputs: { mode: 'one', environment: 'prod' } });
+    const one = await run({
+      eventName: 'workflow_dispatch',
+      inputs: { mode: 'one', environment: 'prod' },
+    });
     expect(one.outputs.matrix).toBe('{"environment":["prod"]}');
-    const unknown = await run({ eventName: 'workflow_dispatch', inputs: { mode: 'one', environment: 'qa' } });
+    const unknown = await run({
+      eventName: 'workflow_dispatch',
+      inputs: { mode: 'one', environment: 'qa' },
+    });
     expect(unknown.exitCode).toBe(1);
     expect(unknown.errors).toEqual(['input environment "qa" is not one of dev, staging, prod']);
     const all = await run({ eventName: 'push', inputs: { mode: 'all' } });
@@ -120,12 +165,24 @@ describe('environments action (bundled, run as the runner does)', () => {
   it('fails listing every validation error of every environment', async () => {
     const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'environments-action-'));
     try {
-      fs.cpSync(path.join(repoRoot, 'environments'), path.join(workspace, 'environments'), { recursive: true });
+      fs.cpSync(path.join(repoRoot, 'environments'), path.join(workspace, 'environments'), {
+        recursive: true,
+      });
       const devFile = path.join(workspace, 'environments/dev/env.yaml');
-      fs.writeFileSync(devFile, fs.readFileSync(devFile, 'utf8').replace('az_count: 2', 'az_count: 6'));
+      fs.writeFileSync(
+        devFile,
+        fs.readFileSync(devFile, 'utf8').replace('az_count: 2', 'az_count: 6'),
+      );
       const prodFile = path.join(workspace, 'environments/prod/env.yaml');
-      fs.writeFileSync(prodFile, fs.readFileSync(prodFile, 'utf8').replace('from: staging', 'from: null'));
-      const result = await run({ eventName: 'workflow_dispatch', workspace, inputs: { mode: 'all' } });
+      fs.writeFileSync(
+        prodFile,
+        fs.readFileSync(prodFile, 'utf8').replace('from: staging', 'from: null'),
+      );
+      const result = await run({
+        eventName: 'workflow_dispatch',
+        workspace,
+        inputs: { mode: 'all' },
+      });
       expect(result.exitCode).toBe(1);
       expect(result.outputs).toEqual({});
       expect(result.errors).toHaveLength(1);

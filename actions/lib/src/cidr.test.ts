@@ -1,9 +1,12 @@
 import { cidrsOverlap, isVpcCidr, parseIpv4Cidr } from './cidr';
 
 describe('CIDR helpers', () => {
-  it.each(['10.10.0.0/16', '10.20.0.0/16', '172.16.8.0/21', '192.168.1.0/24'])('accepts %s as a VPC CIDR', (cidr) => {
-    expect(isVpcCidr(cidr)).toBe(true);
-  });
+  it.each(['10.10.0.0/16', '10.20.0.0/16', '172.16.8.0/21', '192.168.1.0/24'])(
+    'accepts %s as a VPC CIDR',
+    (cidr) => {
+      expect(isVpcCidr(cidr)).toBe(true);
+    },
+  );
 
   it.each([
     ['10.10.0.0', 'no prefix'],

@@ -20,7 +20,10 @@ export function parseIpv4Cidr(text: string): Ipv4Network | null {
 export function isVpcCidr(text: string): boolean {
   const network = parseIpv4Cidr(text);
   if (!network || network.prefix < 16 || network.prefix > 24) return false;
-  return `${[24, 16, 8, 0].map((shift) => Math.floor(network.base / 2 ** shift) % 256).join('.')}/${network.prefix}` === text;
+  return (
+    `${[24, 16, 8, 0].map((shift) => Math.floor(network.base / 2 ** shift) % 256).join('.')}/${network.prefix}` ===
+    text
+  );
 }
 
 export function cidrsOverlap(a: Ipv4Network, b: Ipv4Network): boolean {

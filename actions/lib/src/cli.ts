@@ -46,7 +46,11 @@ export class CliError extends Error {
  * Runs a command, streaming its output live (unless `silent`) while capturing both streams.
  * Resolves with the captured result; throws `CliError` on a start failure or a non-ok exit code.
  */
-export function runCli(command: string, args: string[], options: CliOptions = {}): Promise<CliResult> {
+export function runCli(
+  command: string,
+  args: string[],
+  options: CliOptions = {},
+): Promise<CliResult> {
   const okExitCodes = options.okExitCodes ?? [0];
   const display = [command, ...args].join(' ');
   return new Promise((resolve, reject) => {
@@ -74,7 +78,15 @@ export function runCli(command: string, args: string[], options: CliOptions = {}
       const out = Buffer.concat(stdout).toString('utf8');
       const err = Buffer.concat(stderr).toString('utf8');
       if (code === null) {
-        reject(new CliError(display, null, `killed by ${signal ?? 'a signal'}\n${tail(err, STDERR_TAIL_LINES)}`, out, err));
+        reject(
+          new CliError(
+            display,
+            null,
+            `killed by ${signal ?? 'a signal'}\n${tail(err, STDERR_TAIL_LINES)}`,
+            out,
+            err,
+          ),
+        );
       } else if (!okExitCodes.includes(code)) {
         reject(new CliError(display, code, tail(err || out, STDERR_TAIL_LINES), out, err));
       } else {

@@ -1,6 +1,12 @@
 import { startFakeGitHub, type FakeGitHub } from './testing';
 import { githubClient } from './github';
-import { COMMENT_LIMIT, environmentMarker, parseSections, renderCommentBody, upsertCommentSection } from './comment';
+import {
+  COMMENT_LIMIT,
+  environmentMarker,
+  parseSections,
+  renderCommentBody,
+  upsertCommentSection,
+} from './comment';
 
 describe('upsertCommentSection against a fake GitHub API', () => {
   let github: FakeGitHub;
@@ -15,7 +21,15 @@ describe('upsertCommentSection against a fake GitHub API', () => {
   });
 
   const upsert = (section: string, body: string, environment = 'dev') =>
-    upsertCommentSection({ octokit: githubClient('test-token'), owner: 'o', repo: 'r', issueNumber: 5, environment, section, body });
+    upsertCommentSection({
+      octokit: githubClient('test-token'),
+      owner: 'o',
+      repo: 'r',
+      issueNumber: 5,
+      environment,
+      section,
+      body,
+    });
 
   it('creates one comment, then edits only its own section in place', async () => {
     const first = await upsert('terraform', 'plan: 3 to add');
@@ -47,8 +61,13 @@ describe('upsertCommentSection against a fake GitHub API', () => {
     await upsert('terraform', 'prod plan', 'prod');
     await upsert('terraform', 'dev plan v2', 'dev');
     const ours = github.comments('o', 'r', 5).filter((c) => c.body.includes('movies-gitops:env='));
-    expect(ours.map((c) => [...parseSections(c.body).values()])).toEqual([['dev plan v2'], ['prod plan']]);
-    const listCalls = github.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/comments'));
+    expect(ours.map((c) => [...parseSections(c.body).values()])).toEqual([
+      ['dev plan v2'],
+      ['prod plan'],
+    ]);
+    const listCalls = github.requests.filter(
+      (r) => r.method === 'GET' && r.path.endsWith('/comments'),
+    );
     expect(listCalls.some((r) => r.query.page === '2')).toBe(true);
   });
 
@@ -72,7 +91,15 @@ describe('upsertCommentSection against a fake GitHub API', () => {
 
 describe('renderCommentBody', () => {
   it('orders sections terraform, kops, helm, then others', () => {
-    const body = renderCommentBody('staging', new Map([['zz', 'z'], ['helm', 'h'], ['terraform', 't'], ['kops', 'k']]));
+    const body = renderCommentBody(
+      'staging',
+      new Map([
+        ['zz', 'z'],
+        ['helm', 'h'],
+        ['terraform', 't'],
+        ['kops', 'k'],
+      ]),
+    );
     expect([...parseSections(body).keys()]).toEqual(['terraform', 'kops', 'helm', 'zz']);
   });
 });

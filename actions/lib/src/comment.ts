@@ -8,7 +8,7 @@ export const COMMENT_BUDGET = COMMENT_LIMIT - 1_536;
 export const SECTION_ORDER = ['terraform', 'kops', 'helm'];
 
 export const TRUNCATION_NOTE =
-  '\n\n… _truncated to fit GitHub\'s 65,536-character comment limit: the full output is in the job summary of the workflow run._';
+  "\n\n… _truncated to fit GitHub's 65,536-character comment limit: the full output is in the job summary of the workflow run._";
 
 export function environmentMarker(environment: string): string {
   return `<!-- movies-gitops:env=${environment} -->`;
@@ -60,7 +60,11 @@ export function truncateSection(text: string, maxLength: number): string {
  * The full comment body for the sections, cut to `budget` characters by shortening the longest
  * section (repeatedly) and ending it with a pointer to the job summary.
  */
-export function renderCommentBody(environment: string, sections: Map<string, string>, budget = COMMENT_BUDGET): string {
+export function renderCommentBody(
+  environment: string,
+  sections: Map<string, string>,
+  budget = COMMENT_BUDGET,
+): string {
   const working = new Map(sections);
   let body = assemble(environment, working);
   while (body.length > budget) {
@@ -96,9 +100,12 @@ export interface UpsertedComment {
  * marker (creating it the first time), replaces only this section, keeps the others, and edits
  * it in place. The whole body stays under GitHub's comment limit.
  */
-export async function upsertCommentSection(options: UpsertCommentSectionOptions): Promise<UpsertedComment> {
+export async function upsertCommentSection(
+  options: UpsertCommentSectionOptions,
+): Promise<UpsertedComment> {
   const { octokit, owner, repo, issueNumber, environment, section, body } = options;
-  if (!/^[A-Za-z0-9_-]+$/.test(section)) throw new Error(`section name ${JSON.stringify(section)} must be letters, digits, - or _`);
+  if (!/^[A-Za-z0-9_-]+$/.test(section))
+    throw new Error(`section name ${JSON.stringify(section)} must be letters, digits, - or _`);
   const marker = environmentMarker(environment);
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     owner,
@@ -112,10 +119,20 @@ export async function upsertCommentSection(options: UpsertCommentSectionOptions)
   const newBody = renderCommentBody(environment, sections);
   if (existing) {
     if (existing.body !== newBody) {
-      await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body: newBody });
+      await octokit.rest.issues.updateComment({
+        owner,
+        repo,
+        comment_id: existing.id,
+        body: newBody,
+      });
     }
     return { commentId: existing.id, url: existing.html_url, created: false };
   }
-  const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body: newBody });
+  const { data } = await octokit.rest.issues.createComment({
+    owner,
+    repo,
+    issue_number: issueNumber,
+    body: newBody,
+  });
   return { commentId: data.id, url: data.html_url, created: true };
 }

@@ -12,6 +12,8 @@ describe('parseDuration', () => {
   });
 
   it.each(['', '10', 'ten minutes', '5d', '-1m', '1.5h'])('rejects %j naming the input', (text) => {
-    expect(() => parseDuration(text, 'smoke-timeout')).toThrow(/input smoke-timeout: .* is not a duration/);
+    expect(() => parseDuration(text, 'smoke-timeout')).toThrow(
+      /input smoke-timeout: .* is not a duration/,
+    );
   });
 });

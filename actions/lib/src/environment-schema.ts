@@ -27,10 +27,16 @@ export function environmentValidators(repoRoot: string): EnvironmentValidators {
     try {
       return JSON.parse(fs.readFileSync(full, 'utf8')) as object;
     } catch (error) {
-      throw new Error(`${path.join(SCHEMA_DIR, file)}: cannot load the schema: ${(error as Error).message}`);
+      throw new Error(
+        `${path.join(SCHEMA_DIR, file)}: cannot load the schema: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   };
-  const validators = { env: ajv.compile(read('env.schema.json')), release: ajv.compile(read('release.schema.json')) };
+  const validators = {
+    env: ajv.compile(read('env.schema.json')),
+    release: ajv.compile(read('release.schema.json')),
+  };
   cache.set(repoRoot, validators);
   return validators;
 }
@@ -51,7 +57,10 @@ function describeRule(error: ErrorObject): string {
 }
 
 /** One line per schema error: `<file>: <field path> <rule>`, naming the field itself for missing and unknown keys. */
-export function formatSchemaErrors(file: string, errors: ErrorObject[] | null | undefined): string[] {
+export function formatSchemaErrors(
+  file: string,
+  errors: ErrorObject[] | null | undefined,
+): string[] {
   return (errors ?? []).map((error) => {
     const at = error.instancePath;
     if (error.keyword === 'required') {

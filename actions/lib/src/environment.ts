@@ -15,7 +15,9 @@ export const ENVIRONMENTS_DIR = 'environments';
 /** Every problem found in the environment folders, one `<file>: <field path> <rule>` line each. */
 export class EnvironmentError extends Error {
   constructor(readonly errors: string[]) {
-    super(`${errors.length} environment error${errors.length === 1 ? '' : 's'}:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
+    super(
+      `${errors.length} environment error${errors.length === 1 ? '' : 's'}:\n${errors.map((e) => `  - ${e}`).join('\n')}`,
+    );
     this.name = 'EnvironmentError';
   }
 }
@@ -30,7 +32,11 @@ function relative(repoRoot: string, file: string): string {
 }
 
 /** Parses a YAML file into a mapping, collecting problems (missing file, syntax, not a mapping) as errors. */
-function readYamlMapping(repoRoot: string, file: string, errors: string[]): Record<string, unknown> | undefined {
+function readYamlMapping(
+  repoRoot: string,
+  file: string,
+  errors: string[],
+): Record<string, unknown> | undefined {
   const name = relative(repoRoot, file);
   if (!fs.existsSync(file)) {
     errors.push(`${name}: / file is missing`);
@@ -39,7 +45,8 @@ function readYamlMapping(repoRoot: string, file: string, errors: string[]): Reco
   const document = parseDocument(fs.readFileSync(file, 'utf8'));
   if (document.errors.length > 0) {
     // The first line of yaml's message ends with "at line L, column C".
-    for (const error of document.errors) errors.push(`${name}: invalid YAML: ${error.message.split('\n')[0]!.replace(/:$/, '')}`);
+    for (const error of document.errors)
+      errors.push(`${name}: invalid YAML: ${error.message.split('\n')[0]!.replace(/:$/, '')}`);
     return undefined;
   }
   const value: unknown = document.toJS();
@@ -59,46 +66,71 @@ function previousInOrder(name: string): string | null {
 export function crossFieldErrors(file: string, folder: string, env: EnvConfig): string[] {
   const errors: string[] = [];
   const order = PROMOTION_ORDER as readonly string[];
-  if (env.name !== folder) errors.push(`${file}: /name must equal the folder name "${folder}" (got "${env.name}")`);
+  if (env.name !== folder)
+    errors.push(`${file}: /name must equal the folder name "${folder}" (got "${env.name}")`);
   if (!order.includes(folder)) {
     errors.push(`${file}: /name must be one of the promotion order ${order.join(' → ')}`);
   }
   const expectedFrom = previousInOrder(folder);
   if (expectedFrom === null && env.promotion.from !== null) {
-    errors.push(`${file}: /promotion/from must be null: ${folder} is the first environment of ${order.join(' → ')}`);
+    errors.push(
+      `${file}: /promotion/from must be null: ${folder} is the first environment of ${order.join(' → ')}`,
+    );
   } else if (expectedFrom !== null && env.promotion.from === null) {
     errors.push(`${file}: /promotion/from is required for ${folder}: it must be "${expectedFrom}"`);
   } else if (expectedFrom !== null && env.promotion.from !== expectedFrom) {
-    errors.push(`${file}: /promotion/from must be "${expectedFrom}", the environment before ${folder} in ${order.join(' → ')} (got "${env.promotion.from}")`);
+    errors.push(
+      `${file}: /promotion/from must be "${expectedFrom}", the environment before ${folder} in ${order.join(' → ')} (got "${env.promotion.from}")`,
+    );
   }
   if (env.promotion.auto_deploy && folder !== order[0]) {
-    errors.push(`${file}: /promotion/auto_deploy may be true only for ${order[0]}: ${folder} changes through promotion pull requests`);
+    errors.push(
+      `${file}: /promotion/auto_deploy may be true only for ${order[0]}: ${folder} changes through promotion pull requests`,
+    );
   }
   const zone = env.cluster.dns_zone.replace(/\.$/, '');
   if (zone === '' && !env.cluster.name.endsWith('.k8s.local')) {
-    errors.push(`${file}: /cluster/name must end in ".k8s.local" (gossip DNS) when /cluster/dns_zone is empty (got "${env.cluster.name}")`);
+    errors.push(
+      `${file}: /cluster/name must end in ".k8s.local" (gossip DNS) when /cluster/dns_zone is empty (got "${env.cluster.name}")`,
+    );
   } else if (zone !== '' && !env.cluster.name.endsWith(`.${zone}`)) {
-    errors.push(`${file}: /cluster/name must be a name inside /cluster/dns_zone "${zone}" (got "${env.cluster.name}")`);
+    errors.push(
+      `${file}: /cluster/name must be a name inside /cluster/dns_zone "${zone}" (got "${env.cluster.name}")`,
+    );
   }
   const controlPlanes = env.cluster.control_plane.count;
   if (controlPlanes !== 1 && (controlPlanes < 3 || controlPlanes % 2 === 0)) {
-    errors.push(`${file}: /cluster/control_plane/count must be 1 or an odd number >= 3 so etcd keeps a quorum (got ${controlPlanes})`);
+    errors.push(
+      `${file}: /cluster/control_plane/count must be 1 or an odd number >= 3 so etcd keeps a quorum (got ${controlPlanes})`,
+    );
   } else if (controlPlanes > env.network.az_count) {
-    errors.push(`${file}: /cluster/control_plane/count must be <= /network/az_count (${env.network.az_count}): one control plane per AZ (got ${controlPlanes})`);
+    errors.push(
+      `${file}: /cluster/control_plane/count must be <= /network/az_count (${env.network.az_count}): one control plane per AZ (got ${controlPlanes})`,
+    );
   }
   const seen = new Set<string>();
   env.cluster.node_groups.forEach((group, index) => {
     if (group.min > group.max) {
-      errors.push(`${file}: /cluster/node_groups/${index}/min must be <= max (${group.min} > ${group.max})`);
+      errors.push(
+        `${file}: /cluster/node_groups/${index}/min must be <= max (${group.min} > ${group.max})`,
+      );
     }
-    if (seen.has(group.name)) errors.push(`${file}: /cluster/node_groups/${index}/name must be unique ("${group.name}" repeats)`);
+    if (seen.has(group.name))
+      errors.push(
+        `${file}: /cluster/node_groups/${index}/name must be unique ("${group.name}" repeats)`,
+      );
     seen.add(group.name);
   });
   if (folder === order[order.length - 1]) {
     if (env.network.nat_gateway_mode !== 'per-az') {
-      errors.push(`${file}: /network/nat_gateway_mode must be "per-az" in ${folder}: one NAT gateway per AZ so an AZ outage keeps egress`);
+      errors.push(
+        `${file}: /network/nat_gateway_mode must be "per-az" in ${folder}: one NAT gateway per AZ so an AZ outage keeps egress`,
+      );
     }
-    if (controlPlanes < 3) errors.push(`${file}: /cluster/control_plane/count must be >= 3 in ${folder} (highly available control plane)`);
+    if (controlPlanes < 3)
+      errors.push(
+        `${file}: /cluster/control_plane/count must be >= 3 in ${folder} (highly available control plane)`,
+      );
   }
   return errors;
 }
@@ -108,7 +140,9 @@ export function releaseErrors(file: string, folder: string, release: ReleaseConf
   if (folder === PROMOTION_ORDER[0]) return errors;
   for (const [service, image] of Object.entries(release.services)) {
     if (!image.digest) {
-      errors.push(`${file}: /services/${service}/digest is required in ${folder}: promoted images are pinned by digest`);
+      errors.push(
+        `${file}: /services/${service}/digest is required in ${folder}: promoted images are pinned by digest`,
+      );
     }
   }
   return errors;
@@ -121,24 +155,39 @@ function loadInto(repoRoot: string, name: string, errors: string[]): LoadedEnvir
   const envFile = path.join(dir, 'env.yaml');
   const releaseFile = path.join(dir, 'release.yaml');
   const env = readYamlMapping(repoRoot, envFile, errors);
-  if (env && !validators.env(env)) errors.push(...formatSchemaErrors(relative(repoRoot, envFile), validators.env.errors));
-  else if (env) errors.push(...crossFieldErrors(relative(repoRoot, envFile), name, env as unknown as EnvConfig));
+  if (env && !validators.env(env))
+    errors.push(...formatSchemaErrors(relative(repoRoot, envFile), validators.env.errors));
+  else if (env)
+    errors.push(
+      ...crossFieldErrors(relative(repoRoot, envFile), name, env as unknown as EnvConfig),
+    );
   const release = readYamlMapping(repoRoot, releaseFile, errors);
   if (release && !validators.release(release)) {
     errors.push(...formatSchemaErrors(relative(repoRoot, releaseFile), validators.release.errors));
   } else if (release) {
-    errors.push(...releaseErrors(relative(repoRoot, releaseFile), name, release as unknown as ReleaseConfig));
+    errors.push(
+      ...releaseErrors(relative(repoRoot, releaseFile), name, release as unknown as ReleaseConfig),
+    );
   }
   const values = readYamlMapping(repoRoot, path.join(dir, 'values.yaml'), errors);
   if (errors.length > before || !env || !release || !values) return undefined;
-  return { name, env: env as unknown as EnvConfig, values, release: release as unknown as ReleaseConfig, dir };
+  return {
+    name,
+    env: env as unknown as EnvConfig,
+    values,
+    release: release as unknown as ReleaseConfig,
+    dir,
+  };
 }
 
 /** Loads and validates one environment folder; throws `EnvironmentError` listing every problem. */
 export function loadEnvironment(repoRoot: string, name: string): LoadedEnvironment {
-  if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new EnvironmentError([`environment name ${JSON.stringify(name)} is not a folder name`]);
+  if (!/^[a-z][a-z0-9-]*$/.test(name))
+    throw new EnvironmentError([`environment name ${JSON.stringify(name)} is not a folder name`]);
   if (!fs.existsSync(path.join(repoRoot, ENVIRONMENTS_DIR, name))) {
-    throw new EnvironmentError([`${ENVIRONMENTS_DIR}/${name}: no such environment (known: ${PROMOTION_ORDER.join(', ')})`]);
+    throw new EnvironmentError([
+      `${ENVIRONMENTS_DIR}/${name}: no such environment (known: ${PROMOTION_ORDER.join(', ')})`,
+    ]);
   }
   const errors: string[] = [];
   const loaded = loadInto(repoRoot, name, errors);
@@ -151,7 +200,9 @@ export function environmentFolders(repoRoot: string): string[] {
   const root = path.join(repoRoot, ENVIRONMENTS_DIR);
   return fs
     .readdirSync(root, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(root, entry.name, 'env.yaml')))
+    .filter(
+      (entry) => entry.isDirectory() && fs.existsSync(path.join(root, entry.name, 'env.yaml')),
+    )
     .map((entry) => entry.name);
 }
 
@@ -164,10 +215,15 @@ export function loadEnvironments(repoRoot: string): LoadedEnvironment[] {
   const errors: string[] = [];
   const folders = environmentFolders(repoRoot);
   for (const name of PROMOTION_ORDER) {
-    if (!folders.includes(name)) errors.push(`${ENVIRONMENTS_DIR}/${name}/env.yaml: / file is missing (every environment of ${PROMOTION_ORDER.join(' → ')} must exist)`);
+    if (!folders.includes(name))
+      errors.push(
+        `${ENVIRONMENTS_DIR}/${name}/env.yaml: / file is missing (every environment of ${PROMOTION_ORDER.join(' → ')} must exist)`,
+      );
   }
   const order = PROMOTION_ORDER as readonly string[];
-  const sorted = [...folders].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b));
+  const sorted = [...folders].sort(
+    (a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b),
+  );
   const loaded: LoadedEnvironment[] = [];
   for (const name of sorted) {
     const environment = loadInto(repoRoot, name, errors);
@@ -181,10 +237,14 @@ export function loadEnvironments(repoRoot: string): LoadedEnvironment[] {
       const cidrA = parseIpv4Cidr(a.env.network.vpc_cidr);
       const cidrB = parseIpv4Cidr(b.env.network.vpc_cidr);
       if (cidrA && cidrB && cidrsOverlap(cidrA, cidrB)) {
-        errors.push(`${file}: /network/vpc_cidr must not overlap ${a.name}'s ${a.env.network.vpc_cidr} (got ${b.env.network.vpc_cidr})`);
+        errors.push(
+          `${file}: /network/vpc_cidr must not overlap ${a.name}'s ${a.env.network.vpc_cidr} (got ${b.env.network.vpc_cidr})`,
+        );
       }
       if (a.env.cluster.name === b.env.cluster.name) {
-        errors.push(`${file}: /cluster/name must differ from ${a.name}'s (both are "${a.env.cluster.name}")`);
+        errors.push(
+          `${file}: /cluster/name must differ from ${a.name}'s (both are "${a.env.cluster.name}")`,
+        );
       }
     }
   }

@@ -1,6 +1,13 @@
 export { runAction, describeError } from './run-action';
 export { runCli, CliError, type CliOptions, type CliResult } from './cli';
-export { githubClient, readEvent, repoFromEnv, type GitHubClient, type WorkflowEvent, type RepoRef } from './github';
+export {
+  githubClient,
+  readEvent,
+  repoFromEnv,
+  type GitHubClient,
+  type WorkflowEvent,
+  type RepoRef,
+} from './github';
 export {
   upsertCommentSection,
   renderCommentBody,

@@ -36,8 +36,16 @@ describe('upsertPullRequestSection', () => {
   it('writes the section on a pull request and edits it in place', async () => {
     event('pull_request', { pull_request: { number: 3 } });
     expect(pullRequestNumber()).toBe(3);
-    const first = await upsertPullRequestSection({ environment: 'dev', section: 'kops', body: 'one' });
-    const second = await upsertPullRequestSection({ environment: 'dev', section: 'kops', body: 'two' });
+    const first = await upsertPullRequestSection({
+      environment: 'dev',
+      section: 'kops',
+      body: 'one',
+    });
+    const second = await upsertPullRequestSection({
+      environment: 'dev',
+      section: 'kops',
+      body: 'two',
+    });
     expect(first?.created).toBe(true);
     expect(second?.commentId).toBe(first?.commentId);
     const comments = github.comments('o', 'r', 3);
@@ -48,7 +56,9 @@ describe('upsertPullRequestSection', () => {
   it('does nothing on other events', async () => {
     event('push', { ref: 'refs/heads/main' });
     const before = github.requests.length;
-    await expect(upsertPullRequestSection({ environment: 'dev', section: 'kops', body: 'x' })).resolves.toBeNull();
+    await expect(
+      upsertPullRequestSection({ environment: 'dev', section: 'kops', body: 'x' }),
+    ).resolves.toBeNull();
     expect(github.requests.length).toBe(before);
   });
 });

@@ -25,7 +25,11 @@ describe('runAction', () => {
     await runAction(() => Promise.reject('a plain string'));
     await runAction(() => Promise.reject({ code: 42 }));
     await runAction(() => Promise.reject(undefined));
-    expect(failed.mock.calls).toEqual([['a plain string'], ['non-error thrown: {"code":42}'], ['non-error thrown: undefined']]);
+    expect(failed.mock.calls).toEqual([
+      ['a plain string'],
+      ['non-error thrown: {"code":42}'],
+      ['non-error thrown: undefined'],
+    ]);
   });
 
   it('describes circular objects without throwing', () => {

@@ -10,8 +10,11 @@ export const SUMMARY_LIMIT_BYTES = 1_000_000;
 export function writeSummary(markdown: string): void {
   let text = markdown.endsWith('\n') ? markdown : `${markdown}\n`;
   if (Buffer.byteLength(text, 'utf8') > SUMMARY_LIMIT_BYTES) {
-    const note = '\n\n_… the summary was cut here: it exceeds the 1 MiB GitHub accepts. The plan artifact has everything._\n';
-    let cut = Buffer.from(text, 'utf8').subarray(0, SUMMARY_LIMIT_BYTES - Buffer.byteLength(note)).toString('utf8');
+    const note =
+      '\n\n_… the summary was cut here: it exceeds the 1 MiB GitHub accepts. The plan artifact has everything._\n';
+    let cut = Buffer.from(text, 'utf8')
+      .subarray(0, SUMMARY_LIMIT_BYTES - Buffer.byteLength(note))
+      .toString('utf8');
     cut = cut.replace(/\uFFFD$/, ''); // a multi-byte character split at the cut
     text = cut + note;
   }

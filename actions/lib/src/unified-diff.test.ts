@@ -35,7 +35,9 @@ describe('unifiedDiff', () => {
   });
 
   it('diffs against nothing (a first install)', () => {
-    expect(unifiedDiff('', 'kind: Cluster\n')).toBe('--- before\n+++ after\n@@ -0,0 +1,1 @@\n+kind: Cluster\n');
+    expect(unifiedDiff('', 'kind: Cluster\n')).toBe(
+      '--- before\n+++ after\n@@ -0,0 +1,1 @@\n+kind: Cluster\n',
+    );
     expect(diffStats(unifiedDiff('a\nb\n', ''))).toEqual({ added: 0, removed: 2 });
   });
 
@@ -44,18 +46,24 @@ describe('unifiedDiff', () => {
     try {
       const line = fc.constantFrom('a', 'b', 'c', 'd', 'e');
       fc.assert(
-        fc.property(fc.array(line, { maxLength: 30 }), fc.array(line, { maxLength: 30 }), (x, y) => {
-          const before = x.map((l) => `${l}\n`).join('');
-          const after = y.map((l) => `${l}\n`).join('');
-          const ours = unifiedDiff(before, after);
-          fs.writeFileSync(path.join(dir, 'a'), before);
-          fs.writeFileSync(path.join(dir, 'b'), after);
-          const theirs = spawnSync('diff', ['-u', path.join(dir, 'a'), path.join(dir, 'b')], { encoding: 'utf8' }).stdout;
-          // Both are minimal edit scripts: the same number of added and removed lines.
-          expect(diffStats(ours)).toEqual(diffStats(theirs));
-          // Applying our hunks to the old text gives the new text.
-          expect(applyPatch(x, ours)).toEqual(y);
-        }),
+        fc.property(
+          fc.array(line, { maxLength: 30 }),
+          fc.array(line, { maxLength: 30 }),
+          (x, y) => {
+            const before = x.map((l) => `${l}\n`).join('');
+            const after = y.map((l) => `${l}\n`).join('');
+            const ours = unifiedDiff(before, after);
+            fs.writeFileSync(path.join(dir, 'a'), before);
+            fs.writeFileSync(path.join(dir, 'b'), after);
+            const theirs = spawnSync('diff', ['-u', path.join(dir, 'a'), path.join(dir, 'b')], {
+              encoding: 'utf8',
+            }).stdout;
+            // Both are minimal edit scripts: the same number of added and removed lines.
+            expect(diffStats(ours)).toEqual(diffStats(theirs));
+            // Applying our hunks to the old text gives the new text.
+            expect(applyPatch(x, ours)).toEqual(y);
+          },
+        ),
         { numRuns: 60 },
       );
     } finally {

@@ -79,7 +79,12 @@ function lineOps(a: string[], b: string[]): LineOp[] {
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+  )
+    tail++;
   const midA = a.slice(head, a.length - tail);
   const midB = b.slice(head, b.length - tail);
   const n = midA.length;
@@ -103,7 +108,10 @@ function lineOps(a: string[], b: string[]): LineOp[] {
       ops.push({ kind: ' ', line: midA[i]!, aIndex: head + i, bIndex: head + j });
       i++;
       j++;
-    } else if (i < n && (j === m || lengths[(i + 1) * (m + 1) + j]! >= lengths[i * (m + 1) + j + 1]!)) {
+    } else if (
+      i < n &&
+      (j === m || lengths[(i + 1) * (m + 1) + j]! >= lengths[i * (m + 1) + j + 1]!)
+    ) {
       // Removals before additions, as diff -u prints them.
       ops.push({ kind: '-', line: midA[i]!, aIndex: head + i, bIndex: head + j });
       i++;

@@ -38506,8 +38506,16 @@ function runCli(command, args, options = {}) {
       const out = Buffer.concat(stdout).toString("utf8");
       const err = Buffer.concat(stderr).toString("utf8");
       if (code === null) {
-        reject(new CliError(display, null, `killed by ${signal ?? "a signal"}
-${tail(err, STDERR_TAIL_LINES)}`, out, err));
+        reject(
+          new CliError(
+            display,
+            null,
+            `killed by ${signal ?? "a signal"}
+${tail(err, STDERR_TAIL_LINES)}`,
+            out,
+            err
+          )
+        );
       } else if (!okExitCodes.includes(code)) {
         reject(new CliError(display, code, tail(err || out, STDERR_TAIL_LINES), out, err));
       } else {
@@ -38524,20 +38532,29 @@ var github = __toESM(require_github());
 function githubClient(token) {
   const resolved = token || core2.getInput("github-token") || process.env.GITHUB_TOKEN;
   if (!resolved) {
-    throw new Error("no GitHub token: set the `github-token` input (usually `${{ github.token }}`) or GITHUB_TOKEN");
+    throw new Error(
+      "no GitHub token: set the `github-token` input (usually `${{ github.token }}`) or GITHUB_TOKEN"
+    );
   }
-  return github.getOctokit(resolved, { baseUrl: process.env.GITHUB_API_URL || "https://api.github.com" });
+  return github.getOctokit(resolved, {
+    baseUrl: process.env.GITHUB_API_URL || "https://api.github.com"
+  });
 }
 function readEvent() {
   const name = process.env.GITHUB_EVENT_NAME;
-  if (!name) throw new Error("GITHUB_EVENT_NAME is not set: this must run inside a workflow (or set it for a local run)");
+  if (!name)
+    throw new Error(
+      "GITHUB_EVENT_NAME is not set: this must run inside a workflow (or set it for a local run)"
+    );
   const file = process.env.GITHUB_EVENT_PATH;
   if (!file) return { name, payload: {} };
   let text;
   try {
     text = import_node_fs.default.readFileSync(file, "utf8");
   } catch (error) {
-    throw new Error(`GITHUB_EVENT_PATH ${file} cannot be read: ${error.message}`);
+    throw new Error(`GITHUB_EVENT_PATH ${file} cannot be read: ${error.message}`, {
+      cause: error
+    });
   }
   try {
     const payload = JSON.parse(text);
@@ -38546,13 +38563,17 @@ function readEvent() {
     }
     return { name, payload };
   } catch (error) {
-    throw new Error(`GITHUB_EVENT_PATH ${file} is not a webhook payload: ${error.message}`);
+    throw new Error(
+      `GITHUB_EVENT_PATH ${file} is not a webhook payload: ${error.message}`,
+      { cause: error }
+    );
   }
 }
 function repoFromEnv() {
   const full = process.env.GITHUB_REPOSITORY ?? "";
   const match = /^([^/\s]+)\/([^/\s]+)$/.exec(full);
-  if (!match) throw new Error(`GITHUB_REPOSITORY must be "owner/name", got ${JSON.stringify(full)}`);
+  if (!match)
+    throw new Error(`GITHUB_REPOSITORY must be "owner/name", got ${JSON.stringify(full)}`);
   return { owner: match[1], repo: match[2] };
 }
 
@@ -38615,7 +38636,8 @@ function renderCommentBody(environment, sections, budget = COMMENT_BUDGET) {
 }
 async function upsertCommentSection(options) {
   const { octokit, owner, repo, issueNumber, environment, section, body } = options;
-  if (!/^[A-Za-z0-9_-]+$/.test(section)) throw new Error(`section name ${JSON.stringify(section)} must be letters, digits, - or _`);
+  if (!/^[A-Za-z0-9_-]+$/.test(section))
+    throw new Error(`section name ${JSON.stringify(section)} must be letters, digits, - or _`);
   const marker = environmentMarker(environment);
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     owner,
@@ -38629,11 +38651,21 @@ async function upsertCommentSection(options) {
   const newBody = renderCommentBody(environment, sections);
   if (existing) {
     if (existing.body !== newBody) {
-      await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body: newBody });
+      await octokit.rest.issues.updateComment({
+        owner,
+        repo,
+        comment_id: existing.id,
+        body: newBody
+      });
     }
     return { commentId: existing.id, url: existing.html_url, created: false };
   }
-  const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body: newBody });
+  const { data } = await octokit.rest.issues.createComment({
+    owner,
+    repo,
+    issue_number: issueNumber,
+    body: newBody
+  });
   return { commentId: data.id, url: data.html_url, created: true };
 }
 
@@ -38698,10 +38730,16 @@ function environmentValidators(repoRoot) {
     try {
       return JSON.parse(import_node_fs3.default.readFileSync(full, "utf8"));
     } catch (error) {
-      throw new Error(`${import_node_path.default.join(SCHEMA_DIR, file)}: cannot load the schema: ${error.message}`);
+      throw new Error(
+        `${import_node_path.default.join(SCHEMA_DIR, file)}: cannot load the schema: ${error.message}`,
+        { cause: error }
+      );
     }
   };
-  const validators = { env: ajv.compile(read("env.schema.json")), release: ajv.compile(read("release.schema.json")) };
+  const validators = {
+    env: ajv.compile(read("env.schema.json")),
+    release: ajv.compile(read("release.schema.json"))
+  };
   cache.set(repoRoot, validators);
   return validators;
 }
@@ -38739,8 +38777,10 @@ var PROMOTION_ORDER = ["dev", "staging", "prod"];
 var ENVIRONMENTS_DIR = "environments";
 var EnvironmentError = class extends Error {
   constructor(errors) {
-    super(`${errors.length} environment error${errors.length === 1 ? "" : "s"}:
-${errors.map((e) => `  - ${e}`).join("\n")}`);
+    super(
+      `${errors.length} environment error${errors.length === 1 ? "" : "s"}:
+${errors.map((e) => `  - ${e}`).join("\n")}`
+    );
     this.errors = errors;
     this.name = "EnvironmentError";
   }
@@ -38760,7 +38800,8 @@ function readYamlMapping(repoRoot, file, errors) {
   }
   const document = (0, import_yaml.parseDocument)(import_node_fs4.default.readFileSync(file, "utf8"));
   if (document.errors.length > 0) {
-    for (const error of document.errors) errors.push(`${name}: invalid YAML: ${error.message.split("\n")[0].replace(/:$/, "")}`);
+    for (const error of document.errors)
+      errors.push(`${name}: invalid YAML: ${error.message.split("\n")[0].replace(/:$/, "")}`);
     return void 0;
   }
   const value = document.toJS();
@@ -38777,46 +38818,71 @@ function previousInOrder(name) {
 function crossFieldErrors(file, folder, env) {
   const errors = [];
   const order = PROMOTION_ORDER;
-  if (env.name !== folder) errors.push(`${file}: /name must equal the folder name "${folder}" (got "${env.name}")`);
+  if (env.name !== folder)
+    errors.push(`${file}: /name must equal the folder name "${folder}" (got "${env.name}")`);
   if (!order.includes(folder)) {
     errors.push(`${file}: /name must be one of the promotion order ${order.join(" → ")}`);
   }
   const expectedFrom = previousInOrder(folder);
   if (expectedFrom === null && env.promotion.from !== null) {
-    errors.push(`${file}: /promotion/from must be null: ${folder} is the first environment of ${order.join(" → ")}`);
+    errors.push(
+      `${file}: /promotion/from must be null: ${folder} is the first environment of ${order.join(" → ")}`
+    );
   } else if (expectedFrom !== null && env.promotion.from === null) {
     errors.push(`${file}: /promotion/from is required for ${folder}: it must be "${expectedFrom}"`);
   } else if (expectedFrom !== null && env.promotion.from !== expectedFrom) {
-    errors.push(`${file}: /promotion/from must be "${expectedFrom}", the environment before ${folder} in ${order.join(" → ")} (got "${env.promotion.from}")`);
+    errors.push(
+      `${file}: /promotion/from must be "${expectedFrom}", the environment before ${folder} in ${order.join(" → ")} (got "${env.promotion.from}")`
+    );
   }
   if (env.promotion.auto_deploy && folder !== order[0]) {
-    errors.push(`${file}: /promotion/auto_deploy may be true only for ${order[0]}: ${folder} changes through promotion pull requests`);
+    errors.push(
+      `${file}: /promotion/auto_deploy may be true only for ${order[0]}: ${folder} changes through promotion pull requests`
+    );
   }
   const zone = env.cluster.dns_zone.replace(/\.$/, "");
   if (zone === "" && !env.cluster.name.endsWith(".k8s.local")) {
-    errors.push(`${file}: /cluster/name must end in ".k8s.local" (gossip DNS) when /cluster/dns_zone is empty (got "${env.cluster.name}")`);
+    errors.push(
+      `${file}: /cluster/name must end in ".k8s.local" (gossip DNS) when /cluster/dns_zone is empty (got "${env.cluster.name}")`
+    );
   } else if (zone !== "" && !env.cluster.name.endsWith(`.${zone}`)) {
-    errors.push(`${file}: /cluster/name must be a name inside /cluster/dns_zone "${zone}" (got "${env.cluster.name}")`);
+    errors.push(
+      `${file}: /cluster/name must be a name inside /cluster/dns_zone "${zone}" (got "${env.cluster.name}")`
+    );
   }
   const controlPlanes = env.cluster.control_plane.count;
   if (controlPlanes !== 1 && (controlPlanes < 3 || controlPlanes % 2 === 0)) {
-    errors.push(`${file}: /cluster/control_plane/count must be 1 or an odd number >= 3 so etcd keeps a quorum (got ${controlPlanes})`);
+    errors.push(
+      `${file}: /cluster/control_plane/count must be 1 or an odd number >= 3 so etcd keeps a quorum (got ${controlPlanes})`
+    );
   } else if (controlPlanes > env.network.az_count) {
-    errors.push(`${file}: /cluster/control_plane/count must be <= /network/az_count (${env.network.az_count}): one control plane per AZ (got ${controlPlanes})`);
+    errors.push(
+      `${file}: /cluster/control_plane/count must be <= /network/az_count (${env.network.az_count}): one control plane per AZ (got ${controlPlanes})`
+    );
   }
   const seen = /* @__PURE__ */ new Set();
   env.cluster.node_groups.forEach((group, index) => {
     if (group.min > group.max) {
-      errors.push(`${file}: /cluster/node_groups/${index}/min must be <= max (${group.min} > ${group.max})`);
+      errors.push(
+        `${file}: /cluster/node_groups/${index}/min must be <= max (${group.min} > ${group.max})`
+      );
     }
-    if (seen.has(group.name)) errors.push(`${file}: /cluster/node_groups/${index}/name must be unique ("${group.name}" repeats)`);
+    if (seen.has(group.name))
+      errors.push(
+        `${file}: /cluster/node_groups/${index}/name must be unique ("${group.name}" repeats)`
+      );
     seen.add(group.name);
   });
   if (folder === order[order.length - 1]) {
     if (env.network.nat_gateway_mode !== "per-az") {
-      errors.push(`${file}: /network/nat_gateway_mode must be "per-az" in ${folder}: one NAT gateway per AZ so an AZ outage keeps egress`);
+      errors.push(
+        `${file}: /network/nat_gateway_mode must be "per-az" in ${folder}: one NAT gateway per AZ so an AZ outage keeps egress`
+      );
     }
-    if (controlPlanes < 3) errors.push(`${file}: /cluster/control_plane/count must be >= 3 in ${folder} (highly available control plane)`);
+    if (controlPlanes < 3)
+      errors.push(
+        `${file}: /cluster/control_plane/count must be >= 3 in ${folder} (highly available control plane)`
+      );
   }
   return errors;
 }
@@ -38825,7 +38891,9 @@ function releaseErrors(file, folder, release) {
   if (folder === PROMOTION_ORDER[0]) return errors;
   for (const [service, image] of Object.entries(release.services)) {
     if (!image.digest) {
-      errors.push(`${file}: /services/${service}/digest is required in ${folder}: promoted images are pinned by digest`);
+      errors.push(
+        `${file}: /services/${service}/digest is required in ${folder}: promoted images are pinned by digest`
+      );
     }
   }
   return errors;
@@ -38837,22 +38905,37 @@ function loadInto(repoRoot, name, errors) {
   const envFile = import_node_path2.default.join(dir, "env.yaml");
   const releaseFile = import_node_path2.default.join(dir, "release.yaml");
   const env = readYamlMapping(repoRoot, envFile, errors);
-  if (env && !validators.env(env)) errors.push(...formatSchemaErrors(relative(repoRoot, envFile), validators.env.errors));
-  else if (env) errors.push(...crossFieldErrors(relative(repoRoot, envFile), name, env));
+  if (env && !validators.env(env))
+    errors.push(...formatSchemaErrors(relative(repoRoot, envFile), validators.env.errors));
+  else if (env)
+    errors.push(
+      ...crossFieldErrors(relative(repoRoot, envFile), name, env)
+    );
   const release = readYamlMapping(repoRoot, releaseFile, errors);
   if (release && !validators.release(release)) {
     errors.push(...formatSchemaErrors(relative(repoRoot, releaseFile), validators.release.errors));
   } else if (release) {
-    errors.push(...releaseErrors(relative(repoRoot, releaseFile), name, release));
+    errors.push(
+      ...releaseErrors(relative(repoRoot, releaseFile), name, release)
+    );
   }
   const values = readYamlMapping(repoRoot, import_node_path2.default.join(dir, "values.yaml"), errors);
   if (errors.length > before || !env || !release || !values) return void 0;
-  return { name, env, values, release, dir };
+  return {
+    name,
+    env,
+    values,
+    release,
+    dir
+  };
 }
 function loadEnvironment(repoRoot, name) {
-  if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new EnvironmentError([`environment name ${JSON.stringify(name)} is not a folder name`]);
+  if (!/^[a-z][a-z0-9-]*$/.test(name))
+    throw new EnvironmentError([`environment name ${JSON.stringify(name)} is not a folder name`]);
   if (!import_node_fs4.default.existsSync(import_node_path2.default.join(repoRoot, ENVIRONMENTS_DIR, name))) {
-    throw new EnvironmentError([`${ENVIRONMENTS_DIR}/${name}: no such environment (known: ${PROMOTION_ORDER.join(", ")})`]);
+    throw new EnvironmentError([
+      `${ENVIRONMENTS_DIR}/${name}: no such environment (known: ${PROMOTION_ORDER.join(", ")})`
+    ]);
   }
   const errors = [];
   const loaded = loadInto(repoRoot, name, errors);
@@ -38885,7 +38968,8 @@ function flatten(value, prefix, into) {
 function marked(markers, path5) {
   for (const [markedPath, value] of markers) {
     if (value !== true) continue;
-    if (markedPath === "" || path5 === markedPath || path5.startsWith(`${markedPath}.`) || path5.startsWith(`${markedPath}[`)) return true;
+    if (markedPath === "" || path5 === markedPath || path5.startsWith(`${markedPath}.`) || path5.startsWith(`${markedPath}[`))
+      return true;
   }
   return false;
 }
@@ -38906,7 +38990,8 @@ function sensitiveValues(change) {
         found.push(String(leaf));
       }
     }
-    if (marker === true && value !== null && value !== void 0 && typeof value !== "object") found.push(String(value));
+    if (marker === true && value !== null && value !== void 0 && typeof value !== "object")
+      found.push(String(value));
   };
   collect(change.before, change.before_sensitive);
   collect(change.after, change.after_sensitive);
@@ -38918,7 +39003,8 @@ function attributeChanges(change) {
   const beforeSensitive = markerLeaves(change.before_sensitive);
   const afterSensitive = markerLeaves(change.after_sensitive);
   const unknown = markerLeaves(change.after_unknown);
-  for (const [path5, value] of unknown) if (value === true && path5 !== "") after.set(path5, void 0);
+  for (const [path5, value] of unknown)
+    if (value === true && path5 !== "") after.set(path5, void 0);
   const paths = [.../* @__PURE__ */ new Set([...before.keys(), ...after.keys()])].sort();
   const result = [];
   for (const path5 of paths) {
@@ -38927,9 +39013,11 @@ function attributeChanges(change) {
     const a = after.get(path5);
     if (!isUnknown && show(a) === show(b)) continue;
     const entry = { path: path5 };
-    if (before.has(path5) && b !== null) entry.before = marked(beforeSensitive, path5) ? SENSITIVE : show(b);
+    if (before.has(path5) && b !== null)
+      entry.before = marked(beforeSensitive, path5) ? SENSITIVE : show(b);
     if (isUnknown) entry.after = UNKNOWN;
-    else if (after.has(path5) && a !== null) entry.after = marked(afterSensitive, path5) ? SENSITIVE : show(a);
+    else if (after.has(path5) && a !== null)
+      entry.after = marked(afterSensitive, path5) ? SENSITIVE : show(a);
     if (entry.before === void 0 && entry.after === void 0) continue;
     result.push(entry);
   }
@@ -38968,9 +39056,11 @@ ${lines.map(([key, value]) => `${key.padEnd(12)} = ${value}`).join("\n")}
 `;
 }
 function writeGeneratedFiles(workingDirectory, env) {
-  if (!import_node_fs5.default.existsSync(workingDirectory)) throw new Error(`working-directory ${workingDirectory} does not exist`);
+  if (!import_node_fs5.default.existsSync(workingDirectory))
+    throw new Error(`working-directory ${workingDirectory} does not exist`);
   for (const other of PROMOTION_ORDER) {
-    if (other !== env.name) import_node_fs5.default.rmSync(import_node_path3.default.join(workingDirectory, `${other}.auto.tfvars.json`), { force: true });
+    if (other !== env.name)
+      import_node_fs5.default.rmSync(import_node_path3.default.join(workingDirectory, `${other}.auto.tfvars.json`), { force: true });
   }
   const tfvarsPath = import_node_path3.default.join(workingDirectory, `${env.name}.auto.tfvars.json`);
   const backendPath = import_node_path3.default.join(workingDirectory, "backend.hcl");
@@ -39012,7 +39102,9 @@ function hasChanges(counts) {
   return counts.add + counts.change + counts.destroy + counts.outputs > 0;
 }
 function destructiveChanges(plan) {
-  return (plan.resource_changes ?? []).filter((resource) => ["delete", "replace"].includes(actionKind(resource.change.actions)));
+  return (plan.resource_changes ?? []).filter(
+    (resource) => ["delete", "replace"].includes(actionKind(resource.change.actions))
+  );
 }
 function canonicalJson(value) {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
@@ -39023,12 +39115,22 @@ function canonicalJson(value) {
   return JSON.stringify(value) ?? "null";
 }
 function planHash(plan) {
-  const material = canonicalJson({ resource_changes: plan.resource_changes ?? [], output_changes: plan.output_changes ?? {} });
+  const material = canonicalJson({
+    resource_changes: plan.resource_changes ?? [],
+    output_changes: plan.output_changes ?? {}
+  });
   return (0, import_node_crypto.createHash)("sha256").update(material).digest("hex");
 }
 
 // actions/terraform/src/render.ts
-var SYMBOL = { create: "+", update: "~", delete: "-", replace: "-/+", read: "<=", "no-op": " " };
+var SYMBOL = {
+  create: "+",
+  update: "~",
+  delete: "-",
+  replace: "-/+",
+  read: "<=",
+  "no-op": " "
+};
 var VERB = {
   create: "will be created",
   update: "will be updated in-place",
@@ -39049,7 +39151,9 @@ function forcedBy(resource) {
 }
 function resourceBlock(resource) {
   const kind = actionKind(resource.change.actions);
-  const lines = [`${SYMBOL[kind]} ${resource.address} ${VERB[kind]}${kind === "replace" ? forcedBy(resource).replace(/`/g, "") : ""}`];
+  const lines = [
+    `${SYMBOL[kind]} ${resource.address} ${VERB[kind]}${kind === "replace" ? forcedBy(resource).replace(/`/g, "") : ""}`
+  ];
   if (kind !== "delete") {
     for (const attribute of attributeChanges(resource.change)) {
       const sign = attribute.before === void 0 ? "+" : attribute.after === void 0 ? "-" : "~";
@@ -39061,7 +39165,8 @@ function resourceBlock(resource) {
 }
 function outputValue(change, side) {
   if (side === "after" && change.after_unknown === true) return UNKNOWN;
-  if ((side === "before" ? change.before_sensitive : change.after_sensitive) === true) return SENSITIVE;
+  if ((side === "before" ? change.before_sensitive : change.after_sensitive) === true)
+    return SENSITIVE;
   const value = side === "before" ? change.before : change.after;
   if (value === null || value === void 0) return "null";
   return JSON.stringify(value);
@@ -39069,22 +39174,31 @@ function outputValue(change, side) {
 function renderPlan({ environment, command, plan, hash }) {
   const counts = countChanges(plan);
   const destroy = command === "destroy-plan" || command === "destroy";
-  const parts = [`### Terraform ${destroy ? "destroy plan" : "plan"} for \`${environment}\``, hashMarker(hash)];
+  const parts = [
+    `### Terraform ${destroy ? "destroy plan" : "plan"} for \`${environment}\``,
+    hashMarker(hash)
+  ];
   const destructive = destructiveChanges(plan);
   if (destructive.length > 0) {
     parts.push(
       [
         "> [!CAUTION]",
         `> **This plan destroys or replaces ${destructive.length} resource${destructive.length === 1 ? "" : "s"}:**`,
-        ...destructive.map((r) => `> - ${actionKind(r.change.actions) === "replace" ? "replace" : "destroy"} \`${r.address}\`${forcedBy(r)}`)
+        ...destructive.map(
+          (r) => `> - ${actionKind(r.change.actions) === "replace" ? "replace" : "destroy"} \`${r.address}\`${forcedBy(r)}`
+        )
       ].join("\n")
     );
   }
   parts.push(
     hasChanges(counts) ? `**Plan: ${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy**${counts.replace > 0 ? ` (${counts.replace} replacement${counts.replace === 1 ? "" : "s"})` : ""}${counts.outputs > 0 ? ` · ${counts.outputs} output change${counts.outputs === 1 ? "" : "s"}` : ""}` : "**No changes.** The infrastructure matches the configuration."
   );
-  parts.push(`Plan hash \`${hash}\` (terraform ${plan.terraform_version ?? "unknown"}): apply runs only a fresh plan with this hash.`);
-  const changed = (plan.resource_changes ?? []).filter((r) => !["no-op", "read"].includes(actionKind(r.change.actions)));
+  parts.push(
+    `Plan hash \`${hash}\` (terraform ${plan.terraform_version ?? "unknown"}): apply runs only a fresh plan with this hash.`
+  );
+  const changed = (plan.resource_changes ?? []).filter(
+    (r) => !["no-op", "read"].includes(actionKind(r.change.actions))
+  );
   if (changed.length > 0) {
     parts.push(
       `<details${destructive.length > 0 ? " open" : ""}><summary>Resource changes (${changed.length})</summary>
@@ -39095,7 +39209,9 @@ ${changed.map(resourceBlock).join("\n\n")}
 </details>`
     );
   }
-  const outputs = Object.entries(plan.output_changes ?? {}).filter(([, change]) => actionKind(change.actions) !== "no-op");
+  const outputs = Object.entries(plan.output_changes ?? {}).filter(
+    ([, change]) => actionKind(change.actions) !== "no-op"
+  );
   if (outputs.length > 0) {
     parts.push(
       `<details><summary>Output changes (${outputs.length})</summary>
@@ -39181,11 +39297,14 @@ var COMMANDS = ["plan", "apply", "destroy-plan", "destroy", "output"];
 var COMMENT_SECTION = "terraform";
 function readInputs() {
   const command = core4.getInput("command", { required: true });
-  if (!COMMANDS.includes(command)) throw new Error(`input command must be one of ${COMMANDS.join(", ")} (got "${command}")`);
+  if (!COMMANDS.includes(command))
+    throw new Error(`input command must be one of ${COMMANDS.join(", ")} (got "${command}")`);
   const hash = core4.getInput("plan-hash").trim();
-  if (hash && !/^[0-9a-f]{64}$/.test(hash)) throw new Error(`input plan-hash must be 64 hex characters (a sha256), got "${hash}"`);
+  if (hash && !/^[0-9a-f]{64}$/.test(hash))
+    throw new Error(`input plan-hash must be 64 hex characters (a sha256), got "${hash}"`);
   const pr = core4.getInput("pull-request").trim();
-  if (pr && !/^[1-9][0-9]*$/.test(pr)) throw new Error(`input pull-request must be a pull request number, got "${pr}"`);
+  if (pr && !/^[1-9][0-9]*$/.test(pr))
+    throw new Error(`input pull-request must be a pull request number, got "${pr}"`);
   return {
     environment: core4.getInput("environment", { required: true }),
     command,
@@ -39201,21 +39320,37 @@ function pullRequestOf(inputs) {
   return typeof number === "number" ? number : null;
 }
 function maskSensitive(plan) {
-  const changes = [...(plan.resource_changes ?? []).map((r) => r.change), ...Object.values(plan.output_changes ?? {})];
+  const changes = [
+    ...(plan.resource_changes ?? []).map((r) => r.change),
+    ...Object.values(plan.output_changes ?? {})
+  ];
   for (const change of changes) for (const value of sensitiveValues(change)) core4.setSecret(value);
 }
 async function planAndShow(terraform, inputs, artifacts) {
   const destroy = inputs.command === "destroy-plan" || inputs.command === "destroy";
   const planFile = import_node_path4.default.join(artifacts, `${inputs.environment}.tfplan`);
-  const planned = await terraform(["plan", "-input=false", "-no-color", `-out=${planFile}`, "-detailed-exitcode", ...destroy ? ["-destroy"] : []], {
-    okExitCodes: [0, 2]
-  });
+  const planned = await terraform(
+    [
+      "plan",
+      "-input=false",
+      "-no-color",
+      `-out=${planFile}`,
+      "-detailed-exitcode",
+      ...destroy ? ["-destroy"] : []
+    ],
+    {
+      okExitCodes: [0, 2]
+    }
+  );
   const shown = await terraform(["show", "-json", "-no-color", planFile], { silent: true });
   let plan;
   try {
     plan = JSON.parse(shown.stdout);
   } catch (error) {
-    throw new TerraformFailure("show-failed", `terraform show -json did not print a plan document: ${error.message}`);
+    throw new TerraformFailure(
+      "show-failed",
+      `terraform show -json did not print a plan document: ${error.message}`
+    );
   }
   maskSensitive(plan);
   const counts = countChanges(plan);
@@ -39226,23 +39361,42 @@ async function planAndShow(terraform, inputs, artifacts) {
   core4.setOutput("to-change", String(counts.change));
   core4.setOutput("to-destroy", String(counts.destroy));
   core4.setOutput("plan-hash", hash);
-  const report = renderPlan({ environment: inputs.environment, command: inputs.command, plan, hash });
+  const report = renderPlan({
+    environment: inputs.environment,
+    command: inputs.command,
+    plan,
+    hash
+  });
   const reportFile = import_node_path4.default.join(artifacts, `${inputs.environment}-plan.md`);
   import_node_fs6.default.writeFileSync(reportFile, `${report}
 `);
   core4.setOutput("plan-path", reportFile);
   core4.setOutput("planfile-path", planFile);
-  core4.info(`plan hash ${hash}: ${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy`);
+  core4.info(
+    `plan hash ${hash}: ${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy`
+  );
   return { plan, hash, planFile, changes };
 }
 async function hashFromMergedPullRequest(octokit, environment) {
   const { owner, repo } = repoFromEnv();
   const sha = process.env.GITHUB_SHA;
-  if (!sha) throw new Error("GITHUB_SHA is not set: cannot find the merged pull request (or pass the plan-hash input)");
-  const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha });
+  if (!sha)
+    throw new Error(
+      "GITHUB_SHA is not set: cannot find the merged pull request (or pass the plan-hash input)"
+    );
+  const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+    owner,
+    repo,
+    commit_sha: sha
+  });
   const merged = pulls.find((pull) => pull.merged_at) ?? pulls[0];
   if (!merged) return { hash: null, pullRequest: null };
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: merged.number, per_page: 100 });
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: merged.number,
+    per_page: 100
+  });
   const comment = comments.find((c) => c.body?.includes(environmentMarker(environment)));
   const section = comment ? parseSections(comment.body ?? "").get(COMMENT_SECTION) : void 0;
   return { hash: section ? reviewedHash(section) : null, pullRequest: merged.number };
@@ -39258,7 +39412,9 @@ async function postComment(environment, pullRequest, body) {
     section: COMMENT_SECTION,
     body
   });
-  core4.info(`${comment.created ? "created" : "updated"} the ${environment} comment on #${pullRequest}: ${comment.url}`);
+  core4.info(
+    `${comment.created ? "created" : "updated"} the ${environment} comment on #${pullRequest}: ${comment.url}`
+  );
 }
 async function writeOutputs(terraform, environment, artifacts) {
   const result = await terraform(["output", "-json", "-no-color"], { silent: true });
@@ -39266,32 +39422,58 @@ async function writeOutputs(terraform, environment, artifacts) {
   try {
     outputs = JSON.parse(result.stdout);
   } catch (error) {
-    throw new TerraformFailure("output-failed", `terraform output -json did not print JSON: ${error.message}`);
+    throw new TerraformFailure(
+      "output-failed",
+      `terraform output -json did not print JSON: ${error.message}`
+    );
   }
   for (const output of Object.values(outputs)) {
-    if (output.sensitive) for (const value of sensitiveValues({ actions: [], after: output.value, after_sensitive: true })) core4.setSecret(value);
+    if (output.sensitive)
+      for (const value of sensitiveValues({
+        actions: [],
+        after: output.value,
+        after_sensitive: true
+      }))
+        core4.setSecret(value);
   }
   const file = import_node_path4.default.join(artifacts, `${environment}-outputs.json`);
   import_node_fs6.default.writeFileSync(file, `${JSON.stringify(outputs, null, 2)}
 `, { mode: 384 });
   core4.setOutput("outputs-path", file);
-  writeSummary(`### Terraform outputs for \`${environment}\`
+  writeSummary(
+    `### Terraform outputs for \`${environment}\`
 
 ${Object.keys(outputs).map((name) => `- \`${name}\`${outputs[name].sensitive ? " (sensitive)" : ""}`).join("\n")}
-`);
+`
+  );
 }
 async function execute(inputs) {
   const root = workspaceRoot();
   const { env } = loadEnvironment(root, inputs.environment);
   const workingDirectory = import_node_path4.default.resolve(root, inputs.workingDirectory);
   const { backendPath } = writeGeneratedFiles(workingDirectory, env);
-  const artifacts = import_node_path4.default.join(process.env.RUNNER_TEMP || import_node_os.default.tmpdir(), "terraform", inputs.environment);
+  const artifacts = import_node_path4.default.join(
+    process.env.RUNNER_TEMP || import_node_os.default.tmpdir(),
+    "terraform",
+    inputs.environment
+  );
   import_node_fs6.default.mkdirSync(artifacts, { recursive: true });
   const terraform = terraformRunner(workingDirectory);
-  await terraform(["init", "-input=false", "-no-color", "-reconfigure", `-backend-config=${backendPath}`]);
+  await terraform([
+    "init",
+    "-input=false",
+    "-no-color",
+    "-reconfigure",
+    `-backend-config=${backendPath}`
+  ]);
   if (inputs.command === "output") return writeOutputs(terraform, inputs.environment, artifacts);
   const planned = await planAndShow(terraform, inputs, artifacts);
-  const report = renderPlan({ environment: inputs.environment, command: inputs.command, plan: planned.plan, hash: planned.hash });
+  const report = renderPlan({
+    environment: inputs.environment,
+    command: inputs.command,
+    plan: planned.plan,
+    hash: planned.hash
+  });
   if (inputs.command === "plan" || inputs.command === "destroy-plan") {
     writeSummary(report);
     const pullRequest2 = pullRequestOf(inputs);
@@ -39313,10 +39495,12 @@ async function execute(inputs) {
     }
   }
   if (reviewed !== planned.hash) {
-    writeSummary(`> [!CAUTION]
+    writeSummary(
+      `> [!CAUTION]
 > **Refused to ${inputs.command}:** the fresh plan differs from the reviewed one (reviewed \`${reviewed}\`, now \`${planned.hash}\`). Review the new plan below in a pull request.
 
-${report}`);
+${report}`
+    );
     throw new TerraformFailure(
       "plan-changed",
       `the fresh plan for ${inputs.environment} (hash ${planned.hash}) differs from the reviewed plan (hash ${reviewed}): nothing was applied; plan and review again`

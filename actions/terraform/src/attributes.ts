@@ -31,7 +31,13 @@ function flatten(value: unknown, prefix: string, into: Leaves): Leaves {
 function marked(markers: Leaves, path: string): boolean {
   for (const [markedPath, value] of markers) {
     if (value !== true) continue;
-    if (markedPath === '' || path === markedPath || path.startsWith(`${markedPath}.`) || path.startsWith(`${markedPath}[`)) return true;
+    if (
+      markedPath === '' ||
+      path === markedPath ||
+      path.startsWith(`${markedPath}.`) ||
+      path.startsWith(`${markedPath}[`)
+    )
+      return true;
   }
   return false;
 }
@@ -52,11 +58,18 @@ export function sensitiveValues(change: PlanChange): string[] {
   const collect = (value: unknown, marker: unknown): void => {
     const markers = markerLeaves(marker);
     for (const [path, leaf] of flatten(value, '', new Map())) {
-      if (marked(markers, path) && leaf !== null && leaf !== undefined && typeof leaf !== 'boolean' && String(leaf) !== '') {
+      if (
+        marked(markers, path) &&
+        leaf !== null &&
+        leaf !== undefined &&
+        typeof leaf !== 'boolean' &&
+        String(leaf) !== ''
+      ) {
         found.push(String(leaf));
       }
     }
-    if (marker === true && value !== null && value !== undefined && typeof value !== 'object') found.push(String(value));
+    if (marker === true && value !== null && value !== undefined && typeof value !== 'object')
+      found.push(String(value));
   };
   collect(change.before, change.before_sensitive);
   collect(change.after, change.after_sensitive);
@@ -70,7 +83,8 @@ export function attributeChanges(change: PlanChange): AttributeChange[] {
   const beforeSensitive = markerLeaves(change.before_sensitive);
   const afterSensitive = markerLeaves(change.after_sensitive);
   const unknown = markerLeaves(change.after_unknown);
-  for (const [path, value] of unknown) if (value === true && path !== '') after.set(path, undefined);
+  for (const [path, value] of unknown)
+    if (value === true && path !== '') after.set(path, undefined);
   const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
   const result: AttributeChange[] = [];
   for (const path of paths) {
@@ -79,9 +93,11 @@ export function attributeChanges(change: PlanChange): AttributeChange[] {
     const a = after.get(path);
     if (!isUnknown && show(a) === show(b)) continue;
     const entry: AttributeChange = { path };
-    if (before.has(path) && b !== null) entry.before = marked(beforeSensitive, path) ? SENSITIVE : show(b);
+    if (before.has(path) && b !== null)
+      entry.before = marked(beforeSensitive, path) ? SENSITIVE : show(b);
     if (isUnknown) entry.after = UNKNOWN;
-    else if (after.has(path) && a !== null) entry.after = marked(afterSensitive, path) ? SENSITIVE : show(a);
+    else if (after.has(path) && a !== null)
+      entry.after = marked(afterSensitive, path) ? SENSITIVE : show(a);
     if (entry.before === undefined && entry.after === undefined) continue;
     result.push(entry);
   }

@@ -58,9 +58,11 @@ export interface GeneratedFiles {
  * it finds, so a leftover from a local run for another environment would silently mix in.
  */
 export function writeGeneratedFiles(workingDirectory: string, env: EnvConfig): GeneratedFiles {
-  if (!fs.existsSync(workingDirectory)) throw new Error(`working-directory ${workingDirectory} does not exist`);
+  if (!fs.existsSync(workingDirectory))
+    throw new Error(`working-directory ${workingDirectory} does not exist`);
   for (const other of PROMOTION_ORDER) {
-    if (other !== env.name) fs.rmSync(path.join(workingDirectory, `${other}.auto.tfvars.json`), { force: true });
+    if (other !== env.name)
+      fs.rmSync(path.join(workingDirectory, `${other}.auto.tfvars.json`), { force: true });
   }
   const tfvarsPath = path.join(workingDirectory, `${env.name}.auto.tfvars.json`);
   const backendPath = path.join(workingDirectory, 'backend.hcl');

@@ -17,7 +17,8 @@ const actionDir = path.resolve(__dirname, '..');
 const fixtures = path.join(__dirname, '__fixtures__');
 const OWNER = 'movies-org';
 const REPO = 'movies-gitops';
-const readPlan = (name: string) => JSON.parse(fs.readFileSync(path.join(fixtures, name), 'utf8')) as PlanDocument;
+const readPlan = (name: string) =>
+  JSON.parse(fs.readFileSync(path.join(fixtures, name), 'utf8')) as PlanDocument;
 
 interface Sandbox {
   workspace: string;
@@ -31,7 +32,9 @@ interface Sandbox {
 function sandbox(): Sandbox {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'terraform-action-'));
   const workspace = path.join(dir, 'repo');
-  fs.cpSync(path.join(repoRoot, 'environments'), path.join(workspace, 'environments'), { recursive: true });
+  fs.cpSync(path.join(repoRoot, 'environments'), path.join(workspace, 'environments'), {
+    recursive: true,
+  });
   fs.mkdirSync(path.join(workspace, 'terraform', 'environment'), { recursive: true });
   const bin = path.join(dir, 'bin');
   fs.mkdirSync(bin);
@@ -47,7 +50,11 @@ function sandbox(): Sandbox {
     runnerTemp,
     calls: () =>
       fs.existsSync(log)
-        ? fs.readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { argv: string[]; cwd: string })
+        ? fs
+            .readFileSync(log, 'utf8')
+            .trim()
+            .split('\n')
+            .map((line) => JSON.parse(line) as { argv: string[]; cwd: string })
         : [],
   };
 }
@@ -87,7 +94,12 @@ describe('terraform action (bundled, run as the runner does, terraform stand-in 
       workspace: box.workspace,
       eventName: options.eventName ?? 'pull_request',
       event: options.event,
-      inputs: { 'github-token': 'fake-token', environment: options.environment ?? 'staging', command: options.command, ...options.inputs },
+      inputs: {
+        'github-token': 'fake-token',
+        environment: options.environment ?? 'staging',
+        command: options.command,
+        ...options.inputs,
+      },
       env: {
         PATH: `${box.bin}:${process.env.PATH}`,
         RUNNER_TEMP: box.runnerTemp,
@@ -103,10 +115,18 @@ describe('terraform action (bundled, run as the runner does, terraform stand-in 
     expect(result.errors).toEqual([]);
     expect(result.exitCode).toBe(0);
     const hash = planHash(readPlan('plan-mixed.json'));
-    expect(result.outputs).toMatchObject({ changes: 'true', 'to-add': '2', 'to-change': '2', 'to-destroy': '3', 'plan-hash': hash });
+    expect(result.outputs).toMatchObject({
+      changes: 'true',
+      'to-add': '2',
+      'to-change': '2',
+      'to-destroy': '3',
+      'plan-hash': hash,
+    });
 
     const workdir = path.join(box.workspace, 'terraform', 'environment');
-    expect(JSON.parse(fs.readFileSync(path.join(workdir, 'staging.auto.tfvars.json'), 'utf8'))).toEqual({
+    expect(
+      JSON.parse(fs.readFileSync(path.join(workdir, 'staging.auto.tfvars.json'), 'utf8')),
+    ).toEqual({
       environment: 'staging',
       aws_account_id: '222222222222',
       region: 'eu-west-1',
@@ -125,9 +145,21 @@ describe('terraform action (bundled, run as the runner does, terraform stand-in 
     const calls = box.calls();
     expect(calls.map((c) => c.argv[0])).toEqual(['init', 'plan', 'show']);
     expect(calls.every((c) => c.cwd === workdir)).toBe(true);
-    expect(calls[0]!.argv).toEqual(['init', '-input=false', '-no-color', '-reconfigure', `-backend-config=${path.join(workdir, 'backend.hcl')}`]);
+    expect(calls[0]!.argv).toEqual([
+      'init',
+      '-input=false',
+      '-no-color',
+      '-reconfigure',
+      `-backend-config=${path.join(workdir, 'backend.hcl')}`,
+    ]);
     const planFile = path.join(box.runnerTemp, 'terraform', 'staging', 'staging.tfplan');
-    expect(calls[1]!.argv).toEqual(['plan', '-input=false', '-no-color', `-out=${planFile}`, '-detailed-exitcode']);
+    expect(calls[1]!.argv).toEqual([
+      'plan',
+      '-input=false',
+      '-no-color',
+      `-out=${planFile}`,
+      '-detailed-exitcode',
+    ]);
     expect(calls[2]!.argv).toEqual(['show', '-json', '-no-color', planFile]);
 
     const comments = github.comments(OWNER, REPO, 101);
@@ -143,12 +175,16 @@ describe('terraform action (bundled, run as the runner does, terraform stand-in 
       '> - destroy `module.network.aws_nat_gateway.this["eu-west-1b"]`',
       '> - destroy `module.network.aws_eip.nat["eu-west-1b"]`',
     ]);
-    expect(section).toContain('**Plan: 2 to add, 2 to change, 3 to destroy** (1 replacement) · 2 output changes');
+    expect(section).toContain(
+      '**Plan: 2 to add, 2 to change, 3 to destroy** (1 replacement) · 2 output changes',
+    );
     expect(section).toContain(`Plan hash \`${hash}\``);
     expect(section).toContain('~     master_password = (sensitive) -> (sensitive)');
     expect(section).toContain('~     cidr_block = "10.20.64.0/19" -> "10.20.128.0/18"');
     expect(section).toContain('+     tags.CostCenter = "platform"');
-    expect(section).toContain('~ private_subnet_ids = {"eu-west-1a":"subnet-0123456789abcdef0","eu-west-1b":"subnet-0fedcba987654321f"} -> (known after apply)');
+    expect(section).toContain(
+      '~ private_subnet_ids = {"eu-west-1a":"subnet-0123456789abcdef0","eu-west-1b":"subnet-0fedcba987654321f"} -> (known after apply)',
+    );
 
     for (const secret of ['old-Secret-Pa55word', 'n3w-Secret-Pa55word']) {
       expect(result.masked).toContain(secret);
@@ -160,9 +196,19 @@ describe('terraform action (bundled, run as the runner does, terraform stand-in 
   });
 
   it('a second plan (synchronize) edits the same comment and keeps the other sections', async () => {
-    github.addComment(OWNER, REPO, 102, renderCommentBody('staging', new Map([['kops', 'kOps: cluster spec unchanged']])));
+    github.addComment(
+      OWNER,
+      REPO,
+      102,
+      renderCommentBody('staging', new Map([['kops', 'kOps: cluster spec unchanged']])),
+    );
     const first = await run({ command: 'plan', event: pullRequestEvent('opened', 102) });
-    const second = await run({ command: 'plan', event: pullRequestEvent('synchronize', 102), plan: path.join(fixtures, 'plan-create.json'), environment: 'staging' });
+    const second = await run({
+      command: 'plan',
+      event: pullRequestEvent('synchronize', 102),
+      plan: path.join(fixtures, 'plan-create.json'),
+      environment: 'staging',
+    });
     expect([first.exitCode, second.exitCode]).toEqual([0, 0]);
     const comments = github.comments(OWNER, REPO, 102);
     expect(comments).toHaveLength(1);
@@ -170,52 +216,101 @@ describe('terraform action (bundled, run as the runner does, terraform stand-in 
     expect(sections.get('kops')).toBe('kOps: cluster spec unchanged');
     expect(sections.get('terraform')).toContain(planHash(readPlan('plan-create.json')));
     expect(sections.get('terraform')).not.toContain('CAUTION');
-    const edits = github.requests.filter((r) => r.method === 'PATCH' && r.path === `/repos/${OWNER}/${REPO}/issues/comments/${comments[0]!.id}`);
+    const edits = github.requests.filter(
+      (r) =>
+        r.method === 'PATCH' &&
+        r.path === `/repos/${OWNER}/${REPO}/issues/comments/${comments[0]!.id}`,
+    );
     expect(edits).toHaveLength(2);
-    expect(github.requests.filter((r) => r.method === 'POST' && r.path.includes('/issues/102/'))).toHaveLength(0);
+    expect(
+      github.requests.filter((r) => r.method === 'POST' && r.path.includes('/issues/102/')),
+    ).toHaveLength(0);
   });
 
   it('destroy-plan adds -destroy; a plan without changes says so', async () => {
     const destroy = await run({ command: 'destroy-plan', event: pullRequestEvent('opened', 103) });
     expect(box.calls()[1]!.argv).toContain('-destroy');
-    expect(parseSections(github.comments(OWNER, REPO, 103)[0]!.body).get('terraform')).toMatch(/^### Terraform destroy plan for `staging`/);
+    expect(parseSections(github.comments(OWNER, REPO, 103)[0]!.body).get('terraform')).toMatch(
+      /^### Terraform destroy plan for `staging`/,
+    );
     expect(destroy.exitCode).toBe(0);
-    const none = await run({ command: 'plan', environment: 'prod', plan: path.join(fixtures, 'plan-no-changes.json'), eventName: 'workflow_dispatch', event: {} });
-    expect(none.outputs).toMatchObject({ changes: 'false', 'to-add': '0', 'to-change': '0', 'to-destroy': '0' });
+    const none = await run({
+      command: 'plan',
+      environment: 'prod',
+      plan: path.join(fixtures, 'plan-no-changes.json'),
+      eventName: 'workflow_dispatch',
+      event: {},
+    });
+    expect(none.outputs).toMatchObject({
+      changes: 'false',
+      'to-add': '0',
+      'to-change': '0',
+      'to-destroy': '0',
+    });
     expect(none.summary).toContain('**No changes.**');
   });
 
   it('keeps a huge plan under the comment limit and puts all of it in the summary', async () => {
     const huge = readPlan('plan-create.json');
     const template = huge.resource_changes![0]!;
-    huge.resource_changes = Array.from({ length: 1500 }, (_, i) => ({ ...template, address: `module.network.aws_security_group_rule.allow[${i}]` }));
+    huge.resource_changes = Array.from({ length: 1500 }, (_, i) => ({
+      ...template,
+      address: `module.network.aws_security_group_rule.allow[${i}]`,
+    }));
     const file = path.join(box.runnerTemp, 'huge.json');
     fs.writeFileSync(file, JSON.stringify(huge));
-    const result = await run({ command: 'plan', plan: file, event: pullRequestEvent('opened', 104) });
+    const result = await run({
+      command: 'plan',
+      plan: file,
+      event: pullRequestEvent('opened', 104),
+    });
     expect(result.exitCode).toBe(0);
     const body = github.comments(OWNER, REPO, 104)[0]!.body;
     expect(body.length).toBeLessThan(COMMENT_LIMIT);
     expect(body).toContain(`<!-- plan-hash:${planHash(huge)} -->`);
-    expect(body).toMatch(/truncated to fit GitHub's 65,536-character comment limit: the full output is in the job summary/);
-    expect(result.summary).toContain('module.network.aws_security_group_rule.allow[1499] will be created');
+    expect(body).toMatch(
+      /truncated to fit GitHub's 65,536-character comment limit: the full output is in the job summary/,
+    );
+    expect(result.summary).toContain(
+      'module.network.aws_security_group_rule.allow[1499] will be created',
+    );
     expect(result.summary.length).toBeGreaterThan(COMMENT_LIMIT);
   });
 
   it('apply with the reviewed hash applies exactly the saved plan file', async () => {
     const hash = planHash(readPlan('plan-mixed.json'));
-    const result = await run({ command: 'apply', eventName: 'push', event: {}, inputs: { 'plan-hash': hash } });
+    const result = await run({
+      command: 'apply',
+      eventName: 'push',
+      event: {},
+      inputs: { 'plan-hash': hash },
+    });
     expect(result.errors).toEqual([]);
     const calls = box.calls();
     const planFile = path.join(box.runnerTemp, 'terraform', 'staging', 'staging.tfplan');
-    expect(calls.map((c) => c.argv)).toContainEqual(['apply', '-input=false', '-no-color', planFile]);
-    expect(result.summary).toContain('**Applied** (Apply complete! Resources: 2 added, 2 changed, 3 destroyed.)');
+    expect(calls.map((c) => c.argv)).toContainEqual([
+      'apply',
+      '-input=false',
+      '-no-color',
+      planFile,
+    ]);
+    expect(result.summary).toContain(
+      '**Applied** (Apply complete! Resources: 2 added, 2 changed, 3 destroyed.)',
+    );
   });
 
   it('apply reads the reviewed hash from the merged pull request and reports there', async () => {
     await run({ command: 'plan', event: pullRequestEvent('opened', 105) });
     const sha = 'c0ffee'.padEnd(40, '0');
-    github.setCommitPulls(OWNER, REPO, sha, [{ number: 105, merged_at: '2026-11-23T22:00:00Z', state: 'closed' }]);
-    const result = await run({ command: 'apply', eventName: 'push', event: {}, env: { GITHUB_SHA: sha } });
+    github.setCommitPulls(OWNER, REPO, sha, [
+      { number: 105, merged_at: '2026-11-23T22:00:00Z', state: 'closed' },
+    ]);
+    const result = await run({
+      command: 'apply',
+      eventName: 'push',
+      event: {},
+      env: { GITHUB_SHA: sha },
+    });
     expect(result.errors).toEqual([]);
     expect(box.calls().some((c) => c.argv[0] === 'apply')).toBe(true);
     const comments = github.comments(OWNER, REPO, 105);
@@ -225,23 +320,41 @@ describe('terraform action (bundled, run as the runner does, terraform stand-in 
 
   it('apply refuses a plan that changed since review (plan-changed) and applies nothing', async () => {
     const reviewed = planHash(readPlan('plan-create.json'));
-    const result = await run({ command: 'apply', eventName: 'push', event: {}, inputs: { 'plan-hash': reviewed } });
+    const result = await run({
+      command: 'apply',
+      eventName: 'push',
+      event: {},
+      inputs: { 'plan-hash': reviewed },
+    });
     expect(result.exitCode).toBe(1);
     expect(result.outputs['failure-reason']).toBe('plan-changed');
-    expect(result.errors[0]).toMatch(new RegExp(`differs from the reviewed plan \\(hash ${reviewed}\\): nothing was applied`));
+    expect(result.errors[0]).toMatch(
+      new RegExp(`differs from the reviewed plan \\(hash ${reviewed}\\): nothing was applied`),
+    );
     expect(box.calls().map((c) => c.argv[0])).toEqual(['init', 'plan', 'show']);
     expect(result.summary).toContain('Refused to apply');
   });
 
   it('apply without any reviewed plan fails with no-reviewed-plan', async () => {
-    const result = await run({ command: 'apply', eventName: 'push', event: {}, env: { GITHUB_SHA: 'd'.repeat(40) } });
+    const result = await run({
+      command: 'apply',
+      eventName: 'push',
+      event: {},
+      env: { GITHUB_SHA: 'd'.repeat(40) },
+    });
     expect(result.outputs['failure-reason']).toBe('no-reviewed-plan');
     expect(result.exitCode).toBe(1);
   });
 
   it('reports a locked state with the lock details (state-locked)', async () => {
     const hash = planHash(readPlan('plan-mixed.json'));
-    const result = await run({ command: 'apply', eventName: 'push', event: {}, inputs: { 'plan-hash': hash }, env: { TF_STAND_IN_LOCKED: 'apply' } });
+    const result = await run({
+      command: 'apply',
+      eventName: 'push',
+      event: {},
+      inputs: { 'plan-hash': hash },
+      env: { TF_STAND_IN_LOCKED: 'apply' },
+    });
     expect(result.exitCode).toBe(1);
     expect(result.outputs['failure-reason']).toBe('state-locked');
     expect(result.outputs['lock-id']).toBe('4f6a3b2c-9d8e-7f10-a1b2-c3d4e5f60718');
@@ -253,28 +366,50 @@ describe('terraform action (bundled, run as the runner does, terraform stand-in 
         '  Created:   2026-11-23 21:58:07.123456789 +0000 UTC',
       ]),
     );
-    const planLocked = await run({ command: 'plan', event: pullRequestEvent('opened', 106), env: { TF_STAND_IN_LOCKED: 'plan' } });
+    const planLocked = await run({
+      command: 'plan',
+      event: pullRequestEvent('opened', 106),
+      env: { TF_STAND_IN_LOCKED: 'plan' },
+    });
     expect(planLocked.outputs['failure-reason']).toBe('state-locked');
   });
 
   it('output writes terraform output -json to a file and masks sensitive outputs', async () => {
-    const result = await run({ command: 'output', environment: 'dev', eventName: 'push', event: {} });
+    const result = await run({
+      command: 'output',
+      environment: 'dev',
+      eventName: 'push',
+      event: {},
+    });
     expect(result.errors).toEqual([]);
     const file = result.outputs['outputs-path']!;
-    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(JSON.parse(fs.readFileSync(path.join(fixtures, 'outputs.json'), 'utf8')));
-    expect(result.masked).toContain('movies-dev.cluster-c1a2b3c4d5e6.eu-west-1.docdb.amazonaws.com');
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(
+      JSON.parse(fs.readFileSync(path.join(fixtures, 'outputs.json'), 'utf8')),
+    );
+    expect(result.masked).toContain(
+      'movies-dev.cluster-c1a2b3c4d5e6.eu-west-1.docdb.amazonaws.com',
+    );
     expect(result.summary).toContain('- `documentdb_endpoint` (sensitive)');
     expect(box.calls().map((c) => c.argv[0])).toEqual(['init', 'output']);
   });
 
   it('fails clearly on bad inputs and invalid environments', async () => {
     const badCommand = await run({ command: 'deploy' });
-    expect(badCommand.errors).toEqual(['input command must be one of plan, apply, destroy-plan, destroy, output (got "deploy")']);
+    expect(badCommand.errors).toEqual([
+      'input command must be one of plan, apply, destroy-plan, destroy, output (got "deploy")',
+    ]);
     const prodFile = path.join(box.workspace, 'environments/prod/env.yaml');
-    fs.writeFileSync(prodFile, fs.readFileSync(prodFile, 'utf8').replace('nat_gateway_mode: per-az', 'nat_gateway_mode: single'));
+    fs.writeFileSync(
+      prodFile,
+      fs
+        .readFileSync(prodFile, 'utf8')
+        .replace('nat_gateway_mode: per-az', 'nat_gateway_mode: single'),
+    );
     const invalid = await run({ command: 'plan', environment: 'prod' });
     expect(invalid.exitCode).toBe(1);
-    expect(invalid.errors[0]).toContain('environments/prod/env.yaml: /network/nat_gateway_mode must be "per-az" in prod');
+    expect(invalid.errors[0]).toContain(
+      'environments/prod/env.yaml: /network/nat_gateway_mode must be "per-az" in prod',
+    );
     expect(box.calls()).toEqual([]);
   });
 

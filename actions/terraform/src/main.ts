@@ -34,11 +34,14 @@ interface Inputs {
 
 function readInputs(): Inputs {
   const command = core.getInput('command', { required: true });
-  if (!(COMMANDS as readonly string[]).includes(command)) throw new Error(`input command must be one of ${COMMANDS.join(', ')} (got "${command}")`);
+  if (!(COMMANDS as readonly string[]).includes(command))
+    throw new Error(`input command must be one of ${COMMANDS.join(', ')} (got "${command}")`);
   const hash = core.getInput('plan-hash').trim();
-  if (hash && !/^[0-9a-f]{64}$/.test(hash)) throw new Error(`input plan-hash must be 64 hex characters (a sha256), got "${hash}"`);
+  if (hash && !/^[0-9a-f]{64}$/.test(hash))
+    throw new Error(`input plan-hash must be 64 hex characters (a sha256), got "${hash}"`);
   const pr = core.getInput('pull-request').trim();
-  if (pr && !/^[1-9][0-9]*$/.test(pr)) throw new Error(`input pull-request must be a pull request number, got "${pr}"`);
+  if (pr && !/^[1-9][0-9]*$/.test(pr))
+    throw new Error(`input pull-request must be a pull request number, got "${pr}"`);
   return {
     environment: core.getInput('environment', { required: true }),
     command: command as Command,
@@ -58,7 +61,10 @@ function pullRequestOf(inputs: Inputs): number | null {
 
 /** Masks every sensitive value of the plan in the log, before anything could print it. */
 function maskSensitive(plan: PlanDocument): void {
-  const changes = [...(plan.resource_changes ?? []).map((r) => r.change), ...Object.values(plan.output_changes ?? {})];
+  const changes = [
+    ...(plan.resource_changes ?? []).map((r) => r.change),
+    ...Object.values(plan.output_changes ?? {}),
+  ];
   for (const change of changes) for (const value of sensitiveValues(change)) core.setSecret(value);
 }
 
@@ -69,18 +75,35 @@ interface PlannedRun {
   changes: boolean;
 }
 
-async function planAndShow(terraform: TerraformRunner, inputs: Inputs, artifacts: string): Promise<PlannedRun> {
+async function planAndShow(
+  terraform: TerraformRunner,
+  inputs: Inputs,
+  artifacts: string,
+): Promise<PlannedRun> {
   const destroy = inputs.command === 'destroy-plan' || inputs.command === 'destroy';
   const planFile = path.join(artifacts, `${inputs.environment}.tfplan`);
-  const planned = await terraform(['plan', '-input=false', '-no-color', `-out=${planFile}`, '-detailed-exitcode', ...(destroy ? ['-destroy'] : [])], {
-    okExitCodes: [0, 2],
-  });
+  const planned = await terraform(
+    [
+      'plan',
+      '-input=false',
+      '-no-color',
+      `-out=${planFile}`,
+      '-detailed-exitcode',
+      ...(destroy ? ['-destroy'] : []),
+    ],
+    {
+      okExitCodes: [0, 2],
+    },
+  );
   const shown = await terraform(['show', '-json', '-no-color', planFile], { silent: true });
   let plan: PlanDocument;
   try {
     plan = JSON.parse(shown.stdout) as PlanDocument;
   } catch (error) {
-    throw new TerraformFailure('show-failed', `terraform show -json did not print a plan document: ${(error as Error).message}`);
+    throw new TerraformFailure(
+      'show-failed',
+      `terraform show -json did not print a plan document: ${(error as Error).message}`,
+    );
   }
   maskSensitive(plan);
   const counts = countChanges(plan);
@@ -91,24 +114,46 @@ async function planAndShow(terraform: TerraformRunner, inputs: Inputs, artifacts
   core.setOutput('to-change', String(counts.change));
   core.setOutput('to-destroy', String(counts.destroy));
   core.setOutput('plan-hash', hash);
-  const report = renderPlan({ environment: inputs.environment, command: inputs.command, plan, hash });
+  const report = renderPlan({
+    environment: inputs.environment,
+    command: inputs.command,
+    plan,
+    hash,
+  });
   const reportFile = path.join(artifacts, `${inputs.environment}-plan.md`);
   fs.writeFileSync(reportFile, `${report}\n`);
   core.setOutput('plan-path', reportFile);
   core.setOutput('planfile-path', planFile);
-  core.info(`plan hash ${hash}: ${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy`);
+  core.info(
+    `plan hash ${hash}: ${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy`,
+  );
   return { plan, hash, planFile, changes };
 }
 
 /** The plan hash reviewed on the pull request merged as this commit (GITHUB_SHA). */
-async function hashFromMergedPullRequest(octokit: GitHubClient, environment: string): Promise<{ hash: string | null; pullRequest: number | null }> {
+async function hashFromMergedPullRequest(
+  octokit: GitHubClient,
+  environment: string,
+): Promise<{ hash: string | null; pullRequest: number | null }> {
   const { owner, repo } = repoFromEnv();
   const sha = process.env.GITHUB_SHA;
-  if (!sha) throw new Error('GITHUB_SHA is not set: cannot find the merged pull request (or pass the plan-hash input)');
-  const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha });
+  if (!sha)
+    throw new Error(
+      'GITHUB_SHA is not set: cannot find the merged pull request (or pass the plan-hash input)',
+    );
+  const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+    owner,
+    repo,
+    commit_sha: sha,
+  });
   const merged = pulls.find((pull) => pull.merged_at) ?? pulls[0];
   if (!merged) return { hash: null, pullRequest: null };
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: merged.number, per_page: 100 });
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: merged.number,
+    per_page: 100,
+  });
   const comment = comments.find((c) => c.body?.includes(environmentMarker(environment)));
   const section = comment ? parseSections(comment.body ?? '').get(COMMENT_SECTION) : undefined;
   return { hash: section ? reviewedHash(section) : null, pullRequest: merged.number };
@@ -125,24 +170,43 @@ async function postComment(environment: string, pullRequest: number, body: strin
     section: COMMENT_SECTION,
     body,
   });
-  core.info(`${comment.created ? 'created' : 'updated'} the ${environment} comment on #${pullRequest}: ${comment.url}`);
+  core.info(
+    `${comment.created ? 'created' : 'updated'} the ${environment} comment on #${pullRequest}: ${comment.url}`,
+  );
 }
 
-async function writeOutputs(terraform: TerraformRunner, environment: string, artifacts: string): Promise<void> {
+async function writeOutputs(
+  terraform: TerraformRunner,
+  environment: string,
+  artifacts: string,
+): Promise<void> {
   const result = await terraform(['output', '-json', '-no-color'], { silent: true });
   let outputs: Record<string, { sensitive?: boolean; value?: unknown }>;
   try {
     outputs = JSON.parse(result.stdout) as typeof outputs;
   } catch (error) {
-    throw new TerraformFailure('output-failed', `terraform output -json did not print JSON: ${(error as Error).message}`);
+    throw new TerraformFailure(
+      'output-failed',
+      `terraform output -json did not print JSON: ${(error as Error).message}`,
+    );
   }
   for (const output of Object.values(outputs)) {
-    if (output.sensitive) for (const value of sensitiveValues({ actions: [], after: output.value, after_sensitive: true })) core.setSecret(value);
+    if (output.sensitive)
+      for (const value of sensitiveValues({
+        actions: [],
+        after: output.value,
+        after_sensitive: true,
+      }))
+        core.setSecret(value);
   }
   const file = path.join(artifacts, `${environment}-outputs.json`);
   fs.writeFileSync(file, `${JSON.stringify(outputs, null, 2)}\n`, { mode: 0o600 });
   core.setOutput('outputs-path', file);
-  writeSummary(`### Terraform outputs for \`${environment}\`\n\n${Object.keys(outputs).map((name) => `- \`${name}\`${outputs[name]!.sensitive ? ' (sensitive)' : ''}`).join('\n')}\n`);
+  writeSummary(
+    `### Terraform outputs for \`${environment}\`\n\n${Object.keys(outputs)
+      .map((name) => `- \`${name}\`${outputs[name]!.sensitive ? ' (sensitive)' : ''}`)
+      .join('\n')}\n`,
+  );
 }
 
 async function execute(inputs: Inputs): Promise<void> {
@@ -150,15 +214,30 @@ async function execute(inputs: Inputs): Promise<void> {
   const { env } = loadEnvironment(root, inputs.environment);
   const workingDirectory = path.resolve(root, inputs.workingDirectory);
   const { backendPath } = writeGeneratedFiles(workingDirectory, env);
-  const artifacts = path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'terraform', inputs.environment);
+  const artifacts = path.join(
+    process.env.RUNNER_TEMP || os.tmpdir(),
+    'terraform',
+    inputs.environment,
+  );
   fs.mkdirSync(artifacts, { recursive: true });
   const terraform = terraformRunner(workingDirectory);
-  await terraform(['init', '-input=false', '-no-color', '-reconfigure', `-backend-config=${backendPath}`]);
+  await terraform([
+    'init',
+    '-input=false',
+    '-no-color',
+    '-reconfigure',
+    `-backend-config=${backendPath}`,
+  ]);
 
   if (inputs.command === 'output') return writeOutputs(terraform, inputs.environment, artifacts);
 
   const planned = await planAndShow(terraform, inputs, artifacts);
-  const report = renderPlan({ environment: inputs.environment, command: inputs.command, plan: planned.plan, hash: planned.hash });
+  const report = renderPlan({
+    environment: inputs.environment,
+    command: inputs.command,
+    plan: planned.plan,
+    hash: planned.hash,
+  });
 
   if (inputs.command === 'plan' || inputs.command === 'destroy-plan') {
     writeSummary(report);
@@ -182,7 +261,9 @@ async function execute(inputs: Inputs): Promise<void> {
     }
   }
   if (reviewed !== planned.hash) {
-    writeSummary(`> [!CAUTION]\n> **Refused to ${inputs.command}:** the fresh plan differs from the reviewed one (reviewed \`${reviewed}\`, now \`${planned.hash}\`). Review the new plan below in a pull request.\n\n${report}`);
+    writeSummary(
+      `> [!CAUTION]\n> **Refused to ${inputs.command}:** the fresh plan differs from the reviewed one (reviewed \`${reviewed}\`, now \`${planned.hash}\`). Review the new plan below in a pull request.\n\n${report}`,
+    );
     throw new TerraformFailure(
       'plan-changed',
       `the fresh plan for ${inputs.environment} (hash ${planned.hash}) differs from the reviewed plan (hash ${reviewed}): nothing was applied; plan and review again`,
@@ -193,7 +274,8 @@ async function execute(inputs: Inputs): Promise<void> {
     return;
   }
   const applied = await terraform(['apply', '-input=false', '-no-color', planned.planFile]);
-  const outcome = /Apply complete!.*|Destroy complete!.*/.exec(applied.stdout)?.[0] ?? 'Apply finished.';
+  const outcome =
+    /Apply complete!.*|Destroy complete!.*/.exec(applied.stdout)?.[0] ?? 'Apply finished.';
   const appliedReport = `**${inputs.command === 'destroy' ? 'Destroyed' : 'Applied'}** (${outcome}) — plan hash \`${planned.hash}\` matched the reviewed plan.\n\n${report}`;
   writeSummary(appliedReport);
   if (pullRequest) await postComment(inputs.environment, pullRequest, appliedReport);

@@ -74,7 +74,9 @@ export function hasChanges(counts: PlanCounts): boolean {
 
 /** Resources the plan destroys or replaces, for the warning at the top of the comment. */
 export function destructiveChanges(plan: PlanDocument): ResourceChange[] {
-  return (plan.resource_changes ?? []).filter((resource) => ['delete', 'replace'].includes(actionKind(resource.change.actions)));
+  return (plan.resource_changes ?? []).filter((resource) =>
+    ['delete', 'replace'].includes(actionKind(resource.change.actions)),
+  );
 }
 
 /** JSON with object keys sorted at every level, so equal plans serialise to equal bytes. */
@@ -95,6 +97,9 @@ export function canonicalJson(value: unknown): string {
  * so the same change planned twice hashes the same.
  */
 export function planHash(plan: PlanDocument): string {
-  const material = canonicalJson({ resource_changes: plan.resource_changes ?? [], output_changes: plan.output_changes ?? {} });
+  const material = canonicalJson({
+    resource_changes: plan.resource_changes ?? [],
+    output_changes: plan.output_changes ?? {},
+  });
   return createHash('sha256').update(material).digest('hex');
 }

@@ -1,7 +1,22 @@
 import { attributeChanges, SENSITIVE, UNKNOWN } from './attributes';
-import { actionKind, countChanges, destructiveChanges, hasChanges, type PlanChange, type PlanDocument, type ResourceChange } from './plan';
+import {
+  actionKind,
+  countChanges,
+  destructiveChanges,
+  hasChanges,
+  type PlanChange,
+  type PlanDocument,
+  type ResourceChange,
+} from './plan';
 
-const SYMBOL: Record<string, string> = { create: '+', update: '~', delete: '-', replace: '-/+', read: '<=', 'no-op': ' ' };
+const SYMBOL: Record<string, string> = {
+  create: '+',
+  update: '~',
+  delete: '-',
+  replace: '-/+',
+  read: '<=',
+  'no-op': ' ',
+};
 const VERB: Record<string, string> = {
   create: 'will be created',
   update: 'will be updated in-place',
@@ -27,12 +42,18 @@ function forcedBy(resource: ResourceChange): string {
 
 function resourceBlock(resource: ResourceChange): string {
   const kind = actionKind(resource.change.actions);
-  const lines = [`${SYMBOL[kind]} ${resource.address} ${VERB[kind]}${kind === 'replace' ? forcedBy(resource).replace(/`/g, '') : ''}`];
+  const lines = [
+    `${SYMBOL[kind]} ${resource.address} ${VERB[kind]}${kind === 'replace' ? forcedBy(resource).replace(/`/g, '') : ''}`,
+  ];
   if (kind !== 'delete') {
     for (const attribute of attributeChanges(resource.change)) {
       const sign = attribute.before === undefined ? '+' : attribute.after === undefined ? '-' : '~';
       const value =
-        attribute.before === undefined ? attribute.after : attribute.after === undefined ? attribute.before : `${attribute.before} -> ${attribute.after}`;
+        attribute.before === undefined
+          ? attribute.after
+          : attribute.after === undefined
+            ? attribute.before
+            : `${attribute.before} -> ${attribute.after}`;
       lines.push(`${sign}     ${attribute.path} = ${value}`);
     }
   }
@@ -41,7 +62,8 @@ function resourceBlock(resource: ResourceChange): string {
 
 function outputValue(change: PlanChange, side: 'before' | 'after'): string {
   if (side === 'after' && change.after_unknown === true) return UNKNOWN;
-  if ((side === 'before' ? change.before_sensitive : change.after_sensitive) === true) return SENSITIVE;
+  if ((side === 'before' ? change.before_sensitive : change.after_sensitive) === true)
+    return SENSITIVE;
   const value = side === 'before' ? change.before : change.after;
   if (value === null || value === undefined) return 'null';
   return JSON.stringify(value);
@@ -58,14 +80,20 @@ export interface PlanReport {
 export function renderPlan({ environment, command, plan, hash }: PlanReport): string {
   const counts = countChanges(plan);
   const destroy = command === 'destroy-plan' || command === 'destroy';
-  const parts = [`### Terraform ${destroy ? 'destroy plan' : 'plan'} for \`${environment}\``, hashMarker(hash)];
+  const parts = [
+    `### Terraform ${destroy ? 'destroy plan' : 'plan'} for \`${environment}\``,
+    hashMarker(hash),
+  ];
   const destructive = destructiveChanges(plan);
   if (destructive.length > 0) {
     parts.push(
       [
         '> [!CAUTION]',
         `> **This plan destroys or replaces ${destructive.length} resource${destructive.length === 1 ? '' : 's'}:**`,
-        ...destructive.map((r) => `> - ${actionKind(r.change.actions) === 'replace' ? 'replace' : 'destroy'} \`${r.address}\`${forcedBy(r)}`),
+        ...destructive.map(
+          (r) =>
+            `> - ${actionKind(r.change.actions) === 'replace' ? 'replace' : 'destroy'} \`${r.address}\`${forcedBy(r)}`,
+        ),
       ].join('\n'),
     );
   }
@@ -76,8 +104,12 @@ export function renderPlan({ environment, command, plan, hash }: PlanReport): st
           `${counts.outputs > 0 ? ` · ${counts.outputs} output change${counts.outputs === 1 ? '' : 's'}` : ''}`
       : '**No changes.** The infrastructure matches the configuration.',
   );
-  parts.push(`Plan hash \`${hash}\` (terraform ${plan.terraform_version ?? 'unknown'}): apply runs only a fresh plan with this hash.`);
-  const changed = (plan.resource_changes ?? []).filter((r) => !['no-op', 'read'].includes(actionKind(r.change.actions)));
+  parts.push(
+    `Plan hash \`${hash}\` (terraform ${plan.terraform_version ?? 'unknown'}): apply runs only a fresh plan with this hash.`,
+  );
+  const changed = (plan.resource_changes ?? []).filter(
+    (r) => !['no-op', 'read'].includes(actionKind(r.change.actions)),
+  );
   if (changed.length > 0) {
     parts.push(
       `<details${destructive.length > 0 ? ' open' : ''}><summary>Resource changes (${changed.length})</summary>\n\n\`\`\`diff\n${changed
@@ -85,7 +117,9 @@ export function renderPlan({ environment, command, plan, hash }: PlanReport): st
         .join('\n\n')}\n\`\`\`\n</details>`,
     );
   }
-  const outputs = Object.entries(plan.output_changes ?? {}).filter(([, change]) => actionKind(change.actions) !== 'no-op');
+  const outputs = Object.entries(plan.output_changes ?? {}).filter(
+    ([, change]) => actionKind(change.actions) !== 'no-op',
+  );
   if (outputs.length > 0) {
     parts.push(
       `<details><summary>Output changes (${outputs.length})</summary>\n\n\`\`\`diff\n${outputs

@@ -12,7 +12,8 @@ export interface StateLock {
 export function parseStateLock(output: string): StateLock | null {
   const text = output.replace(/^[│╷╵]\s?/gm, '');
   if (!/Error acquiring the state lock/.test(text)) return null;
-  const field = (name: string): string => new RegExp(`^\\s*${name}:[ \\t]*(.*)$`, 'm').exec(text)?.[1]?.trim() ?? '';
+  const field = (name: string): string =>
+    new RegExp(`^\\s*${name}:[ \\t]*(.*)$`, 'm').exec(text)?.[1]?.trim() ?? '';
   return {
     id: field('ID'),
     path: field('Path'),

@@ -10,8 +10,11 @@ export function freshBundle(actionDir: string): string {
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-check-'));
   try {
     const outfile = path.join(temp, 'index.js');
-    const result = spawnSync(process.execPath, [bundleScript, actionDir, '--outfile', outfile], { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`bundling ${actionDir} failed:\n${result.stderr}${result.stdout}`);
+    const result = spawnSync(process.execPath, [bundleScript, actionDir, '--outfile', outfile], {
+      encoding: 'utf8',
+    });
+    if (result.status !== 0)
+      throw new Error(`bundling ${actionDir} failed:\n${result.stderr}${result.stdout}`);
     return fs.readFileSync(outfile, 'utf8');
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
@@ -25,7 +28,8 @@ export function freshBundle(actionDir: string): string {
 export function distDifference(actionDir: string): string | null {
   const committedFile = path.join(actionDir, 'dist', 'index.js');
   const fresh = freshBundle(actionDir);
-  if (!fs.existsSync(committedFile)) return `${committedFile} is missing: run \`npm run bundle\` in ${actionDir}`;
+  if (!fs.existsSync(committedFile))
+    return `${committedFile} is missing: run \`npm run bundle\` in ${actionDir}`;
   const committed = fs.readFileSync(committedFile, 'utf8');
   if (committed === fresh) return null;
   const a = committed.split('\n');

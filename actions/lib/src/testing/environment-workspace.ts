@@ -27,18 +27,34 @@ export function environmentConfig(name: string, overrides: Partial<EnvConfig> = 
     name,
     aws: { account_id: `${index + 1}`.repeat(12), region: 'eu-west-1' },
     terraform: { state_bucket: `movies-tfstate-${`${index + 1}`.repeat(12)}` },
-    network: { vpc_cidr: `10.${10 + index * 10}.0.0/16`, az_count: ha ? 3 : 2, nat_gateway_mode: ha ? 'per-az' : 'single', enable_flow_logs: ha },
+    network: {
+      vpc_cidr: `10.${10 + index * 10}.0.0/16`,
+      az_count: ha ? 3 : 2,
+      nat_gateway_mode: ha ? 'per-az' : 'single',
+      enable_flow_logs: ha,
+    },
     cluster: {
       name: `${name}.movies.k8s.local`,
       dns_zone: '',
       kubernetes_version: '1.32.4',
       control_plane: { count: ha ? 3 : 1, instance_type: 't3.medium' },
-      node_groups: [{ name: 'nodes', instance_type: 't3.medium', min: ha ? 3 : 2, max: ha ? 9 : 4, spot: false }],
+      node_groups: [
+        {
+          name: 'nodes',
+          instance_type: 't3.medium',
+          min: ha ? 3 : 2,
+          max: ha ? 9 : 4,
+          spot: false,
+        },
+      ],
       bastion: false,
     },
     mongodb: { mode: 'in-cluster' },
     app: { url: '' },
-    promotion: { from: index === 0 ? null : ['dev', 'staging'][index - 1]!, auto_deploy: index === 0 },
+    promotion: {
+      from: index === 0 ? null : ['dev', 'staging'][index - 1]!,
+      auto_deploy: index === 0,
+    },
     ...overrides,
   };
 }
@@ -47,10 +63,17 @@ export function environmentConfig(name: string, overrides: Partial<EnvConfig> = 
  * Creates a temporary repository-shaped workspace for running an action against environments a
  * test controls, with the real `environments/schema` and (optionally) a copy of the real chart.
  */
-export function createEnvironmentWorkspace(options: { chart?: boolean } = {}): EnvironmentWorkspace {
+export function createEnvironmentWorkspace(
+  options: { chart?: boolean } = {},
+): EnvironmentWorkspace {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'env-workspace-'));
-  fs.cpSync(path.join(repoRoot, 'environments', 'schema'), path.join(root, 'environments', 'schema'), { recursive: true });
-  if (options.chart) fs.cpSync(path.join(repoRoot, 'chart'), path.join(root, 'chart'), { recursive: true });
+  fs.cpSync(
+    path.join(repoRoot, 'environments', 'schema'),
+    path.join(root, 'environments', 'schema'),
+    { recursive: true },
+  );
+  if (options.chart)
+    fs.cpSync(path.join(repoRoot, 'chart'), path.join(root, 'chart'), { recursive: true });
   return {
     root,
     write(name, environment) {
@@ -58,7 +81,10 @@ export function createEnvironmentWorkspace(options: { chart?: boolean } = {}): E
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'env.yaml'), YAML.stringify(environment.env));
       fs.writeFileSync(path.join(dir, 'values.yaml'), YAML.stringify(environment.values ?? {}));
-      fs.writeFileSync(path.join(dir, 'release.yaml'), YAML.stringify(environment.release ?? { services: {} }));
+      fs.writeFileSync(
+        path.join(dir, 'release.yaml'),
+        YAML.stringify(environment.release ?? { services: {} }),
+      );
     },
     remove() {
       fs.rmSync(root, { recursive: true, force: true });

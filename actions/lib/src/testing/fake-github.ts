@@ -45,7 +45,12 @@ export interface FakeGitHub {
   /** Files of a comparison (`GET /repos/{o}/{r}/compare/{base}...{head}`). */
   setCompareFiles(owner: string, repo: string, base: string, head: string, files: string[]): void;
   /** Pull requests associated with a commit (`GET /repos/{o}/{r}/commits/{sha}/pulls`). */
-  setCommitPulls(owner: string, repo: string, sha: string, pulls: Array<Record<string, unknown>>): void;
+  setCommitPulls(
+    owner: string,
+    repo: string,
+    sha: string,
+    pulls: Array<Record<string, unknown>>,
+  ): void;
   /** Adds (or overrides) a route; the pattern is matched against the path, named groups become params. */
   route(method: string, pattern: RegExp, handler: FakeHandler): void;
   stop(): Promise<void>;
@@ -76,7 +81,14 @@ export function paginate(request: FakeRequest, baseUrl: string, items: unknown[]
 }
 
 function fileEntry(filename: string, index: number): Record<string, unknown> {
-  return { sha: index.toString(16).padStart(40, '0'), filename, status: 'modified', additions: 1, deletions: 0, changes: 1 };
+  return {
+    sha: index.toString(16).padStart(40, '0'),
+    filename,
+    status: 'modified',
+    additions: 1,
+    deletions: 0,
+    changes: 1,
+  };
 }
 
 /**
@@ -94,7 +106,8 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   let nextCommentId = 1_000_001;
   let baseUrl = '';
 
-  const issueKey = (owner: string, repo: string, number: number | string): string => `${owner}/${repo}#${number}`;
+  const issueKey = (owner: string, repo: string, number: number | string): string =>
+    `${owner}/${repo}#${number}`;
   const findComment = (owner: string, repo: string, id: number): FakeComment | undefined => {
     for (const [key, list] of commentsByIssue) {
       if (!key.startsWith(`${owner}/${repo}#`)) continue;
@@ -103,7 +116,12 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     }
     return undefined;
   };
-  const addComment = (owner: string, repo: string, issueNumber: number, body: string): FakeComment => {
+  const addComment = (
+    owner: string,
+    repo: string,
+    issueNumber: number,
+    body: string,
+  ): FakeComment => {
     const key = issueKey(owner, repo, issueNumber);
     const id = nextCommentId++;
     const now = new Date().toISOString();
@@ -118,48 +136,101 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     commentsByIssue.set(key, [...(commentsByIssue.get(key) ?? []), comment]);
     return comment;
   };
-  const notFound: FakeResponse = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
+  const notFound: FakeResponse = {
+    status: 404,
+    body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' },
+  };
   const route = (method: string, pattern: RegExp, handler: FakeHandler): void => {
     routes.unshift({ method: method.toUpperCase(), pattern, handler });
   };
 
-  route('GET', /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/comments$/, (req) =>
-    paginate(req, baseUrl, commentsByIssue.get(issueKey(req.params.owner!, req.params.repo!, req.params.number!)) ?? []),
+  route(
+    'GET',
+    /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/comments$/,
+    (req) =>
+      paginate(
+        req,
+        baseUrl,
+        commentsByIssue.get(issueKey(req.params.owner!, req.params.repo!, req.params.number!)) ??
+          [],
+      ),
   );
-  route('POST', /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/comments$/, (req) => {
-    const body = (req.body as { body?: unknown } | null)?.body;
-    if (typeof body !== 'string') return { status: 422, body: { message: 'body is required' } };
-    if (body.length > 65_536) return { status: 422, body: { message: 'Validation Failed: body is too long (maximum is 65536 characters)' } };
-    return { status: 201, body: addComment(req.params.owner!, req.params.repo!, Number(req.params.number), body) };
-  });
-  route('GET', /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/comments\/(?<id>\d+)$/, (req) => {
-    const comment = findComment(req.params.owner!, req.params.repo!, Number(req.params.id));
-    return comment ? { body: comment } : notFound;
-  });
-  route('PATCH', /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/comments\/(?<id>\d+)$/, (req) => {
-    const comment = findComment(req.params.owner!, req.params.repo!, Number(req.params.id));
-    if (!comment) return notFound;
-    const body = (req.body as { body?: unknown } | null)?.body;
-    if (typeof body !== 'string') return { status: 422, body: { message: 'body is required' } };
-    if (body.length > 65_536) return { status: 422, body: { message: 'Validation Failed: body is too long (maximum is 65536 characters)' } };
-    comment.body = body;
-    comment.updated_at = new Date().toISOString();
-    return { body: comment };
-  });
-  route('GET', /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/pulls\/(?<number>\d+)\/files$/, (req) => {
-    const files = pullFiles.get(issueKey(req.params.owner!, req.params.repo!, req.params.number!));
-    return files ? paginate(req, baseUrl, files.map(fileEntry)) : notFound;
-  });
+  route(
+    'POST',
+    /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/comments$/,
+    (req) => {
+      const body = (req.body as { body?: unknown } | null)?.body;
+      if (typeof body !== 'string') return { status: 422, body: { message: 'body is required' } };
+      if (body.length > 65_536)
+        return {
+          status: 422,
+          body: { message: 'Validation Failed: body is too long (maximum is 65536 characters)' },
+        };
+      return {
+        status: 201,
+        body: addComment(req.params.owner!, req.params.repo!, Number(req.params.number), body),
+      };
+    },
+  );
+  route(
+    'GET',
+    /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/comments\/(?<id>\d+)$/,
+    (req) => {
+      const comment = findComment(req.params.owner!, req.params.repo!, Number(req.params.id));
+      return comment ? { body: comment } : notFound;
+    },
+  );
+  route(
+    'PATCH',
+    /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/comments\/(?<id>\d+)$/,
+    (req) => {
+      const comment = findComment(req.params.owner!, req.params.repo!, Number(req.params.id));
+      if (!comment) return notFound;
+      const body = (req.body as { body?: unknown } | null)?.body;
+      if (typeof body !== 'string') return { status: 422, body: { message: 'body is required' } };
+      if (body.length > 65_536)
+        return {
+          status: 422,
+          body: { message: 'Validation Failed: body is too long (maximum is 65536 characters)' },
+        };
+      comment.body = body;
+      comment.updated_at = new Date().toISOString();
+      return { body: comment };
+    },
+  );
+  route(
+    'GET',
+    /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/pulls\/(?<number>\d+)\/files$/,
+    (req) => {
+      const files = pullFiles.get(
+        issueKey(req.params.owner!, req.params.repo!, req.params.number!),
+      );
+      return files ? paginate(req, baseUrl, files.map(fileEntry)) : notFound;
+    },
+  );
   route('GET', /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/compare\/(?<basehead>.+)$/, (req) => {
-    const files = compareFiles.get(`${req.params.owner}/${req.params.repo}@${decodeURIComponent(req.params.basehead!)}`);
+    const files = compareFiles.get(
+      `${req.params.owner}/${req.params.repo}@${decodeURIComponent(req.params.basehead!)}`,
+    );
     if (!files) return notFound;
     // Like GitHub: pages split the commits; the first page lists every changed file (at most 300).
     const page = Number(req.query.page ?? 1) || 1;
-    return { body: { status: 'ahead', total_commits: 1, commits: [], files: page === 1 ? files.slice(0, 300).map(fileEntry) : [] } };
+    return {
+      body: {
+        status: 'ahead',
+        total_commits: 1,
+        commits: [],
+        files: page === 1 ? files.slice(0, 300).map(fileEntry) : [],
+      },
+    };
   });
-  route('GET', /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/commits\/(?<sha>[^/]+)\/pulls$/, (req) => ({
-    body: commitPulls.get(`${req.params.owner}/${req.params.repo}@${req.params.sha}`) ?? [],
-  }));
+  route(
+    'GET',
+    /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/commits\/(?<sha>[^/]+)\/pulls$/,
+    (req) => ({
+      body: commitPulls.get(`${req.params.owner}/${req.params.repo}@${req.params.sha}`) ?? [],
+    }),
+  );
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -168,7 +239,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       void (async () => {
         const url = new URL(req.url ?? '/', baseUrl);
         const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = null;
+        let body: unknown;
         try {
           body = text ? JSON.parse(text) : null;
         } catch {
@@ -185,17 +256,24 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
         let response: FakeResponse = notFound;
         try {
           for (const candidate of routes) {
-            const match = candidate.method === recorded.method ? candidate.pattern.exec(recorded.path) : null;
+            const match =
+              candidate.method === recorded.method ? candidate.pattern.exec(recorded.path) : null;
             if (match) {
               response = await candidate.handler({ ...recorded, params: { ...match.groups } });
               break;
             }
           }
         } catch (error) {
-          response = { status: 500, body: { message: `fake GitHub handler failed: ${(error as Error).message}` } };
+          response = {
+            status: 500,
+            body: { message: `fake GitHub handler failed: ${(error as Error).message}` },
+          };
         }
         const payload = response.body === undefined ? '' : JSON.stringify(response.body);
-        res.writeHead(response.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...response.headers });
+        res.writeHead(response.status ?? 200, {
+          'content-type': 'application/json; charset=utf-8',
+          ...response.headers,
+        });
         res.end(payload);
       })();
     });
@@ -211,9 +289,12 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     requests,
     comments: (owner, repo, number) => commentsByIssue.get(issueKey(owner, repo, number)) ?? [],
     addComment,
-    setPullFiles: (owner, repo, number, files) => void pullFiles.set(issueKey(owner, repo, number), files),
-    setCompareFiles: (owner, repo, base, head, files) => void compareFiles.set(`${owner}/${repo}@${base}...${head}`, files),
-    setCommitPulls: (owner, repo, sha, pulls) => void commitPulls.set(`${owner}/${repo}@${sha}`, pulls),
+    setPullFiles: (owner, repo, number, files) =>
+      void pullFiles.set(issueKey(owner, repo, number), files),
+    setCompareFiles: (owner, repo, base, head, files) =>
+      void compareFiles.set(`${owner}/${repo}@${base}...${head}`, files),
+    setCommitPulls: (owner, repo, sha, pulls) =>
+      void commitPulls.set(`${owner}/${repo}@${sha}`, pulls),
     route,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -8,6 +8,11 @@ export {
   type FakeResponse,
   type RecordedRequest,
 } from './fake-github';
-export { runBundledAction, parseCommandFile, type RunBundledActionOptions, type BundledActionResult } from './run-bundled-action';
+export {
+  runBundledAction,
+  parseCommandFile,
+  type RunBundledActionOptions,
+  type BundledActionResult,
+} from './run-bundled-action';
 export { distDifference, freshBundle } from './dist-check';
 export { webhookExample, forRepository } from './webhook-events';

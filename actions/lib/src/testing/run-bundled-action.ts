@@ -65,7 +65,9 @@ function unescapeCommand(value: string): string {
  * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, GITHUB_REPOSITORY and GITHUB_API_URL. Runs the
  * child asynchronously, so a fake server in this process keeps answering.
  */
-export async function runBundledAction(options: RunBundledActionOptions): Promise<BundledActionResult> {
+export async function runBundledAction(
+  options: RunBundledActionOptions,
+): Promise<BundledActionResult> {
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'action-run-'));
   try {
     const outputFile = path.join(temp, 'output');
@@ -109,7 +111,11 @@ export async function runBundledAction(options: RunBundledActionOptions): Promis
     const exitCode = await new Promise<number | null>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new Error(`the action did not finish within ${timeoutMs} ms:\n${Buffer.concat(stdout).toString()}`));
+        reject(
+          new Error(
+            `the action did not finish within ${timeoutMs} ms:\n${Buffer.concat(stdout).toString()}`,
+          ),
+        );
       }, timeoutMs);
       child.on('error', reject);
       child.on('close', (code) => {
@@ -119,7 +125,9 @@ export async function runBundledAction(options: RunBundledActionOptions): Promis
     });
     const out = Buffer.concat(stdout).toString('utf8');
     const commands = (name: string): string[] =>
-      [...out.matchAll(new RegExp(`^::${name}(?: [^:]*)?::(.*)$`, 'gm'))].map((match) => unescapeCommand(match[1]!));
+      [...out.matchAll(new RegExp(`^::${name}(?: [^:]*)?::(.*)$`, 'gm'))].map((match) =>
+        unescapeCommand(match[1]!),
+      );
     return {
       exitCode,
       stdout: out,

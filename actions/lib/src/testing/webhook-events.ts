@@ -15,10 +15,15 @@ export function webhookExample(
   action?: string,
   match: (payload: Record<string, unknown>) => boolean = () => true,
 ): Record<string, unknown> {
-  const group = (examples as unknown as WebhookExampleGroup[]).find((entry) => entry.name === event);
+  const group = (examples as unknown as WebhookExampleGroup[]).find(
+    (entry) => entry.name === event,
+  );
   if (!group) throw new Error(`@octokit/webhooks-examples has no "${event}" event`);
-  const example = group.examples.find((payload) => (action === undefined || payload.action === action) && match(payload));
-  if (!example) throw new Error(`@octokit/webhooks-examples has no "${event}" example with action "${action}"`);
+  const example = group.examples.find(
+    (payload) => (action === undefined || payload.action === action) && match(payload),
+  );
+  if (!example)
+    throw new Error(`@octokit/webhooks-examples has no "${event}" example with action "${action}"`);
   return structuredClone(example);
 }
 
@@ -26,7 +31,11 @@ export function webhookExample(
  * Points a payload's repository at `owner/repo` (the only adjustment our tests make: the
  * actions read the repository from GITHUB_REPOSITORY and PR numbers from the payload).
  */
-export function forRepository<T extends Record<string, unknown>>(payload: T, owner: string, repo: string): T {
+export function forRepository<T extends Record<string, unknown>>(
+  payload: T,
+  owner: string,
+  repo: string,
+): T {
   const repository = payload.repository as Record<string, unknown> | undefined;
   if (repository) {
     repository.name = repo;

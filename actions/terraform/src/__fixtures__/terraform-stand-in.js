@@ -11,7 +11,10 @@ const fs = require('node:fs');
 const args = process.argv.slice(2);
 const sub = args[0];
 if (process.env.TF_STAND_IN_LOG) {
-  fs.appendFileSync(process.env.TF_STAND_IN_LOG, `${JSON.stringify({ argv: args, cwd: process.cwd() })}\n`);
+  fs.appendFileSync(
+    process.env.TF_STAND_IN_LOG,
+    `${JSON.stringify({ argv: args, cwd: process.cwd() })}\n`,
+  );
 }
 
 function isChange(actions) {
@@ -49,7 +52,9 @@ switch (sub) {
       process.stderr.write('Error: Missing backend configuration\n');
       process.exit(1);
     }
-    process.stdout.write('Initializing the backend...\n\nTerraform has been successfully initialized!\n');
+    process.stdout.write(
+      'Initializing the backend...\n\nTerraform has been successfully initialized!\n',
+    );
     break;
   case 'plan': {
     const out = args.find((a) => a.startsWith('-out='));
@@ -64,7 +69,11 @@ switch (sub) {
     const changed =
       (doc.resource_changes || []).some((r) => isChange(r.change.actions)) ||
       Object.values(doc.output_changes || {}).some((o) => isChange(o.actions));
-    process.stdout.write(changed ? 'Terraform will perform the following actions: (stand-in)\n' : 'No changes. Your infrastructure matches the configuration.\n');
+    process.stdout.write(
+      changed
+        ? 'Terraform will perform the following actions: (stand-in)\n'
+        : 'No changes. Your infrastructure matches the configuration.\n',
+    );
     process.exit(changed && args.includes('-detailed-exitcode') ? 2 : 0);
     break;
   }
@@ -83,7 +92,9 @@ switch (sub) {
       if (a.includes('delete')) destroyed++;
       if (a.includes('update')) changed++;
     }
-    process.stdout.write(`Apply complete! Resources: ${added} added, ${changed} changed, ${destroyed} destroyed.\n`);
+    process.stdout.write(
+      `Apply complete! Resources: ${added} added, ${changed} changed, ${destroyed} destroyed.\n`,
+    );
     break;
   }
   case 'output':
