@@ -31,6 +31,7 @@ interface RatingDocument {
 }
 
 const DUPLICATE_KEY = 11000;
+const SEED_BATCH = 50;
 const isDuplicateKey = (error: unknown) => error instanceof MongoServerError && error.code === DUPLICATE_KEY;
 
 /** Every query below is served by one of these (created at start; createIndex is idempotent). */
@@ -48,21 +49,27 @@ class MongoMovies implements MovieRepository {
   constructor(private readonly collection: Collection<MovieDocument>) {}
 
   async seed(movies: readonly Movie[]): Promise<void> {
-    if (movies.length === 0) return;
-    try {
-      await this.collection.bulkWrite(
-        movies.map((movie) => ({
-          updateOne: {
-            filter: { _id: movie.id },
-            update: { $set: { title: movie.title, year: movie.year, genres: movie.genres } },
-            upsert: true,
-          },
-        })),
-        { ordered: false },
-      );
-    } catch (error) {
-      // Another replica inserted the same ids at the same moment: their documents are identical.
-      if (!isDuplicateKey(error) && !isBulkOfDuplicates(error)) throw error;
+    // Write only what is missing or different, so a restart with an unchanged catalog is a single
+    // read, and in small batches (FerretDB v1 stalls on large batches of updates).
+    const existing = new Map((await this.collection.find({}).toArray()).map((document) => [document._id, toMovie(document)]));
+    const changed = movies.filter((movie) => !sameMovie(existing.get(movie.id), movie));
+    for (let start = 0; start < changed.length; start += SEED_BATCH) {
+      const batch = changed.slice(start, start + SEED_BATCH);
+      try {
+        await this.collection.bulkWrite(
+          batch.map((movie) => ({
+            updateOne: {
+              filter: { _id: movie.id },
+              update: { $set: { title: movie.title, year: movie.year, genres: movie.genres } },
+              upsert: true,
+            },
+          })),
+          { ordered: false },
+        );
+      } catch (error) {
+        // Another replica inserted the same ids at the same moment: their documents are identical.
+        if (!isDuplicateKey(error) && !isBulkOfDuplicates(error)) throw error;
+      }
     }
   }
 
@@ -170,6 +177,16 @@ class MongoRatings implements RatingRepository {
 
 function toMovie(document: MovieDocument): Movie {
   return { id: document._id, title: document.title, year: document.year, genres: document.genres };
+}
+
+function sameMovie(stored: Movie | undefined, movie: Movie): boolean {
+  return (
+    stored !== undefined &&
+    stored.title === movie.title &&
+    stored.year === movie.year &&
+    stored.genres.length === movie.genres.length &&
+    stored.genres.every((genre, index) => genre === movie.genres[index])
+  );
 }
 
 function toChange(document: RatingDocument): RatingChange {
