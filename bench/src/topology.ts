@@ -40,6 +40,7 @@ export class Topology {
     name: ServiceName,
     env: Record<string, string>,
     port?: number,
+    options: { readyTimeoutMs?: number } = {},
   ): Promise<ServiceInstance> {
     const listenPort = port ?? (await freePort());
     const entry = path.join(repoRoot, 'services', name, 'build', 'index.js');
@@ -63,7 +64,7 @@ export class Topology {
         env: fullEnv,
         cwd: path.dirname(path.dirname(entry)),
         readyUrl: `${url}/readyz`,
-        timeoutMs: 30_000,
+        timeoutMs: options.readyTimeoutMs ?? 30_000,
       });
     const instance: ServiceInstance = {
       name,

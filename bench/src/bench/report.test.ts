@@ -1,0 +1,138 @@
+import {
+  markdownTable,
+  met,
+  ratio,
+  recommendationGrowth,
+  renderMarkdown,
+  webAddedP50,
+} from './report';
+import type { BenchResult, Measurement, ModeResult } from './results';
+
+const measurement = (
+  requestsPerSecond: number,
+  p50: number,
+  p95 = p50 * 2,
+  p99 = p50 * 3,
+): Measurement => ({
+  requests: Math.round(requestsPerSecond * 5),
+  errors: 0,
+  requestsPerSecond,
+  p50,
+  p95,
+  p99,
+});
+
+const mode: ModeResult = {
+  mode: 'embedded',
+  seedPath: 'PUT /ratings/:movieId through data',
+  ceiling: measurement(10_000, 1),
+  hotReads: [
+    {
+      service: 'data',
+      path: '/movies/:id',
+      webPath: '/api/movies/:id',
+      direct: measurement(7000, 1.5),
+      web: measurement(3000, 3),
+    },
+  ],
+  sizes: [
+    { ratings: 50_000, seedMs: 1000, modelLoadMs: 800, latency: measurement(2000, 2, 4) },
+    { ratings: 200_000, seedMs: 3000, modelLoadMs: 2500, latency: measurement(1500, 3, 12) },
+  ],
+  footprints: [{ service: 'data', readyMs: 450, idleRssMiB: 95.5, loadRssMiB: 120 }],
+  login: { ...measurement(40, 200), scryptN: 16384 },
+  notes: ['auth runs with NODE_ENV=development'],
+};
+
+const result: BenchResult = {
+  startedAt: '2026-11-23T23:00:00.000Z',
+  finishedAt: '2026-11-23T23:08:00.000Z',
+  machine: {
+    cpus: 2,
+    cpuModel: 'Test CPU',
+    memoryGiB: 24,
+    node: 'v20.19.0',
+    loadAverage: [1, 2, 3],
+  },
+  options: {
+    durationSeconds: 5,
+    warmupSeconds: 1,
+    connections: 16,
+    sizes: [50_000, 200_000],
+    seed: 42,
+  },
+  dataset: { users: 10_000, movies: 5000, ratings: 200_000, fingerprint: 'abc' },
+  modes: [mode],
+};
+
+describe('figures', () => {
+  it('computes ratios to the ceiling and NaN without one', () => {
+    expect(ratio(6000, 10_000)).toBeCloseTo(0.6);
+    expect(ratio(5, 0)).toBeNaN();
+  });
+  it('computes what web adds to p50', () => {
+    expect(webAddedP50(mode.hotReads[0]!)).toBeCloseTo(1.5);
+  });
+  it('computes growth of p95 from the smallest to the largest size', () => {
+    expect(recommendationGrowth(mode.sizes)).toBeCloseTo(3);
+    expect(recommendationGrowth(mode.sizes.slice(0, 1))).toBeNaN();
+  });
+  it('judges targets in both directions, and n/a without a figure', () => {
+    expect(met(0.6, 0.6, 'atLeast')).toBe('yes');
+    expect(met(0.59, 0.6, 'atLeast')).toBe('no');
+    expect(met(1, 1, 'atMost')).toBe('yes');
+    expect(met(1.01, 1, 'atMost')).toBe('no');
+    expect(met(Number.NaN, 1, 'atMost')).toBe('n/a');
+  });
+});
+
+describe('markdownTable', () => {
+  it('renders a header, a separator and rows, escaping pipes', () => {
+    expect(markdownTable(['a', 'b'], [['1', 'x|y']])).toBe(
+      '| a | b |\n| --- | --- |\n| 1 | x\\|y |',
+    );
+  });
+  it('refuses a row of the wrong width', () => {
+    expect(() => markdownTable(['a', 'b'], [['1']])).toThrow('table row has 1 cells, header has 2');
+  });
+});
+
+describe('renderMarkdown', () => {
+  const markdown = renderMarkdown(result);
+  const row = (start: string) => markdown.split('\n').find((line) => line.startsWith(start));
+
+  it('states the share of the ceiling and whether the target is met', () => {
+    expect(row('| embedded | data `GET /movies/:id`')).toBe(
+      '| embedded | data `GET /movies/:id` | 7000 | 1.50 | 4.50 | 70% | ≥ 60% | yes |',
+    );
+    expect(row('| embedded | web `GET /api/movies/:id`')).toBe(
+      '| embedded | web `GET /api/movies/:id` | 3000 | 3.00 | 9.00 | 30% | ≥ 60% | no |',
+    );
+  });
+  it('states what web adds', () => {
+    expect(row('| embedded | `/api/movies/:id` vs')).toBe(
+      '| embedded | `/api/movies/:id` vs `/movies/:id` | 1.50 | 3.00 | 1.50 | ≤ 1 ms | no |',
+    );
+  });
+  it('judges recommendation p95 and growth at the largest size only', () => {
+    expect(row('| embedded | 50,000')).toMatch(/\| 800 \| 1000 \| {2}\| {2}\|$/);
+    expect(row('| embedded | 200,000')).toContain('| no; 3.00× no |');
+  });
+  it('judges readiness and idle memory', () => {
+    expect(row('| embedded | data | 450')).toBe(
+      '| embedded | data | 450 | yes | 95.5 | no | 120.0 |',
+    );
+  });
+  it('reports login with the scrypt cost and the notes', () => {
+    expect(row('| embedded | 40 |')).toBe('| embedded | 40 | 200.00 | 600.00 | 16384 |');
+    expect(markdown).toContain('- auth runs with NODE_ENV=development');
+    expect(markdown).toContain('fingerprint abc');
+  });
+  it('marks errors next to the request rate', () => {
+    const failing = renderMarkdown({
+      ...result,
+      modes: [{ ...mode, login: { ...mode.login, errors: 3 } }],
+    });
+    expect(failing).toContain('| embedded | 40 (3 errors) |');
+  });
+});

@@ -1,0 +1,71 @@
+/** One load measurement (latencies in ms, from every response, not a histogram's buckets). */
+export interface Measurement {
+  requests: number;
+  /** Answers that were not the expected status, plus transport errors and timeouts. */
+  errors: number;
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface HotRead {
+  service: 'data' | 'recommendation' | 'auth';
+  /** The path called directly on the service. */
+  path: string;
+  /** The same call through web. */
+  webPath: string;
+  direct: Measurement;
+  web: Measurement;
+}
+
+export interface SizePoint {
+  ratings: number;
+  /** Writing the ratings added since the previous size. */
+  seedMs: number;
+  /** recommendation process start → first /readyz 200 (the first full model load is part of it). */
+  modelLoadMs: number;
+  latency: Measurement;
+}
+
+export interface ServiceFootprint {
+  service: string;
+  /** Process start → first /readyz 200. */
+  readyMs: number;
+  idleRssMiB: number;
+  /** Highest RSS seen while the service was under load. */
+  loadRssMiB: number;
+}
+
+export interface ModeResult {
+  mode: 'embedded' | 'ferretdb';
+  /** How ratings were written in this mode. */
+  seedPath: string;
+  ceiling: Measurement;
+  hotReads: HotRead[];
+  sizes: SizePoint[];
+  footprints: ServiceFootprint[];
+  login: Measurement & { scryptN: number };
+  notes: string[];
+}
+
+export interface BenchResult {
+  startedAt: string;
+  finishedAt: string;
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGiB: number;
+    node: string;
+    loadAverage: number[];
+  };
+  options: {
+    durationSeconds: number;
+    warmupSeconds: number;
+    connections: number;
+    sizes: number[];
+    seed: number;
+  };
+  dataset: { users: number; movies: number; ratings: number; fingerprint: string };
+  modes: ModeResult[];
+}
