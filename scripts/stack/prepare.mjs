@@ -18,7 +18,8 @@ function newestSource(dir) {
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
     const parent = entry.parentPath ?? entry.path;
-    if (!entry.isFile() || /\.test\.ts$/.test(entry.name) || parent.includes('__fixtures__')) continue;
+    if (!entry.isFile() || /\.test\.ts$/.test(entry.name) || parent.includes('__fixtures__'))
+      continue;
     newest = Math.max(newest, fs.statSync(path.join(parent, entry.name)).mtimeMs);
   }
   return newest;
@@ -38,7 +39,10 @@ export function staleBuilds(repoRoot, services) {
   return services.filter((name) => {
     const dir = path.join(repoRoot, 'services', name);
     const built = mtime(path.join(dir, 'build', '.tsbuildinfo'));
-    if (!fs.existsSync(path.join(dir, 'build', 'index.js')) || built < Math.max(newestSource(path.join(dir, 'src')), kitSources)) {
+    if (
+      !fs.existsSync(path.join(dir, 'build', 'index.js')) ||
+      built < Math.max(newestSource(path.join(dir, 'src')), kitSources)
+    ) {
       return true;
     }
     if (name !== 'web') return false;
@@ -51,17 +55,25 @@ function run(repoRoot, label, command, args) {
   console.log(`stack: ${label}…`);
   const result = spawnSync(command, args, { cwd: repoRoot, stdio: 'inherit' });
   if (result.status !== 0) {
-    throw new Error(`${label} failed (\`${command} ${args.join(' ')}\` exited ${result.status ?? result.signal})`);
+    throw new Error(
+      `${label} failed (\`${command} ${args.join(' ')}\` exited ${result.status ?? result.signal})`,
+    );
   }
 }
 
 export function prepare(repoRoot, services) {
   if (dependenciesStale(repoRoot)) {
     const lockfile = fs.existsSync(path.join(repoRoot, 'package-lock.json'));
-    run(repoRoot, 'installing npm dependencies', 'npm', [lockfile ? 'ci' : 'install', '--no-audit', '--no-fund']);
+    run(repoRoot, 'installing npm dependencies', 'npm', [
+      lockfile ? 'ci' : 'install',
+      '--no-audit',
+      '--no-fund',
+    ]);
   }
   const stale = staleBuilds(repoRoot, services);
   if (stale.length > 0) {
-    run(repoRoot, `building (${stale.join(', ')} out of date)`, process.execPath, ['scripts/build.mjs']);
+    run(repoRoot, `building (${stale.join(', ')} out of date)`, process.execPath, [
+      'scripts/build.mjs',
+    ]);
   }
 }

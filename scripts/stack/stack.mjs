@@ -41,7 +41,8 @@ class ServiceProcess {
   start() {
     const dir = path.join(this.repoRoot, 'services', this.name);
     const entry = path.join(dir, 'build', 'index.js');
-    if (!fs.existsSync(entry)) throw new Error(`${this.name}: ${entry} is missing: run \`node scripts/build.mjs\``);
+    if (!fs.existsSync(entry))
+      throw new Error(`${this.name}: ${entry} is missing: run \`node scripts/build.mjs\``);
     const log = fs.createWriteStream(this.logFile, { flags: 'a' });
     // Own process group: a Ctrl-C in the terminal reaches only the launcher, which then stops
     // each service once, in order, and can kill a service together with anything it spawned.
@@ -118,7 +119,14 @@ async function answers(url, timeoutMs = 1000) {
  * without being asked to; the caller decides what to do (the CLI stops everything).
  */
 export class Stack {
-  constructor({ repoRoot, ports = DEFAULT_PORTS, mongoUri, logDir, baseEnv = process.env, readyTimeoutMs = 60_000 }) {
+  constructor({
+    repoRoot,
+    ports = DEFAULT_PORTS,
+    mongoUri,
+    logDir,
+    baseEnv = process.env,
+    readyTimeoutMs = 60_000,
+  }) {
     this.repoRoot = repoRoot;
     this.ports = ports;
     this.readyTimeoutMs = readyTimeoutMs;
@@ -163,10 +171,18 @@ export class Stack {
     const deadline = Date.now() + this.readyTimeoutMs;
     while (!(await answers(readyUrl))) {
       if (!service.running) {
-        throw new ServiceFailure(name, `exited (${await service.exited}) before it was ready`, service.tail);
+        throw new ServiceFailure(
+          name,
+          `exited (${await service.exited}) before it was ready`,
+          service.tail,
+        );
       }
       if (Date.now() > deadline) {
-        throw new ServiceFailure(name, `was not ready after ${this.readyTimeoutMs} ms (${readyUrl})`, service.tail);
+        throw new ServiceFailure(
+          name,
+          `was not ready after ${this.readyTimeoutMs} ms (${readyUrl})`,
+          service.tail,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -192,7 +208,9 @@ export class Stack {
   }
 
   pids() {
-    return Object.fromEntries([...this.services].map(([name, service]) => [name, service.child?.pid ?? null]));
+    return Object.fromEntries(
+      [...this.services].map(([name, service]) => [name, service.child?.pid ?? null]),
+    );
   }
 }
 
@@ -215,11 +233,14 @@ export async function seedDemoAccount(authUrl, { username, password }) {
     });
   const registered = await post('/register');
   if (registered.status !== 201 && registered.status !== 409) {
-    throw new Error(`registering ${username} failed: ${registered.status} ${await registered.text()}`);
+    throw new Error(
+      `registering ${username} failed: ${registered.status} ${await registered.text()}`,
+    );
   }
   await registered.arrayBuffer().catch(() => undefined);
   const login = await post('/login');
-  if (!login.ok) throw new Error(`logging in as ${username} failed: ${login.status} ${await login.text()}`);
+  if (!login.ok)
+    throw new Error(`logging in as ${username} failed: ${login.status} ${await login.text()}`);
   await login.arrayBuffer();
   return registered.status === 201 ? 'created' : 'existing';
 }

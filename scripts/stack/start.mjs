@@ -35,7 +35,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 function parsePort(value, flag) {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${flag} must be a port number, got "${value}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`${flag} must be a port number, got "${value}"`);
   return port;
 }
 
@@ -71,16 +72,22 @@ function options() {
 /** Starts FerretDB (MongoDB wire protocol, SQLite files in dataDir) and resolves with its URI. */
 function startFerretDB(dataDir) {
   const binary = path.join(repoRoot, '.tools', 'bin', 'ferretdb');
-  if (!fs.existsSync(binary)) throw new Error(`FerretDB is not installed at ${binary}: run \`npm run tools\``);
+  if (!fs.existsSync(binary))
+    throw new Error(`FerretDB is not installed at ${binary}: run \`npm run tools\``);
   fs.mkdirSync(dataDir, { recursive: true });
   const child = spawn(binary, ['--listen-addr', '127.0.0.1:0', '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
   let output = '';
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
   const uri = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`FerretDB was not ready after 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`FerretDB was not ready after 30 s:\n${output}`)),
+      30_000,
+    );
     const collect = (chunk) => {
       output = (output + chunk.toString('utf8')).slice(-20_000);
       const match = /ferretdb ready uri=(\S+)/.exec(output);
@@ -139,7 +146,9 @@ async function main() {
   } else {
     const stale = staleBuilds(repoRoot, SERVICES);
     if (stale.length > 0) {
-      throw new Error(`--no-build, but ${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} not built from the current sources: run \`node scripts/build.mjs\``);
+      throw new Error(
+        `--no-build, but ${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} not built from the current sources: run \`node scripts/build.mjs\``,
+      );
     }
   }
 
@@ -185,7 +194,9 @@ async function main() {
     void shutdown(1, 'FerretDB died');
   });
 
-  console.log(`stack: starting ${SERVICES.join(', ')} (${mongoUri ? `MongoDB at ${mongoUri}` : 'in-memory stores'})`);
+  console.log(
+    `stack: starting ${SERVICES.join(', ')} (${mongoUri ? `MongoDB at ${mongoUri}` : 'in-memory stores'})`,
+  );
   try {
     await stack.start();
   } catch (error) {
@@ -217,7 +228,14 @@ async function main() {
 
   if (process.send) {
     process.on('message', (message) => void control(stack, message));
-    process.send({ type: 'ready', url: stack.url, ports: opts.ports, pids: stack.pids(), demo, mongoUri: mongoUri ?? null });
+    process.send({
+      type: 'ready',
+      url: stack.url,
+      ports: opts.ports,
+      pids: stack.pids(),
+      demo,
+      mongoUri: mongoUri ?? null,
+    });
   }
 }
 
@@ -231,10 +249,16 @@ async function control(stack, message) {
       await stack.startService(service);
       process.send({ type: 'started', service, pids: stack.pids() });
     } else {
-      process.send({ type: 'error', message: `unknown control message ${JSON.stringify(message)}` });
+      process.send({
+        type: 'error',
+        message: `unknown control message ${JSON.stringify(message)}`,
+      });
     }
   } catch (error) {
-    const tail = error instanceof ServiceFailure ? `\nlast log lines of ${error.service}:\n${error.tail.join('\n')}` : '';
+    const tail =
+      error instanceof ServiceFailure
+        ? `\nlast log lines of ${error.service}:\n${error.tail.join('\n')}`
+        : '';
     process.send({ type: 'error', service, message: `${error.message}${tail}` });
   }
 }

@@ -12,9 +12,17 @@ const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const uiDir = path.join(webDir, 'ui');
 const outDir = path.join(webDir, 'build', 'public');
 
-const tsc = spawnSync(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.resolve('typescript'))), '..', 'bin', 'tsc'), '-p', path.join(uiDir, 'tsconfig.json')], {
-  stdio: 'inherit',
-});
+const tsc = spawnSync(
+  process.execPath,
+  [
+    path.join(path.dirname(fileURLToPath(import.meta.resolve('typescript'))), '..', 'bin', 'tsc'),
+    '-p',
+    path.join(uiDir, 'tsconfig.json'),
+  ],
+  {
+    stdio: 'inherit',
+  },
+);
 if (tsc.status !== 0) {
   console.error('build-ui: type errors in services/web/ui');
   process.exit(tsc.status ?? 1);
@@ -35,7 +43,10 @@ const result = await esbuild.build({
 });
 const outputs = Object.entries(result.metafile.outputs);
 const find = (entry) => {
-  const match = outputs.find(([, output]) => output.entryPoint && path.resolve(output.entryPoint) === path.join(uiDir, entry));
+  const match = outputs.find(
+    ([, output]) =>
+      output.entryPoint && path.resolve(output.entryPoint) === path.join(uiDir, entry),
+  );
   if (!match) throw new Error(`build-ui: no output for ${entry}`);
   return `/${path.basename(match[0])}`;
 };
@@ -44,4 +55,6 @@ const html = fs
   .replace('%SCRIPT%', find('src/main.ts'))
   .replace('%STYLES%', find('styles.css'));
 fs.writeFileSync(path.join(outDir, 'index.html'), html);
-console.log(`build-ui: ${path.relative(process.cwd(), outDir) || outDir} (${outputs.length} files)`);
+console.log(
+  `build-ui: ${path.relative(process.cwd(), outDir) || outDir} (${outputs.length} files)`,
+);

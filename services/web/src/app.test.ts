@@ -27,7 +27,10 @@ function config(overrides: Record<string, string> = {}): WebConfig {
 }
 
 function web(overrides: Record<string, string> = {}) {
-  return createWebService(config(overrides), { logger: createLogger({ service: 'web', level: 'silent' }), readinessCacheMs: 0 }).app;
+  return createWebService(config(overrides), {
+    logger: createLogger({ service: 'web', level: 'silent' }),
+    readinessCacheMs: 0,
+  }).app;
 }
 
 /** A state-changing request as the UI sends it: same origin plus the CSRF header. */
@@ -62,14 +65,23 @@ describe('configuration', () => {
   });
 
   it('defaults to port 8080, a 5 s upstream timeout and no trusted proxy', () => {
-    const loaded = loadConfig(webConfigShape, { AUTH_URL: 'http://a', DATA_URL: 'http://d', RECOMMENDATION_URL: 'http://r' });
+    const loaded = loadConfig(webConfigShape, {
+      AUTH_URL: 'http://a',
+      DATA_URL: 'http://d',
+      RECOMMENDATION_URL: 'http://r',
+    });
     expect(loaded).toMatchObject({ PORT: 8080, UPSTREAM_TIMEOUT_MS: 5000, TRUST_PROXY: 0 });
   });
 });
 
 describe('routing', () => {
   it.each([
-    ['GET', '/api/movies?q=matrix&genre=Drama&limit=5&cursor=abc', 'data', '/movies?q=matrix&genre=Drama&limit=5&cursor=abc'],
+    [
+      'GET',
+      '/api/movies?q=matrix&genre=Drama&limit=5&cursor=abc',
+      'data',
+      '/movies?q=matrix&genre=Drama&limit=5&cursor=abc',
+    ],
     ['GET', '/api/movies/the-matrix-1999', 'data', '/movies/the-matrix-1999'],
     ['GET', '/api/genres', 'data', '/genres'],
     ['GET', '/api/ratings/me', 'data', '/ratings/me'],
@@ -77,16 +89,24 @@ describe('routing', () => {
     ['GET', '/api/recommendations?limit=3', 'recommendation', '/recommendations?limit=3'],
     ['GET', '/api/auth/me', 'auth', '/me'],
   ])('%s %s goes to %s %s', async (method, url, upstreamName, expected) => {
-    const upstream = { auth, data, recommendation }[upstreamName as 'auth' | 'data' | 'recommendation'];
-    const test = request(web())[method.toLowerCase() as 'get' | 'delete'](url).set('Cookie', 'movies_session=t0k3n');
+    const upstream = { auth, data, recommendation }[
+      upstreamName as 'auth' | 'data' | 'recommendation'
+    ];
+    const agent = request(web());
+    const call = method === 'GET' ? agent.get(url) : agent.delete(url);
+    const test = call.set('Cookie', 'movies_session=t0k3n');
     const response = await (method === 'GET' ? test : fromPage(test));
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ from: upstream.name });
-    expect(upstream.requests.map((seen) => `${seen.method} ${seen.url}`)).toEqual([`${method} ${expected}`]);
+    expect(upstream.requests.map((seen) => `${seen.method} ${seen.url}`)).toEqual([
+      `${method} ${expected}`,
+    ]);
   });
 
   it('passes a rating body as JSON', async () => {
-    const response = await fromPage(request(web()).put('/api/ratings/the-matrix-1999')).send({ rating: 4 });
+    const response = await fromPage(request(web()).put('/api/ratings/the-matrix-1999')).send({
+      rating: 4,
+    });
     expect(response.status).toBe(200);
     const [seen] = data.requests;
     expect(seen?.url).toBe('/ratings/the-matrix-1999');
@@ -96,14 +116,22 @@ describe('routing', () => {
 
   it('registers through auth and passes its answer and status', async () => {
     auth.reply(() => ({ status: 201, body: { id: 'u1', username: 'ana' } }));
-    const response = await fromPage(request(web()).post('/api/auth/register')).send({ username: 'ana', password: 'secret-pass' });
+    const response = await fromPage(request(web()).post('/api/auth/register')).send({
+      username: 'ana',
+      password: 'secret-pass',
+    });
     expect(response.status).toBe(201);
     expect(response.body).toEqual({ id: 'u1', username: 'ana' });
     expect(auth.requests[0]).toMatchObject({ method: 'POST', url: '/register' });
   });
 
   it('answers 404 for API paths outside the allow-list and never calls an upstream', async () => {
-    for (const url of ['/api/internal/ratings', '/api/auth/jwks', '/api/.well-known/jwks.json', '/api/moviesx']) {
+    for (const url of [
+      '/api/internal/ratings',
+      '/api/auth/jwks',
+      '/api/.well-known/jwks.json',
+      '/api/moviesx',
+    ]) {
       const response = await request(web()).get(url);
       expect(response.status).toBe(404);
       expect(response.body.error).toMatchObject({ code: 'not_found' });
@@ -123,7 +151,9 @@ describe('routing', () => {
       const response = await request(web()).get(url);
       expect([400, 404]).toContain(response.status);
     }
-    expect(data.requests.filter((seen) => /internal/i.test(decodeURIComponent(seen.url)))).toEqual([]);
+    expect(data.requests.filter((seen) => /internal/i.test(decodeURIComponent(seen.url)))).toEqual(
+      [],
+    );
   });
 });
 
@@ -141,7 +171,9 @@ describe('headers', () => {
   });
 
   it('turns the session cookie into a bearer token and does not forward cookies', async () => {
-    await request(web()).get('/api/ratings/me').set('Cookie', 'other=1; movies_session=abc.def.ghi');
+    await request(web())
+      .get('/api/ratings/me')
+      .set('Cookie', 'other=1; movies_session=abc.def.ghi');
     const seen = data.requests[0];
     expect(seen?.headers.authorization).toBe('Bearer abc.def.ghi');
     expect(seen?.headers.cookie).toBeUndefined();
@@ -153,10 +185,15 @@ describe('headers', () => {
   });
 
   it('passes upstream errors through in the common shape with their status', async () => {
-    data.reply(() => ({ status: 404, body: { error: { code: 'movie_not_found', message: 'no movie nope', requestId: 'r1' } } }));
+    data.reply(() => ({
+      status: 404,
+      body: { error: { code: 'movie_not_found', message: 'no movie nope', requestId: 'r1' } },
+    }));
     const response = await request(web()).get('/api/movies/nope').set('x-request-id', 'r1');
     expect(response.status).toBe(404);
-    expect(response.body).toEqual({ error: { code: 'movie_not_found', message: 'no movie nope', requestId: 'r1' } });
+    expect(response.body).toEqual({
+      error: { code: 'movie_not_found', message: 'no movie nope', requestId: 'r1' },
+    });
   });
 
   it('marks API answers as not cacheable', async () => {
@@ -174,7 +211,16 @@ describe('session cookie', () => {
         const { password } = JSON.parse(seen.body) as { password: string };
         return password === 'right-password'
           ? { status: 200, body: { accessToken: TOKEN, tokenType: 'Bearer', expiresIn: 900 } }
-          : { status: 401, body: { error: { code: 'invalid_credentials', message: 'wrong username or password', requestId: 'x' } } };
+          : {
+              status: 401,
+              body: {
+                error: {
+                  code: 'invalid_credentials',
+                  message: 'wrong username or password',
+                  requestId: 'x',
+                },
+              },
+            };
       }
       if (seen.url === '/me') return { status: 200, body: { id: 'u1', username: 'ana' } };
       return { status: 404, body: {} };
@@ -182,7 +228,10 @@ describe('session cookie', () => {
   });
 
   it('keeps the token in an httpOnly SameSite=Lax cookie lasting expiresIn and never shows it to the page', async () => {
-    const response = await fromPage(request(web()).post('/api/auth/login')).send({ username: 'ana', password: 'right-password' });
+    const response = await fromPage(request(web()).post('/api/auth/login')).send({
+      username: 'ana',
+      password: 'right-password',
+    });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ user: { id: 'u1', username: 'ana' }, expiresIn: 900 });
     expect(response.text).not.toContain(TOKEN);
@@ -208,14 +257,19 @@ describe('session cookie', () => {
   });
 
   it('passes a failed login through without setting a cookie', async () => {
-    const response = await fromPage(request(web()).post('/api/auth/login')).send({ username: 'ana', password: 'wrong' });
+    const response = await fromPage(request(web()).post('/api/auth/login')).send({
+      username: 'ana',
+      password: 'wrong',
+    });
     expect(response.status).toBe(401);
     expect(response.body.error.code).toBe('invalid_credentials');
     expect(response.headers['set-cookie']).toBeUndefined();
   });
 
   it('rejects a login without a username or password before calling auth', async () => {
-    const response = await fromPage(request(web()).post('/api/auth/login')).send({ username: 'ana' });
+    const response = await fromPage(request(web()).post('/api/auth/login')).send({
+      username: 'ana',
+    });
     expect(response.status).toBe(400);
     expect(response.body.error.message).toMatch(/password/);
     expect(auth.requests).toEqual([]);
@@ -229,7 +283,10 @@ describe('session cookie', () => {
   });
 
   it('clears the cookie on logout', async () => {
-    const response = await fromPage(request(web()).post('/api/auth/logout')).set('Cookie', `movies_session=${TOKEN}`);
+    const response = await fromPage(request(web()).post('/api/auth/logout')).set(
+      'Cookie',
+      `movies_session=${TOKEN}`,
+    );
     expect(response.status).toBe(204);
     const cookie = String(response.headers['set-cookie']);
     expect(cookie).toMatch(/^movies_session=;/);
@@ -237,8 +294,13 @@ describe('session cookie', () => {
   });
 
   it('clears the cookie when an upstream rejects the token (expired session)', async () => {
-    data.reply(() => ({ status: 401, body: { error: { code: 'invalid_token', message: 'token expired', requestId: 'x' } } }));
-    const response = await request(web()).get('/api/ratings/me').set('Cookie', `movies_session=${TOKEN}`);
+    data.reply(() => ({
+      status: 401,
+      body: { error: { code: 'invalid_token', message: 'token expired', requestId: 'x' } },
+    }));
+    const response = await request(web())
+      .get('/api/ratings/me')
+      .set('Cookie', `movies_session=${TOKEN}`);
     expect(response.status).toBe(401);
     expect(String(response.headers['set-cookie'])).toMatch(/^movies_session=;/);
   });
@@ -269,7 +331,11 @@ describe('CSRF defences', () => {
   });
 
   it('refuses an opaque ("null") origin', async () => {
-    const response = await request(web()).post('/api/auth/logout').set('Host', HOST).set('Origin', 'null').set('x-movies-csrf', '1');
+    const response = await request(web())
+      .post('/api/auth/logout')
+      .set('Host', HOST)
+      .set('Origin', 'null')
+      .set('x-movies-csrf', '1');
     expect(response.status).toBe(403);
   });
 
@@ -286,8 +352,12 @@ describe('CSRF defences', () => {
   });
 
   it('accepts the page’s own requests and leaves reads alone', async () => {
-    expect((await fromPage(request(web()).put('/api/ratings/m')).send({ rating: 2 })).status).toBe(200);
-    expect((await request(web()).get('/api/movies').set('Origin', 'https://evil.example')).status).toBe(200);
+    expect((await fromPage(request(web()).put('/api/ratings/m')).send({ rating: 2 })).status).toBe(
+      200,
+    );
+    expect(
+      (await request(web()).get('/api/movies').set('Origin', 'https://evil.example')).status,
+    ).toBe(200);
   });
 });
 
@@ -298,11 +368,21 @@ describe('upstream failures', () => {
     const response = await request(web()).get('/api/recommendations').set('x-request-id', 'slow-1');
     expect(Date.now() - started).toBeLessThan(1500);
     expect(response.status).toBe(504);
-    expect(response.body).toEqual({ error: { code: 'upstream_timeout', message: expect.stringContaining('recommendation'), requestId: 'slow-1' } });
+    expect(response.body).toEqual({
+      error: {
+        code: 'upstream_timeout',
+        message: expect.stringContaining('recommendation'),
+        requestId: 'slow-1',
+      },
+    });
   });
 
   it('answers 502 when an upstream sends something that is not JSON', async () => {
-    data.reply(() => ({ status: 200, raw: '{"movies": [', headers: { 'content-type': 'application/json' } }));
+    data.reply(() => ({
+      status: 200,
+      raw: '{"movies": [',
+      headers: { 'content-type': 'application/json' },
+    }));
     const response = await request(web()).get('/api/movies');
     expect(response.status).toBe(502);
     expect(response.body.error.code).toBe('bad_gateway');
@@ -314,7 +394,13 @@ describe('upstream failures', () => {
     try {
       const down = await request(app).get('/api/recommendations').set('x-request-id', 'down-1');
       expect(down.status).toBe(503);
-      expect(down.body).toEqual({ error: { code: 'upstream_unavailable', message: expect.stringContaining('recommendation'), requestId: 'down-1' } });
+      expect(down.body).toEqual({
+        error: {
+          code: 'upstream_unavailable',
+          message: expect.stringContaining('recommendation'),
+          requestId: 'down-1',
+        },
+      });
       // Other routes are unaffected.
       expect((await request(app).get('/api/movies')).status).toBe(200);
     } finally {

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
-import { createHttpClient, createLogger, createService, type Logger, type Service } from '@movies/kit';
+import {
+  createHttpClient,
+  createLogger,
+  createService,
+  type Logger,
+  type Service,
+} from '@movies/kit';
 import type { WebConfig } from './config';
 import { csrfProtection } from './gateway/csrf';
 import { upstreamHealthCheck } from './gateway/readiness';
@@ -14,7 +20,8 @@ export interface WebServiceOptions {
 }
 
 function upstreamsFrom(config: WebConfig, logger: Logger): Upstreams {
-  const client = (name: string, baseUrl: string) => createHttpClient({ name, baseUrl, timeoutMs: config.UPSTREAM_TIMEOUT_MS, logger });
+  const client = (name: string, baseUrl: string) =>
+    createHttpClient({ name, baseUrl, timeoutMs: config.UPSTREAM_TIMEOUT_MS, logger });
   return {
     auth: client('auth', config.AUTH_URL),
     data: client('data', config.DATA_URL),
@@ -25,7 +32,10 @@ function upstreamsFrom(config: WebConfig, logger: Logger): Upstreams {
 /** Serves the UI bundle: index.html always revalidated, content-hashed assets cached for a year. */
 function staticUi(publicDir: string, logger: Logger): express.RequestHandler {
   if (!fs.existsSync(path.join(publicDir, 'index.html'))) {
-    logger.warn({ publicDir }, 'UI bundle missing: run `npm run build:assets -w services/web`; only /api is served');
+    logger.warn(
+      { publicDir },
+      'UI bundle missing: run `npm run build:assets -w services/web`; only /api is served',
+    );
   }
   return express.static(publicDir, {
     index: 'index.html',
@@ -47,7 +57,10 @@ export function createWebService(config: WebConfig, options: WebServiceOptions =
     logger,
     trustProxy: config.TRUST_PROXY,
     readinessChecks: Object.fromEntries(
-      Object.values(upstreams).map((upstream) => [upstream.name, upstreamHealthCheck(upstream, { timeoutMs: 1000, cacheMs })]),
+      Object.values(upstreams).map((upstream) => [
+        upstream.name,
+        upstreamHealthCheck(upstream, { timeoutMs: 1000, cacheMs }),
+      ]),
     ),
   });
   const api = express.Router();

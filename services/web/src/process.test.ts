@@ -12,7 +12,11 @@ const baseEnv = () => ({ PATH: process.env.PATH ?? '', LOG_LEVEL: 'info' });
 beforeAll(() => buildWorkspace('services/web'));
 
 it('refuses to start without the upstream addresses, naming each one', () => {
-  const result = spawnSync(process.execPath, [entry], { env: { ...baseEnv(), AUTH_URL: 'http://127.0.0.1:1' }, encoding: 'utf8', timeout: 30_000 });
+  const result = spawnSync(process.execPath, [entry], {
+    env: { ...baseEnv(), AUTH_URL: 'http://127.0.0.1:1' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   expect(result.status).toBe(1);
   expect(result.stderr).toContain('DATA_URL: required');
   expect(result.stderr).toContain('RECOMMENDATION_URL: required');
@@ -21,7 +25,12 @@ it('refuses to start without the upstream addresses, naming each one', () => {
 
 it('refuses an upstream address that is not an http(s) URL', () => {
   const result = spawnSync(process.execPath, [entry], {
-    env: { ...baseEnv(), AUTH_URL: 'auth:8081', DATA_URL: 'http://d', RECOMMENDATION_URL: 'http://r' },
+    env: {
+      ...baseEnv(),
+      AUTH_URL: 'auth:8081',
+      DATA_URL: 'http://d',
+      RECOMMENDATION_URL: 'http://r',
+    },
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -32,7 +41,11 @@ it('refuses an upstream address that is not an http(s) URL', () => {
 it('serves, becomes ready with its upstreams, and exits 0 on SIGTERM', async () => {
   const upstreams = ['auth', 'data', 'recommendation'].map((name) => new StandInUpstream(name));
   await Promise.all(upstreams.map((upstream) => upstream.start()));
-  const [auth, data, recommendation] = upstreams as [StandInUpstream, StandInUpstream, StandInUpstream];
+  const [auth, data, recommendation] = upstreams as [
+    StandInUpstream,
+    StandInUpstream,
+    StandInUpstream,
+  ];
   const port = await freePort();
   try {
     const web = await startProcess(process.execPath, [entry], {

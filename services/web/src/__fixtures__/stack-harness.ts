@@ -16,7 +16,12 @@ interface ReadyMessage {
   mongoUri: string | null;
 }
 
-type ControlReply = { type: 'stopped' | 'started' | 'error'; service?: string; message?: string; pids?: Record<ServiceName, number> };
+type ControlReply = {
+  type: 'stopped' | 'started' | 'error';
+  service?: string;
+  message?: string;
+  pids?: Record<ServiceName, number>;
+};
 
 export interface RunningStack {
   /** http://localhost:<web port> */
@@ -45,11 +50,15 @@ export interface StackOptions {
 /** Builds the four services and the UI bundle, so the launcher's --no-build check passes. */
 export function buildStack(): void {
   for (const name of SERVICE_NAMES) buildWorkspace(`services/${name}`);
-  const ui = spawnSync('flock', ['/tmp/movies-web-ui-build.lock', process.execPath, 'services/web/scripts/build-ui.mjs'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const ui = spawnSync(
+    'flock',
+    ['/tmp/movies-web-ui-build.lock', process.execPath, 'services/web/scripts/build-ui.mjs'],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   if (ui.status !== 0) throw new Error(`building the web UI failed:\n${ui.stdout}${ui.stderr}`);
 }
 
@@ -66,7 +75,12 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const args = SERVICE_NAMES.flatMap((name) => [`--${name}-port`, String(ports[name])]);
   // Built above per workspace (under a lock); the launcher only checks that the build is current.
   args.push('--log-dir', logDir, '--no-build');
-  if (options.mongo) args.push('--mongo', '--data-dir', options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'stack-ferretdb-')));
+  if (options.mongo)
+    args.push(
+      '--mongo',
+      '--data-dir',
+      options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'stack-ferretdb-')),
+    );
   const env = { ...process.env };
   delete env.MONGODB_URI;
   const launcher = fork(path.join(repoRoot, 'scripts', 'stack', 'start.mjs'), args, {
@@ -80,7 +94,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   };
   launcher.stdout?.on('data', collect);
   launcher.stderr?.on('data', collect);
-  const exited = new Promise<number | string>((resolve) => launcher.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const exited = new Promise<number | string>((resolve) =>
+    launcher.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
   const messages: Array<ReadyMessage | ControlReply> = [];
   const waiters: Array<() => void> = [];
   launcher.on('message', (message: ReadyMessage | ControlReply) => {
@@ -88,22 +104,39 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     for (const wake of waiters.splice(0)) wake();
   });
 
-  const next = async <T extends ReadyMessage | ControlReply>(accept: (message: ReadyMessage | ControlReply) => boolean, what: string, timeoutMs: number): Promise<T> => {
+  const next = async <T extends ReadyMessage | ControlReply>(
+    accept: (message: ReadyMessage | ControlReply) => boolean,
+    what: string,
+    timeoutMs: number,
+  ): Promise<T> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const index = messages.findIndex(accept);
       if (index >= 0) return messages.splice(index, 1)[0] as T;
-      const error = messages.find((message) => message.type === 'error') as ControlReply | undefined;
+      const error = messages.find((message) => message.type === 'error') as
+        ControlReply | undefined;
       if (error) throw new Error(`stack: ${error.message}\n${output}`);
-      if (launcher.exitCode !== null || launcher.signalCode !== null) throw new Error(`the stack launcher exited (${await exited}) while waiting for ${what}:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`no ${what} from the stack launcher after ${timeoutMs} ms:\n${output}`);
-      await Promise.race([new Promise<void>((resolve) => waiters.push(resolve)), exited, new Promise((resolve) => setTimeout(resolve, 250))]);
+      if (launcher.exitCode !== null || launcher.signalCode !== null)
+        throw new Error(
+          `the stack launcher exited (${await exited}) while waiting for ${what}:\n${output}`,
+        );
+      if (Date.now() > deadline)
+        throw new Error(`no ${what} from the stack launcher after ${timeoutMs} ms:\n${output}`);
+      await Promise.race([
+        new Promise<void>((resolve) => waiters.push(resolve)),
+        exited,
+        new Promise((resolve) => setTimeout(resolve, 250)),
+      ]);
     }
   };
 
   let ready: ReadyMessage;
   try {
-    ready = await next<ReadyMessage>((message) => message.type === 'ready', 'ready message', options.timeoutMs ?? 240_000);
+    ready = await next<ReadyMessage>(
+      (message) => message.type === 'ready',
+      'ready message',
+      options.timeoutMs ?? 240_000,
+    );
   } catch (error) {
     launcher.kill('SIGTERM');
     await exited;
@@ -120,11 +153,19 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     exited,
     async stopService(name) {
       launcher.send({ type: 'stop', service: name });
-      await next<ControlReply>((message) => message.type === 'stopped' && (message as ControlReply).service === name, `${name} stopped`, 30_000);
+      await next<ControlReply>(
+        (message) => message.type === 'stopped' && (message as ControlReply).service === name,
+        `${name} stopped`,
+        30_000,
+      );
     },
     async startService(name) {
       launcher.send({ type: 'start', service: name });
-      const started = await next<ControlReply>((message) => message.type === 'started' && (message as ControlReply).service === name, `${name} started`, 60_000);
+      const started = await next<ControlReply>(
+        (message) => message.type === 'started' && (message as ControlReply).service === name,
+        `${name} started`,
+        60_000,
+      );
       if (started.pids) stack.pids = started.pids;
     },
     async stop(signal = 'SIGTERM') {

@@ -50,11 +50,15 @@ export class StandInUpstream {
           headers: req.headers,
           body: Buffer.concat(chunks).toString('utf8'),
         };
-        const reply = req.url === '/healthz' ? { status: 200, body: { status: 'ok' } } : this.handler(recorded);
+        const reply =
+          req.url === '/healthz' ? { status: 200, body: { status: 'ok' } } : this.handler(recorded);
         if (req.url !== '/healthz') this.requests.push(recorded);
         const answer = () => {
           if (res.destroyed) return;
-          res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
+          res.writeHead(reply.status ?? 200, {
+            'content-type': 'application/json',
+            ...reply.headers,
+          });
           res.end(reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body)));
         };
         if (reply.delayMs) setTimeout(answer, reply.delayMs).unref();

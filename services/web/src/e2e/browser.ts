@@ -14,15 +14,27 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: toolPath('chromium'),
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
 /** Polls `check` until it is true; fails naming `what` after timeoutMs. */
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -35,8 +47,15 @@ export async function gone(locator: Locator, timeout = 15_000): Promise<void> {
   await locator.first().waitFor({ state: 'hidden', timeout });
 }
 
-export async function attributeIs(locator: Locator, name: string, value: string | null): Promise<void> {
-  await waitUntil(`${locator} has ${name}=${value}`, async () => (await locator.getAttribute(name)) === value);
+export async function attributeIs(
+  locator: Locator,
+  name: string,
+  value: string | null,
+): Promise<void> {
+  await waitUntil(
+    `${locator} has ${name}=${value}`,
+    async () => (await locator.getAttribute(name)) === value,
+  );
 }
 
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
@@ -79,9 +98,15 @@ export class MoviesPage {
 
   /** Opens a view through the main navigation (reloads when it is already open, to refetch). */
   async go(link: 'Browse' | 'My ratings' | 'For you'): Promise<void> {
-    const hash = { Browse: '#/browse', 'My ratings': '#/ratings', 'For you': '#/recommendations' }[link];
+    const hash = { Browse: '#/browse', 'My ratings': '#/ratings', 'For you': '#/recommendations' }[
+      link
+    ];
     if (new URL(this.page.url()).hash === hash) await this.page.reload();
-    else await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
+    else
+      await this.page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: link })
+        .click();
     await visible(this.page.getByRole('heading', { level: 1 }));
   }
 
@@ -95,9 +120,17 @@ export class MoviesPage {
 
   /** Clicks the n-th star of a movie and waits until the page shows it as saved. */
   async rate(title: string, stars: number): Promise<void> {
-    const star = this.page.getByRole('button', { name: `Rate ${title} ${stars} out of 5`, exact: true }).first();
+    const star = this.page
+      .getByRole('button', { name: `Rate ${title} ${stars} out of 5`, exact: true })
+      .first();
     await star.click();
-    await attributeIs(this.page.getByRole('button', { name: `Rate ${title} ${stars} out of 5`, exact: true }).first(), 'aria-pressed', 'true');
+    await attributeIs(
+      this.page
+        .getByRole('button', { name: `Rate ${title} ${stars} out of 5`, exact: true })
+        .first(),
+      'aria-pressed',
+      'true',
+    );
   }
 
   async myRatings(): Promise<Array<{ title: string; stars: number }>> {
@@ -108,7 +141,8 @@ export class MoviesPage {
     const rows = await list.getByRole('listitem').all();
     const result: Array<{ title: string; stars: number }> = [];
     for (const row of rows) {
-      const heading = (await row.getByRole('heading').textContent())?.replace(/\s*\(\d{4}\)$/, '').trim() ?? '';
+      const heading =
+        (await row.getByRole('heading').textContent())?.replace(/\s*\(\d{4}\)$/, '').trim() ?? '';
       const pressed = await row.locator('[aria-pressed="true"]').getAttribute('data-value');
       result.push({ title: heading, stars: Number(pressed) });
     }

@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { isAlive, SERVICE_NAMES, startStack, type RunningStack } from '../__fixtures__/stack-harness';
+import {
+  isAlive,
+  SERVICE_NAMES,
+  startStack,
+  type RunningStack,
+} from '../__fixtures__/stack-harness';
 import { attributeIs, launchChromium, MoviesPage, screenshot, visible, waitUntil } from './browser';
 
 // Browser journeys against the whole stack, started by the same launcher as `npm start`. They
@@ -23,7 +28,10 @@ function uniqueName(prefix: string): string {
   return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
 }
 
-async function openApp(browser: Browser, stack: RunningStack): Promise<{ context: BrowserContext; app: MoviesPage }> {
+async function openApp(
+  browser: Browser,
+  stack: RunningStack,
+): Promise<{ context: BrowserContext; app: MoviesPage }> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   const page = await context.newPage();
   await page.goto(stack.url);
@@ -83,7 +91,11 @@ describe('the app in a browser (in-memory stores)', () => {
     await app.search('jaws');
     await app.rate('Jaws', 1);
     await page.getByRole('button', { name: 'Remove your rating of Jaws' }).click();
-    await attributeIs(page.getByRole('button', { name: 'Rate Jaws 1 out of 5' }), 'aria-pressed', 'false');
+    await attributeIs(
+      page.getByRole('button', { name: 'Rate Jaws 1 out of 5' }),
+      'aria-pressed',
+      'false',
+    );
 
     const mine = await app.myRatings();
     expect(mine.map((rating) => rating.title).sort()).toEqual(RATED.map(([title]) => title).sort());
@@ -115,7 +127,9 @@ describe('the app in a browser (in-memory stores)', () => {
     await form.getByRole('button', { name: 'Create account' }).click();
     const problem = form.getByRole('alert');
     await visible(problem);
-    expect(await problem.textContent()).toBe('Please check your input: Password: must be 8-128 characters.');
+    expect(await problem.textContent()).toBe(
+      'Please check your input: Password: must be 8-128 characters.',
+    );
     await app.register(other, PASSWORD);
     expect(await app.myRatings()).toEqual([]);
     await visible(app.page.getByText('You have not rated any movies yet.'));
@@ -126,7 +140,9 @@ describe('the app in a browser (in-memory stores)', () => {
     // The first user, in their own context, still has exactly their five.
     const first = await openApp(browser, stack);
     await first.app.logIn(user, PASSWORD);
-    expect((await first.app.myRatings()).map((rating) => rating.title).sort()).toEqual(RATED.map(([title]) => title).sort());
+    expect((await first.app.myRatings()).map((rating) => rating.title).sort()).toEqual(
+      RATED.map(([title]) => title).sort(),
+    );
     await Promise.all([context.close(), first.context.close()]);
   });
 
@@ -138,7 +154,9 @@ describe('the app in a browser (in-memory stores)', () => {
     try {
       const down = await app.recommendations();
       expect(down.titles).toEqual([]);
-      expect(down.alert).toMatch(/The recommendation service is (unavailable right now|taking too long)/);
+      expect(down.alert).toMatch(
+        /The recommendation service is (unavailable right now|taking too long)/,
+      );
       expect(down.alert).not.toMatch(/[{}"]/);
       await screenshot(page, '05-recommendation-down');
 
@@ -157,7 +175,11 @@ describe('the app in a browser (in-memory stores)', () => {
   });
 
   it('works at phone width and by keyboard', async () => {
-    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    const context = await browser.newContext({
+      viewport: { width: 375, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+    });
     const page = await context.newPage();
     await page.goto(stack.url);
     const app = new MoviesPage(page);
@@ -166,22 +188,30 @@ describe('the app in a browser (in-memory stores)', () => {
     await visible(username);
     const focused = () => username.evaluate((element) => element === document.activeElement);
     // Skip link, brand, then the first field of the log-in form.
-    for (let presses = 0; presses < 3 && !(await focused()); presses += 1) await page.keyboard.press('Tab');
+    for (let presses = 0; presses < 3 && !(await focused()); presses += 1)
+      await page.keyboard.press('Tab');
     await waitUntil('Tab reaches the username field', focused, 1000);
     await page.keyboard.type(user);
     await page.keyboard.press('Tab');
     await page.keyboard.type(PASSWORD);
     await page.keyboard.press('Enter');
     await app.expectLoggedIn(user);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, '06-phone', false);
 
     // The session ends (cookie gone): the next call brings back the login form with a message.
     await context.clearCookies();
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My ratings' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'My ratings' })
+      .click();
     await visible(app.form('Log in'));
-    await visible(page.getByRole('alert').filter({ hasText: 'Your session has ended. Please log in again.' }));
+    await visible(
+      page.getByRole('alert').filter({ hasText: 'Your session has ended. Please log in again.' }),
+    );
     await context.close();
   });
 
@@ -191,7 +221,8 @@ describe('the app in a browser (in-memory stores)', () => {
     expect(await stack.exited).toBe(1);
     expect(stack.output()).toMatch(/stack: data exited unexpectedly \(SIGKILL\)/);
     expect(stack.output()).toMatch(/last log lines of data:\n {2}data \| \{/);
-    for (const name of SERVICE_NAMES) expect({ name, alive: isAlive(pids[name]) }).toEqual({ name, alive: false });
+    for (const name of SERVICE_NAMES)
+      expect({ name, alive: isAlive(pids[name]) }).toEqual({ name, alive: false });
   });
 });
 
@@ -227,7 +258,9 @@ describe('the app in a browser with MongoDB (FerretDB)', () => {
     await stack.startService('data');
 
     const after = await app.myRatings();
-    expect(after.sort((a, b) => a.title.localeCompare(b.title))).toEqual(before.sort((a, b) => a.title.localeCompare(b.title)));
+    expect(after.sort((a, b) => a.title.localeCompare(b.title))).toEqual(
+      before.sort((a, b) => a.title.localeCompare(b.title)),
+    );
     await app.search('heat');
     await app.rate('Heat', 2);
     expect(await app.myRatings()).toHaveLength(4);
@@ -238,7 +271,10 @@ describe('the app in a browser with MongoDB (FerretDB)', () => {
   it('stops everything cleanly on Ctrl-C (SIGINT)', async () => {
     const pids = { ...stack.pids };
     expect(await stack.stop('SIGINT')).toBe(0);
-    expect(stack.output()).toMatch(/stack: interrupted: stopping all services…[\s\S]*stack: stopped/);
-    for (const name of SERVICE_NAMES) expect({ name, alive: isAlive(pids[name]) }).toEqual({ name, alive: false });
+    expect(stack.output()).toMatch(
+      /stack: interrupted: stopping all services…[\s\S]*stack: stopped/,
+    );
+    for (const name of SERVICE_NAMES)
+      expect({ name, alive: isAlive(pids[name]) }).toEqual({ name, alive: false });
   });
 });

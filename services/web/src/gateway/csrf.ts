@@ -39,7 +39,13 @@ export const csrfProtection: RequestHandler = (req, _res, next) => {
     return;
   }
   if (req.get(CSRF_HEADER) !== '1') {
-    next(new HttpError(403, 'csrf_rejected', `the ${CSRF_HEADER} header is required on ${req.method} requests`));
+    next(
+      new HttpError(
+        403,
+        'csrf_rejected',
+        `the ${CSRF_HEADER} header is required on ${req.method} requests`,
+      ),
+    );
     return;
   }
   next();

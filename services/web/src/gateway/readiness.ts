@@ -8,7 +8,10 @@ export interface HealthCheckOptions {
 }
 
 /** A readiness check that the upstream answers GET /healthz with 2xx, cached briefly. */
-export function upstreamHealthCheck(upstream: HttpClient, options: HealthCheckOptions = {}): ReadinessCheck {
+export function upstreamHealthCheck(
+  upstream: HttpClient,
+  options: HealthCheckOptions = {},
+): ReadinessCheck {
   const timeoutMs = options.timeoutMs ?? 1000;
   const cacheMs = options.cacheMs ?? 2000;
   const now = options.now ?? Date.now;

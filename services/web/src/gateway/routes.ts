@@ -10,7 +10,13 @@ export interface Upstreams {
 }
 
 /** Response headers of an upstream that mean something to the browser. */
-const PASSED_RESPONSE_HEADERS = ['content-type', 'etag', 'last-modified', 'location', 'retry-after'];
+const PASSED_RESPONSE_HEADERS = [
+  'content-type',
+  'etag',
+  'last-modified',
+  'location',
+  'retry-after',
+];
 
 /**
  * Rejects paths that could climb out of the mapped prefix once an upstream decodes them
@@ -61,12 +67,20 @@ function send(req: Request, res: Response, upstream: UpstreamResponse): void {
 }
 
 const credentialsSchema = z.object({ username: z.string(), password: z.string() });
-const tokenSchema = z.object({ accessToken: z.string().min(1), expiresIn: z.number().int().positive() });
+const tokenSchema = z.object({
+  accessToken: z.string().min(1),
+  expiresIn: z.number().int().positive(),
+});
 const userSchema = z.looseObject({ username: z.string() });
 
-function upstreamAnswer<T extends z.ZodType>(upstream: HttpClient, schema: T, response: UpstreamResponse): z.output<T> {
+function upstreamAnswer<T extends z.ZodType>(
+  upstream: HttpClient,
+  schema: T,
+  response: UpstreamResponse,
+): z.output<T> {
   const result = schema.safeParse(response.body);
-  if (!result.success) throw new HttpError(502, 'bad_gateway', `${upstream.name} gave an invalid response`);
+  if (!result.success)
+    throw new HttpError(502, 'bad_gateway', `${upstream.name} gave an invalid response`);
   return result.data;
 }
 
@@ -74,23 +88,28 @@ function upstreamAnswer<T extends z.ZodType>(upstream: HttpClient, schema: T, re
 export function gatewayRouter(upstreams: Upstreams): Router {
   const router = Router();
 
-  const proxyTo = (upstream: HttpClient, toPath: (req: Request) => string) => async (req: Request, res: Response) => {
-    assertPlainPath(req);
-    const response = await upstream.request({
-      method: req.method,
-      path: `${toPath(req)}${queryString(req)}`,
-      headers: authorizationHeader(req),
-      body: jsonBody(req),
-      requestId: requestIdOf(req),
-      // Upstream errors reach the browser as they are (same JSON shape, same request id).
-      allowServerErrors: true,
-    });
-    send(req, res, response);
-  };
+  const proxyTo =
+    (upstream: HttpClient, toPath: (req: Request) => string) =>
+    async (req: Request, res: Response) => {
+      assertPlainPath(req);
+      const response = await upstream.request({
+        method: req.method,
+        path: `${toPath(req)}${queryString(req)}`,
+        headers: authorizationHeader(req),
+        body: jsonBody(req),
+        requestId: requestIdOf(req),
+        // Upstream errors reach the browser as they are (same JSON shape, same request id).
+        allowServerErrors: true,
+      });
+      send(req, res, response);
+    };
   // `/api/movies/*rest` keeps the rest of the path as it came (already checked by assertPlainPath).
   const samePath = (req: Request) => (req.originalUrl.split('?')[0] ?? '').replace(/^\/api/, '');
 
-  router.post('/auth/register', proxyTo(upstreams.auth, () => '/register'));
+  router.post(
+    '/auth/register',
+    proxyTo(upstreams.auth, () => '/register'),
+  );
   router.get('/auth/me', async (req, res) => {
     if (!bearer(req)) throw new HttpError(401, 'unauthenticated', 'not logged in');
     await proxyTo(upstreams.auth, () => '/me')(req, res);
@@ -99,7 +118,13 @@ export function gatewayRouter(upstreams: Upstreams): Router {
   router.post('/auth/login', async (req, res) => {
     const credentials = parse(credentialsSchema, req.body, 'body');
     const requestId = requestIdOf(req);
-    const login = await upstreams.auth.request({ method: 'POST', path: '/login', body: credentials, requestId, allowServerErrors: true });
+    const login = await upstreams.auth.request({
+      method: 'POST',
+      path: '/login',
+      body: credentials,
+      requestId,
+      allowServerErrors: true,
+    });
     if (login.status !== 200) {
       send(req, res, login);
       return;
@@ -128,7 +153,10 @@ export function gatewayRouter(upstreams: Upstreams): Router {
   router.all(['/movies', '/movies/*rest'], proxyTo(upstreams.data, samePath));
   router.all(['/genres', '/genres/*rest'], proxyTo(upstreams.data, samePath));
   router.all(['/ratings', '/ratings/*rest'], proxyTo(upstreams.data, samePath));
-  router.all(['/recommendations', '/recommendations/*rest'], proxyTo(upstreams.recommendation, samePath));
+  router.all(
+    ['/recommendations', '/recommendations/*rest'],
+    proxyTo(upstreams.recommendation, samePath),
+  );
 
   return router;
 }

@@ -31,7 +31,12 @@ function cookieOptions(req: Request): CookieOptions {
   return { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' };
 }
 
-export function setSession(req: Request, res: Response, token: string, expiresInSeconds: number): void {
+export function setSession(
+  req: Request,
+  res: Response,
+  token: string,
+  expiresInSeconds: number,
+): void {
   res.cookie(SESSION_COOKIE, token, { ...cookieOptions(req), maxAge: expiresInSeconds * 1000 });
 }
 

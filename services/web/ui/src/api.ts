@@ -22,7 +22,9 @@ export const SESSION_EXPIRED = 'movies:session-expired';
 const CSRF_HEADER = 'x-movies-csrf';
 
 function errorInfo(status: number, body: unknown): ErrorInfo {
-  const error = (body as { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | undefined)?.error;
+  const error = (
+    body as { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | undefined
+  )?.error;
   return {
     status,
     code: typeof error?.code === 'string' ? error.code : 'unknown',
@@ -58,7 +60,8 @@ export async function api<T>(area: Area, method: string, path: string, body?: un
   if (!response.ok) {
     const info = errorInfo(response.status, parsed);
     // The session cookie expired (web has already cleared it): the app returns to the login form.
-    if (response.status === 401 && area !== 'account') window.dispatchEvent(new Event(SESSION_EXPIRED));
+    if (response.status === 401 && area !== 'account')
+      window.dispatchEvent(new Event(SESSION_EXPIRED));
     throw new ApiError(info, describeError(info, area));
   }
   return parsed as T;

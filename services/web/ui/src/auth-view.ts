@@ -34,10 +34,23 @@ function credentialsForm(options: {
       'aria-describedby': hintId,
     });
     inputs.set(field.name, input);
-    return h('div', { class: 'field' }, h('label', { for: id }, field.label), input, field.hint ? h('p', { class: 'hint', id: hintId }, field.hint) : null);
+    return h(
+      'div',
+      { class: 'field' },
+      h('label', { for: id }, field.label),
+      input,
+      field.hint ? h('p', { class: 'hint', id: hintId }, field.hint) : null,
+    );
   });
   const button = h('button', { type: 'submit', class: 'button-primary' }, options.submitLabel);
-  const form = h('form', { class: 'card auth-form', 'aria-labelledby': headingId, novalidate: true }, h('h2', { id: headingId }, options.title), ...rows, button, status);
+  const form = h(
+    'form',
+    { class: 'card auth-form', 'aria-labelledby': headingId, novalidate: true },
+    h('h2', { id: headingId }, options.title),
+    ...rows,
+    button,
+    status,
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const username = inputs.get('username')?.value.trim() ?? '';
@@ -54,10 +67,15 @@ function credentialsForm(options: {
     options
       .submit(username, password)
       .then((success) => {
-        if (success) status.replaceChildren(h('p', { class: 'notice notice-ok', role: 'status' }, success));
+        if (success)
+          status.replaceChildren(h('p', { class: 'notice notice-ok', role: 'status' }, success));
       })
       .catch((error: unknown) => {
-        status.replaceChildren(errorNotice(error instanceof ApiError ? error.message : 'Something went wrong. Please try again.'));
+        status.replaceChildren(
+          errorNotice(
+            error instanceof ApiError ? error.message : 'Something went wrong. Please try again.',
+          ),
+        );
       })
       .finally(() => {
         button.disabled = false;
@@ -69,7 +87,10 @@ function credentialsForm(options: {
 }
 
 export async function logIn(username: string, password: string): Promise<User> {
-  const answer = await api<{ user: User }>('account', 'POST', '/auth/login', { username, password });
+  const answer = await api<{ user: User }>('account', 'POST', '/auth/login', {
+    username,
+    password,
+  });
   return answer.user;
 }
 
@@ -93,8 +114,18 @@ export function authView(onLoggedIn: (user: User) => void): HTMLElement {
     submitLabel: 'Create account',
     busyLabel: 'Creating account…',
     fields: [
-      { name: 'username', label: 'Username', autocomplete: 'username', hint: '3–32 lowercase letters, digits, dots, dashes or underscores.' },
-      { name: 'password', label: 'Password', autocomplete: 'new-password', hint: '8–128 characters.' },
+      {
+        name: 'username',
+        label: 'Username',
+        autocomplete: 'username',
+        hint: '3–32 lowercase letters, digits, dots, dashes or underscores.',
+      },
+      {
+        name: 'password',
+        label: 'Password',
+        autocomplete: 'new-password',
+        hint: '8–128 characters.',
+      },
     ],
     async submit(username, password) {
       await api('account', 'POST', '/auth/register', { username, password });
@@ -105,7 +136,16 @@ export function authView(onLoggedIn: (user: User) => void): HTMLElement {
   return h(
     'section',
     { class: 'auth', 'aria-label': 'Account' },
-    h('div', { class: 'intro' }, h('h1', {}, 'Rate movies, get recommendations'), h('p', {}, 'Log in or create an account to rate movies from 1 to 5 stars. The more you rate, the better your recommendations.')),
+    h(
+      'div',
+      { class: 'intro' },
+      h('h1', {}, 'Rate movies, get recommendations'),
+      h(
+        'p',
+        {},
+        'Log in or create an account to rate movies from 1 to 5 stars. The more you rate, the better your recommendations.',
+      ),
+    ),
     h('div', { class: 'auth-forms' }, login, register),
   );
 }

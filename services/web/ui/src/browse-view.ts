@@ -7,11 +7,20 @@ import { starRating } from './stars';
 
 const PAGE_SIZE = 12;
 
-function movieCard(session: Session, movie: Movie, showError: (message: string) => void): HTMLElement {
+function movieCard(
+  session: Session,
+  movie: Movie,
+  showError: (message: string) => void,
+): HTMLElement {
   return h(
     'li',
     { class: 'card movie' },
-    h('h3', { class: 'movie-title' }, movie.title, movie.year ? h('span', { class: 'year' }, ` (${movie.year})`) : null),
+    h(
+      'h3',
+      { class: 'movie-title' },
+      movie.title,
+      movie.year ? h('span', { class: 'year' }, ` (${movie.year})`) : null,
+    ),
     movie.genres.length > 0 ? h('p', { class: 'genres' }, movie.genres.join(' · ')) : null,
     starRating(session, movie, showError),
   );
@@ -21,8 +30,18 @@ function movieCard(session: Session, movie: Movie, showError: (message: string) 
 export function browseView(session: Session): HTMLElement {
   const searchId = nextId('search');
   const genreId = nextId('genre');
-  const search = h('input', { id: searchId, name: 'q', type: 'search', placeholder: 'e.g. matrix', autocomplete: 'off' });
-  const genre = h('select', { id: genreId, name: 'genre' }, h('option', { value: '' }, 'All genres'));
+  const search = h('input', {
+    id: searchId,
+    name: 'q',
+    type: 'search',
+    placeholder: 'e.g. matrix',
+    autocomplete: 'off',
+  });
+  const genre = h(
+    'select',
+    { id: genreId, name: 'genre' },
+    h('option', { value: '' }, 'All genres'),
+  );
   const form = h(
     'form',
     { class: 'search', role: 'search' },
@@ -53,12 +72,18 @@ export function browseView(session: Session): HTMLElement {
     previous.disabled = true;
     next.disabled = true;
     try {
-      const answer = await api<unknown>('catalog', 'GET', `/movies${query({ q: search.value.trim(), genre: genre.value, limit: PAGE_SIZE, cursor: cursors[page] })}`);
+      const answer = await api<unknown>(
+        'catalog',
+        'GET',
+        `/movies${query({ q: search.value.trim(), genre: genre.value, limit: PAGE_SIZE, cursor: cursors[page] })}`,
+      );
       if (current !== generation) return;
       const result = toMoviePage(answer);
       nextCursor = result.nextCursor;
       clear(list, ...result.movies.map((movie) => movieCard(session, movie, showRateError)));
-      status.replaceChildren(result.movies.length === 0 ? empty('No movies match your search.') : '');
+      status.replaceChildren(
+        result.movies.length === 0 ? empty('No movies match your search.') : '',
+      );
       pageLabel.textContent = result.movies.length === 0 ? '' : `Page ${page + 1}`;
       previous.disabled = page === 0;
       next.disabled = nextCursor === undefined;
@@ -66,7 +91,12 @@ export function browseView(session: Session): HTMLElement {
       if (current !== generation) return;
       clear(list);
       pageLabel.textContent = '';
-      status.replaceChildren(errorNotice(error instanceof ApiError ? error.message : 'Loading movies failed.', () => void load()));
+      status.replaceChildren(
+        errorNotice(
+          error instanceof ApiError ? error.message : 'Loading movies failed.',
+          () => void load(),
+        ),
+      );
       previous.disabled = page === 0;
     } finally {
       if (current === generation) list.removeAttribute('aria-busy');
@@ -93,11 +123,22 @@ export function browseView(session: Session): HTMLElement {
   });
 
   api<unknown>('catalog', 'GET', '/genres')
-    .then((answer) => genre.append(...toGenres(answer).map((name) => h('option', { value: name }, name))))
+    .then((answer) =>
+      genre.append(...toGenres(answer).map((name) => h('option', { value: name }, name))),
+    )
     .catch(() => {
       // Without the genre list the search still works; the filter just offers "All genres".
     });
   void load();
 
-  return h('section', { class: 'view', 'aria-labelledby': 'browse-title' }, h('h1', { id: 'browse-title' }, 'Browse movies'), form, rateError, status, list, pager);
+  return h(
+    'section',
+    { class: 'view', 'aria-labelledby': 'browse-title' },
+    h('h1', { id: 'browse-title' }, 'Browse movies'),
+    form,
+    rateError,
+    status,
+    list,
+    pager,
+  );
 }

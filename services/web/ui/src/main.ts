@@ -31,11 +31,17 @@ function renderHeader(): void {
   }
   const route = currentRoute();
   nav.replaceChildren(
-    ...Object.entries(ROUTES).map(([hash, { label }]) => h('a', { href: hash, 'aria-current': hash === route ? 'page' : null }, label)),
+    ...Object.entries(ROUTES).map(([hash, { label }]) =>
+      h('a', { href: hash, 'aria-current': hash === route ? 'page' : null }, label),
+    ),
   );
   accountArea.replaceChildren(
     h('span', { class: 'who' }, 'Logged in as ', h('strong', {}, session.user.username)),
-    h('button', { type: 'button', class: 'button-secondary', onclick: () => void logOut() }, 'Log out'),
+    h(
+      'button',
+      { type: 'button', class: 'button-secondary', onclick: () => void logOut() },
+      'Log out',
+    ),
   );
 }
 
@@ -91,7 +97,12 @@ async function start(): Promise<void> {
       render();
       return;
     }
-    main.replaceChildren(errorNotice(error instanceof ApiError ? error.message : 'The app could not start.', () => void start()));
+    main.replaceChildren(
+      errorNotice(
+        error instanceof ApiError ? error.message : 'The app could not start.',
+        () => void start(),
+      ),
+    );
   }
 }
 

@@ -35,16 +35,21 @@ export function describeError(error: ErrorInfo, area: Area): string {
       return 'Cannot reach the server. Check your connection and try again.';
     case 400:
     case 422:
-      return error.message ? `Please check your input: ${sentence(error.message)}` : 'Please check your input and try again.';
+      return error.message
+        ? `Please check your input: ${sentence(error.message)}`
+        : 'Please check your input and try again.';
     case 401:
-      if (area === 'account' && error.code !== 'unauthenticated') return 'Wrong username or password.';
+      if (area === 'account' && error.code !== 'unauthenticated')
+        return 'Wrong username or password.';
       return 'Your session has ended. Please log in again.';
     case 403:
       return 'The request was refused for security reasons. Reload the page and try again.';
     case 404:
       return 'That item was not found. It may have been removed.';
     case 409:
-      return area === 'account' ? 'That username is already taken. Please choose another one.' : sentence(error.message ?? 'That conflicts with the current state');
+      return area === 'account'
+        ? 'That username is already taken. Please choose another one.'
+        : sentence(error.message ?? 'That conflicts with the current state');
     case 413:
       return 'That request is too large.';
     case 429:
@@ -56,7 +61,8 @@ export function describeError(error: ErrorInfo, area: Area): string {
     case 504:
       return `${name} is taking too long to answer. Please try again${reference}.`;
     default:
-      if (error.status >= 500) return `Something went wrong on our side. Please try again${reference}.`;
+      if (error.status >= 500)
+        return `Something went wrong on our side. Please try again${reference}.`;
       return error.message ? sentence(error.message) : `The request failed (${error.status}).`;
   }
 }

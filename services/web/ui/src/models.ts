@@ -55,15 +55,22 @@ export function toMovie(value: unknown): Movie | undefined {
   const id = optionalString(object.id) ?? optionalString(object.movieId);
   const title = optionalString(object.title);
   if (!id || !title) return undefined;
-  const genres = Array.isArray(object.genres) ? object.genres.filter((genre): genre is string => typeof genre === 'string') : [];
+  const genres = Array.isArray(object.genres)
+    ? object.genres.filter((genre): genre is string => typeof genre === 'string')
+    : [];
   return { id, title, year: optionalNumber(object.year), genres };
 }
 
 export function toMoviePage(value: unknown): MoviePage {
   const object = record(value);
-  const movies = listOf(value, ['items', 'movies', 'data']).map(toMovie).filter((movie): movie is Movie => movie !== undefined);
+  const movies = listOf(value, ['items', 'movies', 'data'])
+    .map(toMovie)
+    .filter((movie): movie is Movie => movie !== undefined);
   const page = record(object.page);
-  const nextCursor = optionalString(object.nextCursor) ?? optionalString(page.nextCursor) ?? optionalString(object.next);
+  const nextCursor =
+    optionalString(object.nextCursor) ??
+    optionalString(page.nextCursor) ??
+    optionalString(object.next);
   return { movies, nextCursor };
 }
 
@@ -74,7 +81,14 @@ export function toMyRatings(value: unknown): MyRating[] {
     const movieId = optionalString(object.movieId) ?? optionalString(movie.id);
     const rating = optionalNumber(object.rating);
     if (!movieId || rating === undefined) return [];
-    return [{ movieId, rating, title: optionalString(object.title) ?? optionalString(movie.title), year: optionalNumber(object.year) ?? optionalNumber(movie.year) }];
+    return [
+      {
+        movieId,
+        rating,
+        title: optionalString(object.title) ?? optionalString(movie.title),
+        year: optionalNumber(object.year) ?? optionalNumber(movie.year),
+      },
+    ];
   });
 }
 
@@ -85,7 +99,14 @@ export function toRecommendations(value: unknown): Recommendation[] {
     const movieId = optionalString(object.movieId) ?? optionalString(movie.id);
     const title = optionalString(object.title) ?? optionalString(movie.title);
     if (!movieId || !title) return [];
-    return [{ movieId, title, score: optionalNumber(object.score), reason: optionalString(object.reason) ?? '' }];
+    return [
+      {
+        movieId,
+        title,
+        score: optionalNumber(object.score),
+        reason: optionalString(object.reason) ?? '',
+      },
+    ];
   });
 }
 

@@ -6,12 +6,19 @@ export function errorNotice(message: string, retry?: () => void): HTMLElement {
     'div',
     { class: 'notice notice-error', role: 'alert' },
     h('p', {}, message),
-    retry ? h('button', { type: 'button', class: 'button-secondary', onclick: retry }, 'Try again') : null,
+    retry
+      ? h('button', { type: 'button', class: 'button-secondary', onclick: retry }, 'Try again')
+      : null,
   );
 }
 
 export function loading(text: string): HTMLElement {
-  return h('p', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), text);
+  return h(
+    'p',
+    { class: 'loading', role: 'status' },
+    h('span', { class: 'spinner', 'aria-hidden': 'true' }),
+    text,
+  );
 }
 
 export function empty(text: string): HTMLElement {

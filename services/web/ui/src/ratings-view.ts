@@ -11,7 +11,9 @@ async function withTitles(ratings: MyRating[]): Promise<MyRating[]> {
     ratings.map(async (rating) => {
       if (rating.title) return rating;
       try {
-        const movie = toMovie(await api<unknown>('catalog', 'GET', `/movies/${encodeURIComponent(rating.movieId)}`));
+        const movie = toMovie(
+          await api<unknown>('catalog', 'GET', `/movies/${encodeURIComponent(rating.movieId)}`),
+        );
         return movie ? { ...rating, title: movie.title, year: movie.year } : rating;
       } catch {
         return rating;
@@ -37,21 +39,44 @@ export function ratingsView(session: Session): HTMLElement {
           h(
             'li',
             { class: 'card rating-row' },
-            h('h3', { class: 'movie-title' }, rating.title ?? rating.movieId, rating.year ? h('span', { class: 'year' }, ` (${rating.year})`) : null),
-            starRating(session, { id: rating.movieId, title: rating.title ?? rating.movieId, year: rating.year }, (message) =>
-              rateError.replaceChildren(errorNotice(message)),
+            h(
+              'h3',
+              { class: 'movie-title' },
+              rating.title ?? rating.movieId,
+              rating.year ? h('span', { class: 'year' }, ` (${rating.year})`) : null,
+            ),
+            starRating(
+              session,
+              { id: rating.movieId, title: rating.title ?? rating.movieId, year: rating.year },
+              (message) => rateError.replaceChildren(errorNotice(message)),
             ),
           ),
         ),
       );
-      status.replaceChildren(ratings.length === 0 ? empty('You have not rated any movies yet. Find some under “Browse”.') : '');
+      status.replaceChildren(
+        ratings.length === 0
+          ? empty('You have not rated any movies yet. Find some under “Browse”.')
+          : '',
+      );
     } catch (error) {
       list.replaceChildren();
-      status.replaceChildren(errorNotice(error instanceof ApiError ? error.message : 'Loading your ratings failed.', () => void load()));
+      status.replaceChildren(
+        errorNotice(
+          error instanceof ApiError ? error.message : 'Loading your ratings failed.',
+          () => void load(),
+        ),
+      );
     } finally {
       list.removeAttribute('aria-busy');
     }
   };
   void load();
-  return h('section', { class: 'view', 'aria-labelledby': 'ratings-title' }, h('h1', { id: 'ratings-title' }, 'My ratings'), rateError, status, list);
+  return h(
+    'section',
+    { class: 'view', 'aria-labelledby': 'ratings-title' },
+    h('h1', { id: 'ratings-title' }, 'My ratings'),
+    rateError,
+    status,
+    list,
+  );
 }

@@ -14,16 +14,32 @@ export function recommendationsView(): HTMLElement {
     refresh.disabled = true;
     status.replaceChildren(loading('Loading recommendations…'));
     try {
-      const recommendations = toRecommendations(await api<unknown>('recommendations', 'GET', `/recommendations${query({ limit: 10 })}`));
+      const recommendations = toRecommendations(
+        await api<unknown>('recommendations', 'GET', `/recommendations${query({ limit: 10 })}`),
+      );
       list.replaceChildren(
         ...recommendations.map((item) =>
-          h('li', { class: 'card recommendation' }, h('h3', { class: 'movie-title' }, item.title), item.reason ? h('p', { class: 'reason' }, item.reason) : null),
+          h(
+            'li',
+            { class: 'card recommendation' },
+            h('h3', { class: 'movie-title' }, item.title),
+            item.reason ? h('p', { class: 'reason' }, item.reason) : null,
+          ),
         ),
       );
-      status.replaceChildren(recommendations.length === 0 ? empty('No recommendations yet. Rate a few movies you like and come back.') : '');
+      status.replaceChildren(
+        recommendations.length === 0
+          ? empty('No recommendations yet. Rate a few movies you like and come back.')
+          : '',
+      );
     } catch (error) {
       list.replaceChildren();
-      status.replaceChildren(errorNotice(error instanceof ApiError ? error.message : 'Loading recommendations failed.', () => void load()));
+      status.replaceChildren(
+        errorNotice(
+          error instanceof ApiError ? error.message : 'Loading recommendations failed.',
+          () => void load(),
+        ),
+      );
     } finally {
       list.removeAttribute('aria-busy');
       refresh.disabled = false;
@@ -34,7 +50,12 @@ export function recommendationsView(): HTMLElement {
   return h(
     'section',
     { class: 'view', 'aria-labelledby': 'recommendations-title' },
-    h('div', { class: 'view-header' }, h('h1', { id: 'recommendations-title' }, 'Recommended for you'), refresh),
+    h(
+      'div',
+      { class: 'view-header' },
+      h('h1', { id: 'recommendations-title' }, 'Recommended for you'),
+      refresh,
+    ),
     status,
     list,
   );

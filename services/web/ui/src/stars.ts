@@ -13,8 +13,16 @@ export interface Rateable {
  * Five buttons (1–5) and a "Remove" button for one movie. Each button says what it does
  * ("Rate The Matrix 4 out of 5") and shows whether it is the current rating (aria-pressed).
  */
-export function starRating(session: Session, movie: Rateable, onError: (message: string) => void): HTMLElement {
-  const group = h('div', { class: 'stars', role: 'group', 'aria-label': `Your rating for ${movie.title}` });
+export function starRating(
+  session: Session,
+  movie: Rateable,
+  onError: (message: string) => void,
+): HTMLElement {
+  const group = h('div', {
+    class: 'stars',
+    role: 'group',
+    'aria-label': `Your rating for ${movie.title}`,
+  });
   const render = () => {
     const current = session.ratings.get(movie.id)?.rating ?? 0;
     const buttons: HTMLElement[] = [];
@@ -38,7 +46,16 @@ export function starRating(session: Session, movie: Rateable, onError: (message:
     group.replaceChildren(
       ...buttons,
       current > 0
-        ? h('button', { type: 'button', class: 'link-button', 'aria-label': `Remove your rating of ${movie.title}`, onclick: () => void change(0) }, 'Remove')
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'link-button',
+              'aria-label': `Remove your rating of ${movie.title}`,
+              onclick: () => void change(0),
+            },
+            'Remove',
+          )
         : h('span', { class: 'hint' }, 'Not rated'),
     );
   };
@@ -48,14 +65,21 @@ export function starRating(session: Session, movie: Rateable, onError: (message:
     try {
       if (value === 0) await session.unrate(movie.id);
       else await session.rate(movie, value);
-      announce(value === 0 ? `Removed your rating of ${movie.title}.` : `Rated ${movie.title} ${value} out of 5.`);
+      announce(
+        value === 0
+          ? `Removed your rating of ${movie.title}.`
+          : `Rated ${movie.title} ${value} out of 5.`,
+      );
     } catch (error) {
-      onError(error instanceof ApiError ? error.message : 'Saving the rating failed. Please try again.');
+      onError(
+        error instanceof ApiError ? error.message : 'Saving the rating failed. Please try again.',
+      );
     } finally {
       group.removeAttribute('aria-busy');
       render();
       // Re-rendering replaced the buttons: keep keyboard users where they were.
-      if (hadFocus) group.querySelector<HTMLElement>(`[data-value="${value === 0 ? 1 : value}"]`)?.focus();
+      if (hadFocus)
+        group.querySelector<HTMLElement>(`[data-value="${value === 0 ? 1 : value}"]`)?.focus();
     }
   };
   render();
