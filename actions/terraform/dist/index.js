@@ -38943,6 +38943,14 @@ function loadEnvironment(repoRoot, name) {
   return loaded;
 }
 
+// actions/lib/src/pull-request-comment.ts
+function pullRequestNumber() {
+  const event = readEvent();
+  const pull = event.payload.pull_request;
+  if (!event.name.startsWith("pull_request") || typeof pull?.number !== "number") return null;
+  return pull.number;
+}
+
 // actions/terraform/src/main.ts
 var import_node_fs6 = __toESM(require("node:fs"));
 var import_node_os = __toESM(require("node:os"));
@@ -39314,10 +39322,7 @@ function readInputs() {
   };
 }
 function pullRequestOf(inputs) {
-  if (inputs.pullRequest) return inputs.pullRequest;
-  const event = readEvent();
-  const number = event.payload.pull_request?.number;
-  return typeof number === "number" ? number : null;
+  return inputs.pullRequest ?? pullRequestNumber();
 }
 function maskSensitive(plan) {
   const changes = [

@@ -6,8 +6,8 @@ import {
   githubClient,
   loadEnvironment,
   parseSections,
+  pullRequestNumber,
   environmentMarker,
-  readEvent,
   repoFromEnv,
   upsertCommentSection,
   workspaceRoot,
@@ -53,10 +53,7 @@ function readInputs(): Inputs {
 
 /** The pull request a plan comment belongs to: the input, else the pull_request event's. */
 function pullRequestOf(inputs: Inputs): number | null {
-  if (inputs.pullRequest) return inputs.pullRequest;
-  const event = readEvent();
-  const number = (event.payload.pull_request as { number?: unknown } | undefined)?.number;
-  return typeof number === 'number' ? number : null;
+  return inputs.pullRequest ?? pullRequestNumber();
 }
 
 /** Masks every sensitive value of the plan in the log, before anything could print it. */
