@@ -120,7 +120,8 @@ function startFerretDB(dataDir) {
 /** In-memory stores start empty, so a fresh password each time; a kept database keeps its password. */
 function demoPassword(dataDir, persistent) {
   if (!persistent) return crypto.randomBytes(9).toString('base64url');
-  const file = path.join(path.dirname(dataDir), 'demo-password');
+  // Kept with the database it belongs to (FerretDB only reads its *.sqlite files there).
+  const file = path.join(dataDir, 'demo-password');
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   const password = crypto.randomBytes(9).toString('base64url');
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -210,18 +211,18 @@ async function main() {
     return;
   }
 
-  const demo = { username: 'demo', password: demoPassword(opts.dataDir, Boolean(mongoUri)) };
+  let demo = { username: 'demo', password: demoPassword(opts.dataDir, Boolean(mongoUri)) };
   try {
     await seedDemoAccount(`http://127.0.0.1:${opts.ports.auth}`, demo);
   } catch (error) {
-    console.error(`stack: could not set up the demo account: ${error.message}`);
-    await shutdown(1, 'demo account failed');
-    return;
+    // E.g. a database of your own (MONGODB_URI) with a "demo" user of another password.
+    console.error(`stack: no demo account: ${error.message}`);
+    demo = null;
   }
 
   console.log('');
   console.log(`  Movies is running at ${stack.url}`);
-  console.log(`  Demo account: ${demo.username} / ${demo.password}`);
+  if (demo) console.log(`  Demo account: ${demo.username} / ${demo.password}`);
   console.log(`  Logs: ${shown(opts.logDir)}/<service>.log`);
   console.log('  Press Ctrl-C to stop.');
   console.log('');
