@@ -284,6 +284,9 @@ describe('how the workflows chain', () => {
     expect(triggersOf(drift).schedule[0].cron).toMatch(/^\S+ \S+ \* \* \*$/);
     expect(triggersOf(drift)).toHaveProperty('workflow_dispatch');
     expect(drift.doc.jobs.environments.steps.at(-1).with.mode).toBe('all');
+    const report = (drift.doc.jobs.drift.steps as Yaml[]).at(-1)!;
+    expect(report).toMatchObject({ uses: './actions/drift', if: '${{ !cancelled() }}' });
+    expect(report.with.outcome).toBe('${{ steps.plan.outcome }}');
   });
 
   it('dependabot keeps the pinned actions, npm and base images current', () => {

@@ -1,0 +1,6 @@
+import { runAction } from '@movies/actions-lib';
+import { run } from './main';
+
+void runAction(async () => {
+  await run();
+});
