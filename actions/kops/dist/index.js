@@ -38506,8 +38506,16 @@ function runCli(command, args, options = {}) {
       const out = Buffer.concat(stdout).toString("utf8");
       const err = Buffer.concat(stderr).toString("utf8");
       if (code === null) {
-        reject(new CliError(display, null, `killed by ${signal ?? "a signal"}
-${tail(err, STDERR_TAIL_LINES)}`, out, err));
+        reject(
+          new CliError(
+            display,
+            null,
+            `killed by ${signal ?? "a signal"}
+${tail(err, STDERR_TAIL_LINES)}`,
+            out,
+            err
+          )
+        );
       } else if (!okExitCodes.includes(code)) {
         reject(new CliError(display, code, tail(err || out, STDERR_TAIL_LINES), out, err));
       } else {
@@ -38524,20 +38532,29 @@ var github = __toESM(require_github());
 function githubClient(token) {
   const resolved = token || core2.getInput("github-token") || process.env.GITHUB_TOKEN;
   if (!resolved) {
-    throw new Error("no GitHub token: set the `github-token` input (usually `${{ github.token }}`) or GITHUB_TOKEN");
+    throw new Error(
+      "no GitHub token: set the `github-token` input (usually `${{ github.token }}`) or GITHUB_TOKEN"
+    );
   }
-  return github.getOctokit(resolved, { baseUrl: process.env.GITHUB_API_URL || "https://api.github.com" });
+  return github.getOctokit(resolved, {
+    baseUrl: process.env.GITHUB_API_URL || "https://api.github.com"
+  });
 }
 function readEvent() {
   const name2 = process.env.GITHUB_EVENT_NAME;
-  if (!name2) throw new Error("GITHUB_EVENT_NAME is not set: this must run inside a workflow (or set it for a local run)");
+  if (!name2)
+    throw new Error(
+      "GITHUB_EVENT_NAME is not set: this must run inside a workflow (or set it for a local run)"
+    );
   const file = process.env.GITHUB_EVENT_PATH;
   if (!file) return { name: name2, payload: {} };
   let text;
   try {
     text = import_node_fs.default.readFileSync(file, "utf8");
   } catch (error) {
-    throw new Error(`GITHUB_EVENT_PATH ${file} cannot be read: ${error.message}`);
+    throw new Error(`GITHUB_EVENT_PATH ${file} cannot be read: ${error.message}`, {
+      cause: error
+    });
   }
   try {
     const payload = JSON.parse(text);
@@ -38546,13 +38563,17 @@ function readEvent() {
     }
     return { name: name2, payload };
   } catch (error) {
-    throw new Error(`GITHUB_EVENT_PATH ${file} is not a webhook payload: ${error.message}`);
+    throw new Error(
+      `GITHUB_EVENT_PATH ${file} is not a webhook payload: ${error.message}`,
+      { cause: error }
+    );
   }
 }
 function repoFromEnv() {
   const full = process.env.GITHUB_REPOSITORY ?? "";
   const match = /^([^/\s]+)\/([^/\s]+)$/.exec(full);
-  if (!match) throw new Error(`GITHUB_REPOSITORY must be "owner/name", got ${JSON.stringify(full)}`);
+  if (!match)
+    throw new Error(`GITHUB_REPOSITORY must be "owner/name", got ${JSON.stringify(full)}`);
   return { owner: match[1], repo: match[2] };
 }
 
@@ -38615,7 +38636,8 @@ function renderCommentBody(environment, sections, budget = COMMENT_BUDGET) {
 }
 async function upsertCommentSection(options) {
   const { octokit, owner, repo, issueNumber, environment, section, body } = options;
-  if (!/^[A-Za-z0-9_-]+$/.test(section)) throw new Error(`section name ${JSON.stringify(section)} must be letters, digits, - or _`);
+  if (!/^[A-Za-z0-9_-]+$/.test(section))
+    throw new Error(`section name ${JSON.stringify(section)} must be letters, digits, - or _`);
   const marker = environmentMarker(environment);
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     owner,
@@ -38629,11 +38651,21 @@ async function upsertCommentSection(options) {
   const newBody = renderCommentBody(environment, sections);
   if (existing) {
     if (existing.body !== newBody) {
-      await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body: newBody });
+      await octokit.rest.issues.updateComment({
+        owner,
+        repo,
+        comment_id: existing.id,
+        body: newBody
+      });
     }
     return { commentId: existing.id, url: existing.html_url, created: false };
   }
-  const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body: newBody });
+  const { data } = await octokit.rest.issues.createComment({
+    owner,
+    repo,
+    issue_number: issueNumber,
+    body: newBody
+  });
   return { commentId: data.id, url: data.html_url, created: true };
 }
 
@@ -38698,10 +38730,16 @@ function environmentValidators(repoRoot) {
     try {
       return JSON.parse(import_node_fs3.default.readFileSync(full, "utf8"));
     } catch (error) {
-      throw new Error(`${import_node_path.default.join(SCHEMA_DIR, file)}: cannot load the schema: ${error.message}`);
+      throw new Error(
+        `${import_node_path.default.join(SCHEMA_DIR, file)}: cannot load the schema: ${error.message}`,
+        { cause: error }
+      );
     }
   };
-  const validators = { env: ajv.compile(read("env.schema.json")), release: ajv.compile(read("release.schema.json")) };
+  const validators = {
+    env: ajv.compile(read("env.schema.json")),
+    release: ajv.compile(read("release.schema.json"))
+  };
   cache.set(repoRoot, validators);
   return validators;
 }
@@ -38739,8 +38777,10 @@ var PROMOTION_ORDER = ["dev", "staging", "prod"];
 var ENVIRONMENTS_DIR = "environments";
 var EnvironmentError = class extends Error {
   constructor(errors) {
-    super(`${errors.length} environment error${errors.length === 1 ? "" : "s"}:
-${errors.map((e) => `  - ${e}`).join("\n")}`);
+    super(
+      `${errors.length} environment error${errors.length === 1 ? "" : "s"}:
+${errors.map((e) => `  - ${e}`).join("\n")}`
+    );
     this.errors = errors;
     this.name = "EnvironmentError";
   }
@@ -38758,12 +38798,10 @@ function readYamlMapping(repoRoot, file, errors) {
     errors.push(`${name2}: / file is missing`);
     return void 0;
   }
-  const document = (0, import_yaml.parseDocument)(import_node_fs4.default.readFileSync(file, "utf8"), { prettyErrors: false });
+  const document = (0, import_yaml.parseDocument)(import_node_fs4.default.readFileSync(file, "utf8"));
   if (document.errors.length > 0) {
-    for (const error of document.errors) {
-      const line = error.linePos?.[0];
-      errors.push(`${name2}: ${line ? `line ${line.line} column ${line.col}: ` : ""}invalid YAML: ${error.message.split("\n")[0]}`);
-    }
+    for (const error of document.errors)
+      errors.push(`${name2}: invalid YAML: ${error.message.split("\n")[0].replace(/:$/, "")}`);
     return void 0;
   }
   const value = document.toJS();
@@ -38780,46 +38818,71 @@ function previousInOrder(name2) {
 function crossFieldErrors(file, folder, env) {
   const errors = [];
   const order = PROMOTION_ORDER;
-  if (env.name !== folder) errors.push(`${file}: /name must equal the folder name "${folder}" (got "${env.name}")`);
+  if (env.name !== folder)
+    errors.push(`${file}: /name must equal the folder name "${folder}" (got "${env.name}")`);
   if (!order.includes(folder)) {
     errors.push(`${file}: /name must be one of the promotion order ${order.join(" → ")}`);
   }
   const expectedFrom = previousInOrder(folder);
   if (expectedFrom === null && env.promotion.from !== null) {
-    errors.push(`${file}: /promotion/from must be null: ${folder} is the first environment of ${order.join(" → ")}`);
+    errors.push(
+      `${file}: /promotion/from must be null: ${folder} is the first environment of ${order.join(" → ")}`
+    );
   } else if (expectedFrom !== null && env.promotion.from === null) {
     errors.push(`${file}: /promotion/from is required for ${folder}: it must be "${expectedFrom}"`);
   } else if (expectedFrom !== null && env.promotion.from !== expectedFrom) {
-    errors.push(`${file}: /promotion/from must be "${expectedFrom}", the environment before ${folder} in ${order.join(" → ")} (got "${env.promotion.from}")`);
+    errors.push(
+      `${file}: /promotion/from must be "${expectedFrom}", the environment before ${folder} in ${order.join(" → ")} (got "${env.promotion.from}")`
+    );
   }
   if (env.promotion.auto_deploy && folder !== order[0]) {
-    errors.push(`${file}: /promotion/auto_deploy may be true only for ${order[0]}: ${folder} changes through promotion pull requests`);
+    errors.push(
+      `${file}: /promotion/auto_deploy may be true only for ${order[0]}: ${folder} changes through promotion pull requests`
+    );
   }
   const zone = env.cluster.dns_zone.replace(/\.$/, "");
   if (zone === "" && !env.cluster.name.endsWith(".k8s.local")) {
-    errors.push(`${file}: /cluster/name must end in ".k8s.local" (gossip DNS) when /cluster/dns_zone is empty (got "${env.cluster.name}")`);
+    errors.push(
+      `${file}: /cluster/name must end in ".k8s.local" (gossip DNS) when /cluster/dns_zone is empty (got "${env.cluster.name}")`
+    );
   } else if (zone !== "" && !env.cluster.name.endsWith(`.${zone}`)) {
-    errors.push(`${file}: /cluster/name must be a name inside /cluster/dns_zone "${zone}" (got "${env.cluster.name}")`);
+    errors.push(
+      `${file}: /cluster/name must be a name inside /cluster/dns_zone "${zone}" (got "${env.cluster.name}")`
+    );
   }
   const controlPlanes = env.cluster.control_plane.count;
   if (controlPlanes !== 1 && (controlPlanes < 3 || controlPlanes % 2 === 0)) {
-    errors.push(`${file}: /cluster/control_plane/count must be 1 or an odd number >= 3 so etcd keeps a quorum (got ${controlPlanes})`);
+    errors.push(
+      `${file}: /cluster/control_plane/count must be 1 or an odd number >= 3 so etcd keeps a quorum (got ${controlPlanes})`
+    );
   } else if (controlPlanes > env.network.az_count) {
-    errors.push(`${file}: /cluster/control_plane/count must be <= /network/az_count (${env.network.az_count}): one control plane per AZ (got ${controlPlanes})`);
+    errors.push(
+      `${file}: /cluster/control_plane/count must be <= /network/az_count (${env.network.az_count}): one control plane per AZ (got ${controlPlanes})`
+    );
   }
   const seen = /* @__PURE__ */ new Set();
   env.cluster.node_groups.forEach((group, index) => {
     if (group.min > group.max) {
-      errors.push(`${file}: /cluster/node_groups/${index}/min must be <= max (${group.min} > ${group.max})`);
+      errors.push(
+        `${file}: /cluster/node_groups/${index}/min must be <= max (${group.min} > ${group.max})`
+      );
     }
-    if (seen.has(group.name)) errors.push(`${file}: /cluster/node_groups/${index}/name must be unique ("${group.name}" repeats)`);
+    if (seen.has(group.name))
+      errors.push(
+        `${file}: /cluster/node_groups/${index}/name must be unique ("${group.name}" repeats)`
+      );
     seen.add(group.name);
   });
   if (folder === order[order.length - 1]) {
     if (env.network.nat_gateway_mode !== "per-az") {
-      errors.push(`${file}: /network/nat_gateway_mode must be "per-az" in ${folder}: one NAT gateway per AZ so an AZ outage keeps egress`);
+      errors.push(
+        `${file}: /network/nat_gateway_mode must be "per-az" in ${folder}: one NAT gateway per AZ so an AZ outage keeps egress`
+      );
     }
-    if (controlPlanes < 3) errors.push(`${file}: /cluster/control_plane/count must be >= 3 in ${folder} (highly available control plane)`);
+    if (controlPlanes < 3)
+      errors.push(
+        `${file}: /cluster/control_plane/count must be >= 3 in ${folder} (highly available control plane)`
+      );
   }
   return errors;
 }
@@ -38828,7 +38891,9 @@ function releaseErrors(file, folder, release) {
   if (folder === PROMOTION_ORDER[0]) return errors;
   for (const [service, image] of Object.entries(release.services)) {
     if (!image.digest) {
-      errors.push(`${file}: /services/${service}/digest is required in ${folder}: promoted images are pinned by digest`);
+      errors.push(
+        `${file}: /services/${service}/digest is required in ${folder}: promoted images are pinned by digest`
+      );
     }
   }
   return errors;
@@ -38840,22 +38905,37 @@ function loadInto(repoRoot, name2, errors) {
   const envFile = import_node_path2.default.join(dir, "env.yaml");
   const releaseFile = import_node_path2.default.join(dir, "release.yaml");
   const env = readYamlMapping(repoRoot, envFile, errors);
-  if (env && !validators.env(env)) errors.push(...formatSchemaErrors(relative(repoRoot, envFile), validators.env.errors));
-  else if (env) errors.push(...crossFieldErrors(relative(repoRoot, envFile), name2, env));
+  if (env && !validators.env(env))
+    errors.push(...formatSchemaErrors(relative(repoRoot, envFile), validators.env.errors));
+  else if (env)
+    errors.push(
+      ...crossFieldErrors(relative(repoRoot, envFile), name2, env)
+    );
   const release = readYamlMapping(repoRoot, releaseFile, errors);
   if (release && !validators.release(release)) {
     errors.push(...formatSchemaErrors(relative(repoRoot, releaseFile), validators.release.errors));
   } else if (release) {
-    errors.push(...releaseErrors(relative(repoRoot, releaseFile), name2, release));
+    errors.push(
+      ...releaseErrors(relative(repoRoot, releaseFile), name2, release)
+    );
   }
   const values = readYamlMapping(repoRoot, import_node_path2.default.join(dir, "values.yaml"), errors);
   if (errors.length > before || !env || !release || !values) return void 0;
-  return { name: name2, env, values, release, dir };
+  return {
+    name: name2,
+    env,
+    values,
+    release,
+    dir
+  };
 }
 function loadEnvironment(repoRoot, name2) {
-  if (!/^[a-z][a-z0-9-]*$/.test(name2)) throw new EnvironmentError([`environment name ${JSON.stringify(name2)} is not a folder name`]);
+  if (!/^[a-z][a-z0-9-]*$/.test(name2))
+    throw new EnvironmentError([`environment name ${JSON.stringify(name2)} is not a folder name`]);
   if (!import_node_fs4.default.existsSync(import_node_path2.default.join(repoRoot, ENVIRONMENTS_DIR, name2))) {
-    throw new EnvironmentError([`${ENVIRONMENTS_DIR}/${name2}: no such environment (known: ${PROMOTION_ORDER.join(", ")})`]);
+    throw new EnvironmentError([
+      `${ENVIRONMENTS_DIR}/${name2}: no such environment (known: ${PROMOTION_ORDER.join(", ")})`
+    ]);
   }
   const errors = [];
   const loaded = loadInto(repoRoot, name2, errors);
@@ -38923,7 +39003,8 @@ function lineOps(a, b) {
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail2 = 0;
-  while (tail2 < a.length - head && tail2 < b.length - head && a[a.length - 1 - tail2] === b[b.length - 1 - tail2]) tail2++;
+  while (tail2 < a.length - head && tail2 < b.length - head && a[a.length - 1 - tail2] === b[b.length - 1 - tail2])
+    tail2++;
   const midA = a.slice(head, a.length - tail2);
   const midB = b.slice(head, b.length - tail2);
   const n = midA.length;
@@ -39009,6 +39090,12 @@ function duration(name2, value) {
   parseDuration(value, name2);
   return value;
 }
+function stateStore(value) {
+  if (value && !/^(s3:\/\/[a-z0-9.-]+|file:\/\/\/.+)\/?$/.test(value)) {
+    throw new Error(`input state-store: "${value}" is not s3://<bucket> (or file:///<path>)`);
+  }
+  return value.replace(/\/$/, "");
+}
 function readInputs() {
   const command = core3.getInput("command", { required: true });
   if (!COMMANDS.includes(command)) {
@@ -39020,7 +39107,7 @@ function readInputs() {
     command,
     environment,
     terraformOutputs: core3.getInput("terraform-outputs"),
-    stateStore: core3.getInput("state-store"),
+    stateStore: stateStore(core3.getInput("state-store")),
     outputDir: core3.getInput("output-dir") || import_node_path3.default.join(scratch, "kops", environment),
     kops: core3.getInput("kops-path") || "kops",
     apiAccess: cidrList("api-access", core3.getInput("api-access") || "0.0.0.0/0"),
@@ -39552,7 +39639,7 @@ function requireOutputsFile(inputs) {
   return inputs.terraformOutputs;
 }
 function render(inputs, env) {
-  const outputs = readTerraformOutputs(requireOutputsFile(inputs));
+  const outputs = { ...readTerraformOutputs(requireOutputsFile(inputs)), ...inputs.stateStore ? { kopsStateStore: inputs.stateStore } : {} };
   const rendered = renderCluster(env, outputs, { apiAccess: inputs.apiAccess, sshAccess: inputs.sshAccess });
   if (env.cluster.bastion && inputs.sshAccess.length === 0) {
     core4.warning("cluster.bastion is on but ssh-access is empty: nobody can reach the bastion until ssh-access lists CIDRs");
@@ -39577,7 +39664,7 @@ ${yaml}\`\`\`
 `
     );
   }
-  return { rendered, manifestPath, yaml, stateStore: inputs.stateStore || outputs.kopsStateStore };
+  return { rendered, manifestPath, yaml, stateStore: outputs.kopsStateStore };
 }
 function describe(rendered) {
   const rows = rendered.instanceGroups.map(
@@ -39585,11 +39672,11 @@ function describe(rendered) {
   );
   return ["| Instance group | Role | Type | Size | Subnets |", "|---|---|---|---|---|", ...rows].join("\n");
 }
-function kopsFor(inputs, env, stateStore) {
-  if (!stateStore) {
+function kopsFor(inputs, env, stateStore2) {
+  if (!stateStore2) {
     throw new Error("no state store: set input state-store or terraform-outputs (output kops_state_store)");
   }
-  return new Kops({ kops: inputs.kops, clusterName: env.cluster.name, stateStore });
+  return new Kops({ kops: inputs.kops, clusterName: env.cluster.name, stateStore: stateStore2 });
 }
 function stateStoreOf(inputs) {
   if (inputs.stateStore) return inputs.stateStore;

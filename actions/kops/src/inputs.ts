@@ -39,6 +39,14 @@ function duration(name: string, value: string): string {
   return value;
 }
 
+/** s3:// in AWS; file:// for local experiments and the offline checks of the tests. */
+function stateStore(value: string): string {
+  if (value && !/^(s3:\/\/[a-z0-9.-]+|file:\/\/\/.+)\/?$/.test(value)) {
+    throw new Error(`input state-store: "${value}" is not s3://<bucket> (or file:///<path>)`);
+  }
+  return value.replace(/\/$/, '');
+}
+
 export function readInputs(): KopsInputs {
   const command = core.getInput('command', { required: true }) as KopsCommand;
   if (!COMMANDS.includes(command)) {
@@ -50,7 +58,7 @@ export function readInputs(): KopsInputs {
     command,
     environment,
     terraformOutputs: core.getInput('terraform-outputs'),
-    stateStore: core.getInput('state-store'),
+    stateStore: stateStore(core.getInput('state-store')),
     outputDir: core.getInput('output-dir') || path.join(scratch, 'kops', environment),
     kops: core.getInput('kops-path') || 'kops',
     apiAccess: cidrList('api-access', core.getInput('api-access') || '0.0.0.0/0'),

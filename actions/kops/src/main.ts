@@ -59,7 +59,8 @@ function requireOutputsFile(inputs: KopsInputs): string {
 }
 
 function render(inputs: KopsInputs, env: EnvConfig): Rendered {
-  const outputs = readTerraformOutputs(requireOutputsFile(inputs));
+  // The state-store input moves the cluster's configBase with it.
+  const outputs = { ...readTerraformOutputs(requireOutputsFile(inputs)), ...(inputs.stateStore ? { kopsStateStore: inputs.stateStore } : {}) };
   const rendered = renderCluster(env, outputs, { apiAccess: inputs.apiAccess, sshAccess: inputs.sshAccess });
   if (env.cluster.bastion && inputs.sshAccess.length === 0) {
     core.warning('cluster.bastion is on but ssh-access is empty: nobody can reach the bastion until ssh-access lists CIDRs');
@@ -75,7 +76,7 @@ function render(inputs: KopsInputs, env: EnvConfig): Rendered {
       `## kOps manifest for \`${env.name}\`\n\n${describe(rendered)}\n\n<details><summary>${manifestPath}</summary>\n\n\`\`\`yaml\n${yaml}\`\`\`\n</details>\n`,
     );
   }
-  return { rendered, manifestPath, yaml, stateStore: inputs.stateStore || outputs.kopsStateStore };
+  return { rendered, manifestPath, yaml, stateStore: outputs.kopsStateStore };
 }
 
 function describe(rendered: RenderedCluster): string {
