@@ -1,0 +1,280 @@
+import { randomBytes } from 'node:crypto';
+import { startFerretDB, type FerretDBServer } from '@movies/testing';
+import type { Dataset, DatasetRating } from '../dataset';
+import type { ServiceInstance, ServiceName, Topology } from '../topology';
+import { WebClient } from '../web-client';
+import type { BenchOptions } from './args';
+import { measure, rssMiB, startCeilingServer, type LoadSpec } from './measure';
+import type { HotRead, Measurement, ModeResult, ServiceFootprint, SizePoint } from './results';
+import { seedIntoMongo, seedThroughApi, type TokenMinter } from './seed';
+
+export type Mode = 'embedded' | 'ferretdb';
+
+export interface ModeContext {
+  mode: Mode;
+  topology: Topology;
+  /** Mints tokens with the topology's signing key (kid = JWT_KEY_ID). */
+  minter: TokenMinter;
+  dataset: Dataset;
+  catalogFile: string;
+  options: BenchOptions;
+  log: (line: string) => void;
+}
+
+const SCRYPT_N = 16_384;
+const WEB_USERS = 8;
+const LOAD_USERS = 500;
+const HOT_MOVIES = 1000;
+/** Seeding and model loads at 200k ratings on a busy 2-core machine take a while. */
+const SLOW_READY_MS = 10 * 60_000;
+
+/** Distinct users among the first `count` ratings: they have ratings at every size. */
+function usersWithRatings(
+  ratings: readonly DatasetRating[],
+  count: number,
+  limit: number,
+): string[] {
+  const users = new Set<string>();
+  for (let i = 0; i < count && users.size < limit; i += 1)
+    users.add((ratings[i] as DatasetRating).userId);
+  return [...users];
+}
+
+const pidOf = (instance: ServiceInstance) => {
+  const pid = instance.process.child.pid;
+  if (pid === undefined) throw new Error(`${instance.name} has no pid`);
+  return pid;
+};
+
+/** Starts the stack of one mode, seeds it size by size, measures everything, stops it. */
+export async function runMode(ctx: ModeContext): Promise<ModeResult> {
+  const { topology, minter, dataset, options, log } = ctx;
+  const notes: string[] = [];
+  const running = new Map<ServiceName, ServiceInstance>();
+  const readyMs = new Map<ServiceName, number>();
+  let ferret: FerretDBServer | undefined;
+  let ceiling: Awaited<ReturnType<typeof startCeilingServer>> | undefined;
+
+  const start = async (name: ServiceName, env: Record<string, string>) => {
+    const t0 = performance.now();
+    const instance = await topology.start(name, env, undefined, { readyTimeoutMs: SLOW_READY_MS });
+    readyMs.set(name, performance.now() - t0);
+    running.set(name, instance);
+    log(`${ctx.mode}: ${name} ready in ${readyMs.get(name)?.toFixed(0)} ms on ${instance.url}`);
+    return instance;
+  };
+  const load = (spec: Omit<LoadSpec, 'connections' | 'durationSeconds' | 'warmupSeconds'>) =>
+    measure({
+      ...spec,
+      connections: options.connections,
+      durationSeconds: options.durationSeconds,
+      warmupSeconds: options.warmupSeconds,
+    });
+  const loadRss = new Map<string, number>();
+  const allPids = () =>
+    Object.fromEntries([...running].map(([name, instance]) => [name, pidOf(instance)]));
+  const measureAll = async (
+    spec: Omit<LoadSpec, 'connections' | 'durationSeconds' | 'warmupSeconds'>,
+  ) => {
+    const { measurement, rssPeakMiB } = await load({ ...spec, pids: allPids() });
+    for (const [name, peak] of Object.entries(rssPeakMiB))
+      loadRss.set(name, Math.max(loadRss.get(name) ?? 0, peak));
+    log(
+      `${ctx.mode}: ${spec.url}${spec.requests[0]?.path}: ${measurement.requestsPerSecond.toFixed(0)} req/s, ` +
+        `p50 ${measurement.p50.toFixed(2)} ms, p99 ${measurement.p99.toFixed(2)} ms, ${measurement.errors} errors`,
+    );
+    return measurement;
+  };
+
+  try {
+    let mongoEnv: Record<string, string> = {};
+    if (ctx.mode === 'ferretdb') {
+      ferret = await startFerretDB();
+      mongoEnv = { MONGODB_URI: ferret.uri, MONGODB_DB: 'bench' };
+    } else {
+      notes.push(
+        'auth runs with NODE_ENV=development: it refuses production without MONGODB_URI (its in-memory store would lose users); data, recommendation and web run with NODE_ENV=production.',
+      );
+    }
+    const production = { NODE_ENV: 'production' };
+    const auth = await start('auth', {
+      ...mongoEnv,
+      NODE_ENV: ctx.mode === 'ferretdb' ? 'production' : 'development',
+      PASSWORD_SCRYPT_N: String(SCRYPT_N),
+    });
+    const data = await start('data', {
+      ...mongoEnv,
+      ...production,
+      AUTH_URL: auth.url,
+      CATALOG_FILE: ctx.catalogFile,
+    });
+
+    const sizes: SizePoint[] = [];
+    const loadUsers = usersWithRatings(dataset.ratings, options.sizes[0] as number, LOAD_USERS);
+    const recRequests = (prefix: string, asCookie: boolean): LoadSpec['requests'] =>
+      loadUsers.map((userId) => ({
+        path: `${prefix}/recommendations`,
+        headers: {
+          [asCookie ? 'cookie' : 'authorization']: asCookie
+            ? `movies_session=${minter.token(userId)}`
+            : `Bearer ${minter.token(userId)}`,
+        },
+      }));
+    let seeded = 0;
+    let recommendation: ServiceInstance | undefined;
+    for (const [index, size] of options.sizes.entries()) {
+      const batch = dataset.ratings.slice(seeded, size);
+      const t0 = performance.now();
+      if (ctx.mode === 'ferretdb')
+        await seedIntoMongo(mongoEnv.MONGODB_URI as string, 'bench', batch);
+      else await seedThroughApi(data.url, batch, minter);
+      const seedMs = performance.now() - t0;
+      seeded = size;
+      log(`${ctx.mode}: seeded ${batch.length} ratings (total ${size}) in ${seedMs.toFixed(0)} ms`);
+      recommendation = await start('recommendation', {
+        ...production,
+        AUTH_URL: auth.url,
+        DATA_URL: data.url,
+      });
+      const probe = await fetch(`${recommendation.url}/recommendations`, {
+        headers: { authorization: `Bearer ${minter.token(loadUsers[0] as string)}` },
+      });
+      if (probe.status !== 200)
+        throw new Error(`recommendation answered ${probe.status}: ${await probe.text()}`);
+      const latency = await measureAll({
+        url: recommendation.url,
+        requests: recRequests('', false),
+      });
+      sizes.push({
+        ratings: size,
+        seedMs,
+        modelLoadMs: readyMs.get('recommendation') as number,
+        latency,
+      });
+      if (index < options.sizes.length - 1) {
+        await recommendation.stop();
+        running.delete('recommendation');
+      }
+    }
+    if (!recommendation) throw new Error('no dataset size to measure');
+
+    const web = await start('web', {
+      ...production,
+      AUTH_URL: auth.url,
+      DATA_URL: data.url,
+      RECOMMENDATION_URL: recommendation.url,
+    });
+
+    // Idle: everything started and loaded, a moment without traffic.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const idleRss = new Map(
+      [...running].map(([name, instance]) => [name, rssMiB(pidOf(instance))]),
+    );
+
+    const users = [];
+    for (let i = 0; i < WEB_USERS; i += 1) {
+      const client = new WebClient(web.url);
+      const username = `bench_${ctx.mode}_${i}`;
+      const password = randomBytes(12).toString('hex');
+      await client.signIn(username, password);
+      const cookie = client.headers().cookie;
+      if (!cookie) throw new Error(`signing in ${username} through web set no session cookie`);
+      users.push({ username, password, cookie, token: cookie.replace(/^movies_session=/, '') });
+    }
+
+    ceiling = await startCeilingServer();
+    const ceilingMeasurement = await measureAll({ url: ceiling.url, requests: [{ path: '/' }] });
+
+    const movieIds = dataset.movies.slice(0, HOT_MOVIES).map((m) => m.id);
+    const pairs: Array<{
+      service: HotRead['service'];
+      path: string;
+      direct: LoadSpec['requests'];
+      web: LoadSpec['requests'];
+      url: string;
+    }> = [
+      {
+        service: 'data',
+        path: '/movies/:id',
+        url: data.url,
+        direct: movieIds.map((id) => ({ path: `/movies/${id}` })),
+        web: movieIds.map((id) => ({ path: `/api/movies/${id}` })),
+      },
+      {
+        service: 'data',
+        path: '/movies?limit=20',
+        url: data.url,
+        direct: [{ path: '/movies?limit=20' }],
+        web: [{ path: '/api/movies?limit=20' }],
+      },
+      {
+        service: 'recommendation',
+        path: '/recommendations',
+        url: recommendation.url,
+        direct: recRequests('', false),
+        web: recRequests('/api', true),
+      },
+      {
+        service: 'auth',
+        path: '/me',
+        url: auth.url,
+        direct: users.map((u) => ({
+          path: '/me',
+          headers: { authorization: `Bearer ${u.token}` },
+        })),
+        web: users.map((u) => ({ path: '/api/auth/me', headers: { cookie: u.cookie } })),
+      },
+    ];
+    const hotReads: HotRead[] = [];
+    for (const pair of pairs) {
+      const direct = await measureAll({ url: pair.url, requests: pair.direct });
+      const viaWeb = await measureAll({ url: web.url, requests: pair.web });
+      hotReads.push({
+        service: pair.service,
+        path: pair.path,
+        webPath: `/api${pair.path === '/me' ? '/auth/me' : pair.path}`,
+        direct,
+        web: viaWeb,
+      });
+    }
+
+    const login: Measurement = await measureAll({
+      url: auth.url,
+      requests: users.map((u) => ({
+        method: 'POST',
+        path: '/login',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: u.username, password: u.password }),
+      })),
+    });
+
+    const footprints: ServiceFootprint[] = (['auth', 'data', 'recommendation', 'web'] as const).map(
+      (service) => ({
+        service,
+        readyMs: readyMs.get(service) as number,
+        idleRssMiB: idleRss.get(service) as number,
+        loadRssMiB: loadRss.get(service) as number,
+      }),
+    );
+    notes.push(
+      `recommendation's ready time is at ${options.sizes[options.sizes.length - 1]} ratings (its first full model load is part of it); readiness is polled every 50 ms.`,
+    );
+    return {
+      mode: ctx.mode,
+      seedPath:
+        ctx.mode === 'ferretdb'
+          ? "inserted directly with the mongodb driver in data's RatingDocument schema (insertMany, 5000 per batch)"
+          : "PUT /ratings/:movieId through data's API with minted tokens (16 concurrent)",
+      ceiling: ceilingMeasurement,
+      hotReads,
+      sizes,
+      footprints,
+      login: { ...login, scryptN: SCRYPT_N },
+      notes,
+    };
+  } finally {
+    await ceiling?.process.stop('SIGTERM', 5000);
+    for (const instance of [...running.values()].reverse()) await instance.stop();
+    await ferret?.stop();
+  }
+}
