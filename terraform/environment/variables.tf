@@ -66,6 +66,13 @@ variable "cluster_name" {
     condition     = can(regex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", var.cluster_name))
     error_message = "cluster_name must be a lowercase DNS name with at least one dot, e.g. dev.movies.k8s.local."
   }
+
+  # The apply role's kOps permissions are scoped to clusters named <environment>.* (Terraform 1.9+
+  # lets a validation refer to another variable).
+  validation {
+    condition     = startswith(var.cluster_name, "${var.environment}.")
+    error_message = "cluster_name must start with the environment name and a dot, e.g. dev.movies.k8s.local for dev."
+  }
 }
 
 variable "enable_flow_logs" {

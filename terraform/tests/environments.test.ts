@@ -38,7 +38,7 @@ describe('generated inputs for the real environments', () => {
         const conditions = config.variables
           .get(name)!
           .validations.map((validation) => validation.condition);
-        return !acceptsValue(conditions, name, value);
+        return !acceptsValue(conditions, name, value, tfvars);
       });
       expect(rejected).toEqual([]);
       if (tfvars.create_documentdb) expect(tfvars.az_count).toBeGreaterThanOrEqual(2);
@@ -59,6 +59,13 @@ describe('generated inputs for the real environments', () => {
         use_lockfile: true,
         encrypt: true,
       });
+    },
+  );
+
+  it.each(environments.map((loaded) => [loaded.name, loaded] as const))(
+    '%s: the cluster name starts with "<env>." (the apply role\'s kOps permissions rely on it)',
+    (name, loaded) => {
+      expect(loaded.env.cluster.name.startsWith(`${name}.`)).toBe(true);
     },
   );
 

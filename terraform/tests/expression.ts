@@ -2,8 +2,9 @@
 // run a `validation { condition = … }` against sample values instead of matching its text.
 // Supported: number/string/bool/null literals, lists, var.<name>, ! - * / % + - < <= > >= == !=
 // && ||, ?:, parentheses, and the functions can, regex, contains, length, floor, cidrhost,
-// alltrue, anytrue, distinct, lower. Anything else throws UnsupportedExpression, so a validation
-// rewritten beyond this subset fails loudly instead of passing silently.
+// alltrue, anytrue, distinct, lower, startswith; strings may interpolate ${var.<name>}. Anything
+// else throws UnsupportedExpression, so a validation rewritten beyond this subset fails loudly
+// instead of passing silently.
 
 export class UnsupportedExpression extends Error {}
 
@@ -15,6 +16,7 @@ type Value = number | string | boolean | null | Value[];
 type Token =
   | { kind: 'number'; value: number }
   | { kind: 'string'; value: string }
+  | { kind: 'template'; value: string }
   | { kind: 'ident'; value: string }
   | { kind: 'op'; value: string };
 
@@ -54,9 +56,15 @@ function tokenize(source: string): Token[] {
       while (end < rest.length && rest[end] !== '"') end += rest[end] === '\\' ? 2 : 1;
       if (end >= rest.length) throw new UnsupportedExpression(`unterminated string in: ${source}`);
       const body = rest.slice(1, end);
-      if (body.includes('${'))
-        throw new UnsupportedExpression(`string templates are not supported: "${body}"`);
-      tokens.push({ kind: 'string', value: unescapeHclString(body) });
+      if (/\$\{(?!var\.[A-Za-z_][A-Za-z0-9_-]*\})/.test(body)) {
+        throw new UnsupportedExpression(
+          `only \${var.<name>} interpolations are supported: "${body}"`,
+        );
+      }
+      tokens.push({
+        kind: body.includes('${') ? 'template' : 'string',
+        value: unescapeHclString(body),
+      });
       index += end + 1;
       continue;
     }
@@ -79,6 +87,7 @@ function tokenize(source: string): Token[] {
 
 type Node =
   | { type: 'literal'; value: Value }
+  | { type: 'template'; text: string }
   | { type: 'var'; name: string }
   | { type: 'list'; items: Node[] }
   | { type: 'unary'; op: string; operand: Node }
@@ -170,6 +179,7 @@ class Parser {
     this.position += 1;
     if (token.kind === 'number' || token.kind === 'string')
       return { type: 'literal', value: token.value };
+    if (token.kind === 'template') return { type: 'template', text: token.value };
     if (token.kind === 'op' && token.value === '(') {
       const inner = this.conditional();
       this.expectOp(')');
@@ -254,6 +264,14 @@ function evaluateNode(node: Node, vars: Record<string, Value>): Value {
       if (!(node.name in vars))
         throw new UnsupportedExpression(`no value given for var.${node.name}`);
       return vars[node.name]!;
+    case 'template':
+      return node.text.replace(/\$\{var\.([A-Za-z_][A-Za-z0-9_-]*)\}/g, (_match, name: string) => {
+        const value = evaluateNode({ type: 'var', name }, vars);
+        if (typeof value !== 'string' && typeof value !== 'number') {
+          throw new EvaluationError(`cannot interpolate var.${name}`);
+        }
+        return String(value);
+      });
     case 'list':
       return node.items.map((item) => evaluateNode(item, vars));
     case 'unary': {
@@ -339,6 +357,10 @@ function callFunction(node: Extract<Node, { type: 'call' }>, vars: Record<string
     }
     case 'floor':
       return Math.floor(numeric(args[0]!, 'floor'));
+    case 'startswith':
+      if (typeof args[0] !== 'string' || typeof args[1] !== 'string')
+        throw new EvaluationError('startswith needs two strings');
+      return args[0].startsWith(args[1]);
     case 'lower':
       if (typeof args[0] !== 'string') throw new EvaluationError('lower needs a string');
       return args[0].toLowerCase();
@@ -379,10 +401,15 @@ export function evaluate(expression: string, vars: Record<string, Value>): Value
  * Whether Terraform would accept `value` for the variable: every validation condition must be
  * true. A condition that errors counts as rejecting the value, as in Terraform.
  */
-export function acceptsValue(conditions: string[], name: string, value: Value): boolean {
+export function acceptsValue(
+  conditions: string[],
+  name: string,
+  value: Value,
+  otherVariables: Record<string, Value> = {},
+): boolean {
   return conditions.every((condition) => {
     try {
-      return evaluate(condition, { [name]: value }) === true;
+      return evaluate(condition, { ...otherVariables, [name]: value }) === true;
     } catch (error) {
       if (error instanceof EvaluationError) return false;
       throw error;

@@ -12,7 +12,7 @@ interface Statement {
   effect?: string;
   actions: string | string[];
   resources: string | string[];
-  condition?: { test: string; variable: string; values: string[] }[];
+  condition?: { test: string; variable: string; values: string | string[] }[];
 }
 
 interface OidcModule {
@@ -38,7 +38,11 @@ async function loadOidcModule(dir: string): Promise<OidcModule> {
 /** Allow statements whose resources include "*" and that carry no condition, other than the
  * statements of actions AWS cannot scope (the describe list and the registry login). */
 function unconditionedWildcards(statements: Statement[]): string[] {
-  const unscopable = new Set(['${local.describe_actions}', 'ecr:GetAuthorizationToken']);
+  const unscopable = new Set([
+    '${local.describe_actions}',
+    '${local.kops_describe_actions}',
+    'ecr:GetAuthorizationToken',
+  ]);
   return statements
     .filter((statement) => (statement.effect ?? 'Allow') === 'Allow')
     .filter((statement) => [statement.resources].flat().includes('*'))
@@ -47,30 +51,32 @@ function unconditionedWildcards(statements: Statement[]): string[] {
     .map((statement) => statement.sid ?? JSON.stringify(statement.actions));
 }
 
-function conditionValues(statement: Statement, variable: string): string[] | undefined {
+function conditionValues(statement: Statement, variable: string): string | string[] | undefined {
   return statement.condition?.find((condition) => condition.variable === variable)?.values;
 }
 
 describe('GitHub OIDC roles', () => {
   const dir = terraformDir('modules/github-oidc');
 
-  it('each role trusts exactly one sub claim of the configured repository', async () => {
+  it('each role trusts only the sub claims meant for it, of the configured repository', async () => {
     const { trustedSubjects, policies } = await loadOidcModule(dir);
-    expect(trustedSubjects).toContain('plan       = "repo:${var.github_repository}:pull_request"');
     expect(trustedSubjects).toContain(
-      'image-push = "repo:${var.github_repository}:ref:refs/heads/main"',
+      'plan       = ["repo:${var.github_repository}:pull_request", "repo:${var.github_repository}:ref:refs/heads/main"]',
     );
     expect(trustedSubjects).toContain(
-      '"apply-${environment}" => "repo:${var.github_repository}:environment:${environment}"',
+      'image-push = ["repo:${var.github_repository}:ref:refs/heads/main"]',
+    );
+    expect(trustedSubjects).toContain(
+      '"apply-${environment}" => ["repo:${var.github_repository}:environment:${environment}"]',
     );
     const [trust] = policies.trust!;
     expect(trust!.actions).toEqual(['sts:AssumeRoleWithWebIdentity']);
     expect(conditionValues(trust!, '${local.oidc_host}:aud')).toEqual(['sts.amazonaws.com']);
-    expect(conditionValues(trust!, '${local.oidc_host}:sub')).toEqual(['${each.value}']);
+    expect(conditionValues(trust!, '${local.oidc_host}:sub')).toEqual('${each.value}');
     expect(trust!.condition!.every((condition) => condition.test === 'StringEquals')).toBe(true);
   });
 
-  it.each(['plan', 'apply', 'image_push'])(
+  it.each(['plan', 'apply', 'apply_kops', 'image_push'])(
     'the %s policy grants no unconditioned wildcard resource',
     async (name) => {
       const { policies } = await loadOidcModule(dir);

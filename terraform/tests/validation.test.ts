@@ -31,6 +31,12 @@ describe('expression evaluator', () => {
     expect(evaluate('floor(2.5) == 2.5', {})).toBe(false);
   });
 
+  it('interpolates variables into strings and refuses other templates', () => {
+    expect(evaluate('startswith(var.c, "${var.e}.")', { c: 'dev.a.b', e: 'dev' })).toBe(true);
+    expect(evaluate('startswith(var.c, "${var.e}.")', { c: 'devx.a.b', e: 'dev' })).toBe(false);
+    expect(() => evaluate('"${local.x}"', {})).toThrow(UnsupportedExpression);
+  });
+
   it('unescapes HCL strings the way Terraform does', () => {
     expect(evaluate('can(regex("^a\\\\.b$", "a.b"))', {})).toBe(true);
     expect(evaluate('can(regex("^a\\\\.b$", "axb"))', {})).toBe(false);
@@ -44,6 +50,9 @@ describe('expression evaluator', () => {
     expect(() => evaluate('var.missing > 1', {})).toThrow(UnsupportedExpression);
   });
 });
+
+// Values of the other variables, for validations that refer to them (cluster_name → environment).
+const CONTEXT = { environment: 'dev' };
 
 // [directory, variable, accepted values, rejected values]
 const CASES: [string, string, unknown[], unknown[]][] = [
@@ -82,8 +91,15 @@ const CASES: [string, string, unknown[], unknown[]][] = [
   [
     'environment',
     'cluster_name',
-    ['dev.movies.k8s.local', 'prod.example.com'],
-    ['nodots', 'Dev.movies.local', 'dev..local', '-dev.local'],
+    ['dev.movies.k8s.local', 'dev.example.com'],
+    [
+      'nodots',
+      'Dev.movies.local',
+      'dev..local',
+      '-dev.local',
+      'prod.movies.k8s.local',
+      'devx.movies.k8s.local',
+    ],
   ],
   [
     'global',
@@ -104,7 +120,7 @@ describe('variable validations accept and reject what they should', () => {
   it.each(CASES)('%s var.%s', async (dir, variable, accepted, rejected) => {
     const conditions = await conditionsOf(terraformDir(dir), variable);
     expect(conditions.length).toBeGreaterThan(0);
-    const verdict = (value: unknown) => acceptsValue(conditions, variable, value as never);
+    const verdict = (value: unknown) => acceptsValue(conditions, variable, value as never, CONTEXT);
     expect(accepted.filter((value) => !verdict(value))).toEqual([]);
     expect(rejected.filter((value) => verdict(value))).toEqual([]);
   });

@@ -12,13 +12,14 @@ locals {
   oidc_host         = "token.actions.githubusercontent.com"
   oidc_provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : var.oidc_provider_arn
 
-  # Role (without prefix) → the one `sub` claim it trusts; see the comment above the trust policy.
+  # Role (without prefix) → the `sub` claims it trusts; see the comment above the trust policy.
   trusted_subjects = merge(
     {
-      plan       = "repo:${var.github_repository}:pull_request"
-      image-push = "repo:${var.github_repository}:ref:refs/heads/main"
+      # Pull requests, plus scheduled/dispatched read-only runs on main (drift detection).
+      plan       = ["repo:${var.github_repository}:pull_request", "repo:${var.github_repository}:ref:refs/heads/main"]
+      image-push = ["repo:${var.github_repository}:ref:refs/heads/main"]
     },
-    { for environment in var.environments : "apply-${environment}" => "repo:${var.github_repository}:environment:${environment}" },
+    { for environment in var.environments : "apply-${environment}" => ["repo:${var.github_repository}:environment:${environment}"] },
   )
 
   state_bucket_arn = "arn:${local.partition}:s3:::${var.state_bucket_name}"
@@ -30,61 +31,66 @@ locals {
     "ec2:AllocateAddress",
     "ec2:CreateFlowLogs",
     "ec2:CreateInternetGateway",
-    "ec2:CreateLaunchTemplate",
     "ec2:CreateNatGateway",
     "ec2:CreateRouteTable",
     "ec2:CreateSecurityGroup",
     "ec2:CreateSubnet",
-    "ec2:CreateVolume",
     "ec2:CreateVpc",
     "ec2:CreateVpcEndpoint",
+  ]
+
+  # What kOps creates in EC2 (it tags everything with KubernetesCluster = <cluster name>).
+  kops_ec2_create_actions = [
+    "ec2:CreateLaunchTemplate",
+    "ec2:CreateSecurityGroup",
+    "ec2:CreateVolume",
     "ec2:ImportKeyPair",
     "ec2:RunInstances",
   ]
 
+  # kOps creations outside EC2 that accept tags in the create call.
+  kops_create_actions = [
+    "autoscaling:CreateAutoScalingGroup",
+    "autoscaling:CreateOrUpdateTags",
+    "elasticloadbalancing:AddTags",
+    "elasticloadbalancing:CreateListener",
+    "elasticloadbalancing:CreateLoadBalancer",
+    "elasticloadbalancing:CreateTargetGroup",
+    "events:PutRule",
+    "events:TagResource",
+    "sqs:CreateQueue",
+    "sqs:TagQueue",
+  ]
+
+  kops_describe_actions = [
+    "autoscaling:Describe*",
+    "elasticloadbalancing:Describe*",
+    "events:ListRules",
+    "iam:ListInstanceProfiles",
+    "iam:ListRoles",
+    "route53:ListHostedZones",
+    "sqs:ListQueues",
+  ]
+
   # Actions on existing resources: allowed only on resources tagged with the role's environment.
   ec2_change_actions = [
-    "ec2:AssociateAddress",
-    "ec2:AssociateRouteTable",
-    "ec2:AttachInternetGateway",
-    "ec2:AttachVolume",
-    "ec2:AuthorizeSecurityGroupEgress",
-    "ec2:AuthorizeSecurityGroupIngress",
+    "ec2:Associate*",
+    "ec2:Attach*",
+    "ec2:Authorize*",
     "ec2:CreateLaunchTemplateVersion",
     "ec2:CreateRoute",
     "ec2:CreateTags",
-    "ec2:DeleteFlowLogs",
-    "ec2:DeleteInternetGateway",
-    "ec2:DeleteKeyPair",
-    "ec2:DeleteLaunchTemplate",
-    "ec2:DeleteNatGateway",
-    "ec2:DeleteRoute",
-    "ec2:DeleteRouteTable",
-    "ec2:DeleteSecurityGroup",
-    "ec2:DeleteSubnet",
-    "ec2:DeleteTags",
-    "ec2:DeleteVolume",
-    "ec2:DeleteVpc",
-    "ec2:DeleteVpcEndpoints",
-    "ec2:DetachInternetGateway",
-    "ec2:DetachVolume",
-    "ec2:DisassociateAddress",
-    "ec2:DisassociateRouteTable",
-    "ec2:ModifyLaunchTemplate",
-    "ec2:ModifySecurityGroupRules",
-    "ec2:ModifySubnetAttribute",
-    "ec2:ModifyVpcAttribute",
-    "ec2:ModifyVpcEndpoint",
+    "ec2:Delete*",
+    "ec2:Detach*",
+    "ec2:Disassociate*",
+    "ec2:Modify*",
     "ec2:ReleaseAddress",
-    "ec2:ReplaceRoute",
-    "ec2:ReplaceRouteTableAssociation",
-    "ec2:RevokeSecurityGroupEgress",
-    "ec2:RevokeSecurityGroupIngress",
+    "ec2:Replace*",
+    "ec2:Revoke*",
     "ec2:StartInstances",
     "ec2:StopInstances",
     "ec2:TerminateInstances",
-    "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
-    "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
+    "ec2:UpdateSecurityGroupRuleDescriptions*",
   ]
 
   # Read-only calls Terraform makes while refreshing; none of them supports resource-level scoping.
@@ -146,7 +152,7 @@ data "aws_iam_policy_document" "trust" {
     condition {
       test     = "StringEquals"
       variable = "${local.oidc_host}:sub"
-      values   = [each.value]
+      values   = each.value
     }
   }
 }
@@ -208,6 +214,21 @@ data "aws_iam_policy_document" "plan" {
     sid       = "ReadProjectRoles"
     actions   = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:GetPolicy", "iam:GetPolicyVersion"]
     resources = ["arn:${local.partition}:iam::${local.account_id}:role/${var.workload_role_name_prefix}-*", "arn:${local.partition}:iam::${local.account_id}:policy/${var.workload_role_name_prefix}-*"]
+  }
+
+  statement {
+    sid       = "KopsDescribe"
+    actions   = local.kops_describe_actions
+    resources = ["*"]
+  }
+
+  statement {
+    sid     = "ReadKopsInstanceRoles"
+    actions = ["iam:GetInstanceProfile", "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies"]
+    resources = flatten([for environment in var.environments : [
+      "arn:${local.partition}:iam::${local.account_id}:role/*.${environment}.*",
+      "arn:${local.partition}:iam::${local.account_id}:instance-profile/*.${environment}.*",
+    ]])
   }
 
   statement {
@@ -309,7 +330,7 @@ data "aws_iam_policy_document" "apply" {
     condition {
       test     = "StringEquals"
       variable = "ec2:CreateAction"
-      values   = [for action in local.ec2_create_actions : trimprefix(action, "ec2:")]
+      values   = [for action in distinct(concat(local.ec2_create_actions, local.kops_ec2_create_actions)) : trimprefix(action, "ec2:")]
     }
   }
 
@@ -523,4 +544,101 @@ resource "aws_iam_role_policy" "github" {
   name   = each.key
   role   = aws_iam_role.github[each.key].id
   policy = each.value.policy
+}
+
+# --- kOps, run by the deploy job with the same apply role --------------------------------------
+# kOps tags everything it creates with KubernetesCluster = <cluster name> and names its IAM roles
+# <role>.<cluster name>; cluster names start with "<env>." (dev.movies.k8s.local), which is what
+# scopes this policy to the role's own environment. A separate managed policy: IAM limits the
+# inline policies of a role to 10,240 characters in total.
+
+data "aws_iam_policy_document" "apply_kops" {
+  for_each = toset(var.environments)
+
+  statement {
+    sid       = "KopsDescribe"
+    actions   = local.kops_describe_actions
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "KopsCreateTagged"
+    actions   = concat(local.kops_ec2_create_actions, local.kops_create_actions)
+    resources = ["*"]
+
+    condition {
+      test     = "StringLike"
+      variable = "aws:RequestTag/KubernetesCluster"
+      values   = ["${each.key}.*"]
+    }
+  }
+
+  statement {
+    sid       = "KopsChangeTagged"
+    actions   = concat(local.ec2_change_actions, ["autoscaling:*", "elasticloadbalancing:*", "sqs:*", "events:*"])
+    resources = ["*"]
+
+    condition {
+      test     = "StringLike"
+      variable = "aws:ResourceTag/KubernetesCluster"
+      values   = ["${each.key}.*"]
+    }
+  }
+
+  # kOps cannot put a permissions boundary on the roles it creates: whoever can apply an
+  # environment can give that environment's instances any permission. Documented in the README.
+  statement {
+    sid = "KopsInstanceRoles"
+    actions = [
+      "iam:AddRoleToInstanceProfile", "iam:CreateInstanceProfile", "iam:CreateRole", "iam:DeleteInstanceProfile",
+      "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:GetInstanceProfile", "iam:GetRole", "iam:GetRolePolicy",
+      "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies", "iam:PutRolePolicy",
+      "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy",
+    ]
+    resources = [
+      "arn:${local.partition}:iam::${local.account_id}:role/*.${each.key}.*",
+      "arn:${local.partition}:iam::${local.account_id}:instance-profile/*.${each.key}.*",
+    ]
+  }
+
+  statement {
+    sid       = "KopsPassInstanceRoles"
+    actions   = ["iam:PassRole"]
+    resources = ["arn:${local.partition}:iam::${local.account_id}:role/*.${each.key}.*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["ec2.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid       = "ServiceLinkedRoles"
+    actions   = ["iam:CreateServiceLinkedRole"]
+    resources = ["arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:AWSServiceName"
+      values   = ["autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com", "spot.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_policy" "apply_kops" {
+  for_each = toset(var.environments)
+
+  name        = "${var.role_name_prefix}-kops-${each.key}"
+  description = "kOps cluster management for the ${each.key} environment"
+  policy      = data.aws_iam_policy_document.apply_kops[each.key].json
+
+  tags = merge(var.tags, { environment = each.key })
+}
+
+resource "aws_iam_role_policy_attachment" "apply_kops" {
+  for_each = toset(var.environments)
+
+  role       = aws_iam_role.github["apply-${each.key}"].name
+  policy_arn = aws_iam_policy.apply_kops[each.key].arn
 }
