@@ -3,9 +3,8 @@ import type { HealthyDeployment } from './deployments';
 import { evaluateGate, type GateFacts } from './gate';
 import type { ImageRegistry } from './registry';
 import type { ReleaseImages } from './release';
+import { digest, sha } from './__fixtures__/images';
 
-const sha = (c: string): string => c.repeat(40);
-const digest = (c: string): string => `sha256:${c.repeat(64)}`;
 const IMAGES: ReleaseImages = {
   auth: { tag: sha('a'), digest: digest('a') },
   data: { tag: sha('b'), digest: digest('b') },

@@ -13,6 +13,7 @@ import { installPromotionRoutes, type RepoState } from './__fixtures__/github-st
 import { startFakeEcr, type FakeEcr } from './__fixtures__/fake-ecr';
 import { promotionWorkspace } from './__fixtures__/workspace';
 import { renderRelease, type ReleaseImages } from './release';
+import { digest, sha } from './__fixtures__/images';
 
 const actionDir = path.resolve(__dirname, '..');
 const OWNER = 'movies-org';
@@ -20,8 +21,6 @@ const REPO = 'movies-gitops';
 const PR = 7;
 const HEAD = '5'.repeat(40);
 
-const sha = (c: string): string => c.repeat(40);
-const digest = (c: string): string => `sha256:${c.repeat(64)}`;
 const DEV: ReleaseImages = {
   auth: { tag: sha('a'), digest: digest('a') },
   data: { tag: sha('a'), digest: digest('b') },
