@@ -60,7 +60,7 @@ variable "nat_gateway_mode" {
 
 variable "cluster_name" {
   type        = string
-  description = "kOps cluster name (e.g. dev.movies.k8s.local); used for the kubernetes.io/cluster/<name> tags."
+  description = "kOps cluster name, starting with \"<environment>.\" (e.g. dev.movies.k8s.local); used for the kubernetes.io/cluster/<name> tags and to scope the apply role's kOps permissions."
 
   validation {
     condition     = can(regex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", var.cluster_name))
