@@ -12,6 +12,9 @@ import {
 } from '@movies/actions-lib/testing';
 
 const actionDir = path.resolve(__dirname, '..');
+
+// Each test runs the bundled action as a child process (1-3 s each on a busy machine).
+jest.setTimeout(60_000);
 const OWNER = 'movies-org';
 const REPO = 'movies-gitops';
 

@@ -19739,10 +19739,10 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
       (0, command_1.issueCommand)("error", (0, utils_1.toCommandProperties)(properties), message instanceof Error ? message.toString() : message);
     }
     exports2.error = error;
-    function warning(message, properties = {}) {
+    function warning2(message, properties = {}) {
       (0, command_1.issueCommand)("warning", (0, utils_1.toCommandProperties)(properties), message instanceof Error ? message.toString() : message);
     }
-    exports2.warning = warning;
+    exports2.warning = warning2;
     function notice(message, properties = {}) {
       (0, command_1.issueCommand)("notice", (0, utils_1.toCommandProperties)(properties), message instanceof Error ? message.toString() : message);
     }
@@ -25526,12 +25526,12 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn(logLevel, warning) {
+    function warn(logLevel, warning2) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
-          node_process.emitWarning(warning);
+          node_process.emitWarning(warning2);
         else
-          console.warn(warning);
+          console.warn(warning2);
       }
     }
     exports2.debug = debug2;
@@ -29001,9 +29001,9 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code, message, warning2) => {
           const pos = getErrorPos(source);
-          if (warning)
+          if (warning2)
             this.warnings.push(new errors.YAMLWarning(pos, code, message));
           else
             this.errors.push(new errors.YAMLParseError(pos, code, message));
@@ -29076,10 +29076,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning) => {
+            this.directives.add(token.source, (offset, message, warning2) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning);
+              this.onError(pos, "BAD_DIRECTIVE", message, warning2);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -31121,7 +31121,7 @@ var require_public_api = __commonJS({
       const doc = parseDocument2(src, options);
       if (!doc)
         return null;
-      doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
+      doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
       if (doc.errors.length > 0) {
         if (doc.options.logLevel !== "silent")
           throw doc.errors[0];
@@ -39525,12 +39525,40 @@ ${report}`;
   writeSummary(appliedReport);
   if (pullRequest) await postComment(inputs.environment, pullRequest, appliedReport);
 }
+async function reportFailedPlan(inputs, error) {
+  if (inputs.command !== "plan" && inputs.command !== "destroy-plan") return;
+  let pullRequest;
+  try {
+    pullRequest = pullRequestOf(inputs);
+  } catch {
+    return;
+  }
+  if (!pullRequest) return;
+  const reason = error instanceof TerraformFailure ? error.reason : "error";
+  const message = error instanceof Error ? error.message : String(error);
+  const body = [
+    `### Terraform ${inputs.command === "destroy-plan" ? "destroy plan" : "plan"} for \`${inputs.environment}\` failed`,
+    `> [!CAUTION]
+> The plan could not be made (\`${reason}\`): there is no plan to review.`,
+    `\`\`\`
+${message}
+\`\`\``
+  ].join("\n\n");
+  try {
+    await postComment(inputs.environment, pullRequest, body);
+  } catch (postError) {
+    core4.warning(
+      `could not report the failed plan on #${pullRequest}: ${postError.message}`
+    );
+  }
+}
 async function run() {
   const inputs = readInputs();
   try {
     await execute(inputs);
   } catch (error) {
     if (error instanceof TerraformFailure) core4.setOutput("failure-reason", error.reason);
+    await reportFailedPlan(inputs, error);
     throw error;
   }
 }

@@ -14,6 +14,9 @@ import { repoRoot } from '@movies/testing';
 import { planHash, type PlanDocument } from './plan';
 
 const actionDir = path.resolve(__dirname, '..');
+
+// Each test runs the bundled action as a child process (1-3 s each on a busy machine).
+jest.setTimeout(60_000);
 const fixtures = path.join(__dirname, '__fixtures__');
 const OWNER = 'movies-org';
 const REPO = 'movies-gitops';
@@ -372,6 +375,11 @@ describe('terraform action (bundled, run as the runner does, terraform stand-in 
       env: { TF_STAND_IN_LOCKED: 'plan' },
     });
     expect(planLocked.outputs['failure-reason']).toBe('state-locked');
+    const section = parseSections(github.comments(OWNER, REPO, 106)[0]!.body).get('terraform')!;
+    expect(section).toMatch(/^### Terraform plan for `staging` failed/);
+    expect(section).toContain('(`state-locked`): there is no plan to review');
+    expect(section).toContain('ID:        4f6a3b2c-9d8e-7f10-a1b2-c3d4e5f60718');
+    expect(section).not.toContain('plan-hash:');
   });
 
   it('output writes terraform output -json to a file and masks sensitive outputs', async () => {

@@ -278,12 +278,39 @@ async function execute(inputs: Inputs): Promise<void> {
   if (pullRequest) await postComment(inputs.environment, pullRequest, appliedReport);
 }
 
+/** On a pull request, a failed plan replaces the stale plan in the comment so nobody reviews an old one. */
+async function reportFailedPlan(inputs: Inputs, error: unknown): Promise<void> {
+  if (inputs.command !== 'plan' && inputs.command !== 'destroy-plan') return;
+  let pullRequest: number | null;
+  try {
+    pullRequest = pullRequestOf(inputs);
+  } catch {
+    return;
+  }
+  if (!pullRequest) return;
+  const reason = error instanceof TerraformFailure ? error.reason : 'error';
+  const message = error instanceof Error ? error.message : String(error);
+  const body = [
+    `### Terraform ${inputs.command === 'destroy-plan' ? 'destroy plan' : 'plan'} for \`${inputs.environment}\` failed`,
+    `> [!CAUTION]\n> The plan could not be made (\`${reason}\`): there is no plan to review.`,
+    `\`\`\`\n${message}\n\`\`\``,
+  ].join('\n\n');
+  try {
+    await postComment(inputs.environment, pullRequest, body);
+  } catch (postError) {
+    core.warning(
+      `could not report the failed plan on #${pullRequest}: ${(postError as Error).message}`,
+    );
+  }
+}
+
 export async function run(): Promise<void> {
   const inputs = readInputs();
   try {
     await execute(inputs);
   } catch (error) {
     if (error instanceof TerraformFailure) core.setOutput('failure-reason', error.reason);
+    await reportFailedPlan(inputs, error);
     throw error;
   }
 }

@@ -17,6 +17,8 @@ describe('bundling and the dist check', () => {
   });
   afterAll(() => fs.rmSync(actionDir, { recursive: true, force: true }));
 
+  jest.setTimeout(60_000);
+
   it('bundles deterministically, without absolute paths, from the library sources', () => {
     const first = freshBundle(actionDir);
     const second = freshBundle(actionDir);
@@ -30,7 +32,9 @@ describe('bundling and the dist check', () => {
     fs.mkdirSync(path.join(actionDir, 'dist'), { recursive: true });
     const bundle = freshBundle(actionDir);
     fs.writeFileSync(path.join(actionDir, 'dist', 'index.js'), bundle.replace('" -> "', '" => "'));
-    expect(distDifference(actionDir)).toMatch(/is out of date \(first difference at line \d+: committed .*=>.*, fresh .*->/);
+    expect(distDifference(actionDir)).toMatch(
+      /is out of date \(first difference at line \d+: committed .*=>.*, fresh .*->/,
+    );
     fs.writeFileSync(path.join(actionDir, 'dist', 'index.js'), bundle);
     expect(distDifference(actionDir)).toBeNull();
   });
