@@ -95,12 +95,14 @@ export async function runGate(options: GateCommandOptions): Promise<GateResult> 
     headSha: pr.head.sha,
     changedFiles,
   });
+  // A fork's workflow token is read-only: the job's own result is the check there.
+  const fromFork = pr.head.repo?.full_name !== pr.base.repo.full_name;
   let result: GateResult;
   try {
     result = await evaluateGate({
       labels: (pr.labels ?? []).map((label) => label.name),
       changedFiles,
-      fromFork: pr.head.repo?.full_name !== pr.base.repo.full_name,
+      fromFork,
       loadEnvironment: (name) => loadEnvironment(environments.root, name),
       latestHealthyDeployment: (environment) => latestHealthyDeployment(octokit, repo, environment),
       registryFor: options.registryFor,
@@ -110,17 +112,19 @@ export async function runGate(options: GateCommandOptions): Promise<GateResult> 
   }
 
   const description = describeResult(result);
-  await octokit.rest.repos.createCommitStatus({
-    ...repo,
-    sha: pr.head.sha,
-    context: STATUS_CONTEXT,
-    state: result.outcome === 'failed' ? 'failure' : 'success',
-    description: description.length > 140 ? `${description.slice(0, 139)}…` : description,
-    target_url: options.runUrl,
-  });
+  if (!fromFork) {
+    await octokit.rest.repos.createCommitStatus({
+      ...repo,
+      sha: pr.head.sha,
+      context: STATUS_CONTEXT,
+      state: result.outcome === 'failed' ? 'failure' : 'success',
+      description: description.length > 140 ? `${description.slice(0, 139)}…` : description,
+      target_url: options.runUrl,
+    });
+  }
   const markdown = renderGateMarkdown(result);
   writeSummary(markdown);
-  if (result.target && result.outcome !== 'not-a-promotion') {
+  if (!fromFork && result.target && result.outcome !== 'not-a-promotion') {
     await upsertCommentSection({
       octokit,
       ...repo,

@@ -268,6 +268,25 @@ describe('actions/promote as the runner runs it', () => {
     expect(result.errors.join('\n')).toContain('environments/staging/release.yaml');
   });
 
+  it('judges a fork pull request by the job alone (its token cannot set statuses)', async () => {
+    const event = pullRequestEvent('synchronize', []);
+    (event.pull_request as { head: { repo: { full_name: string } } }).head.repo.full_name =
+      'someone/fork';
+    github.setPullFiles(OWNER, REPO, PR, ['services/web/src/app.ts']);
+    const result = await gate(event, OLD);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.result).toBe('not-a-promotion');
+    expect(github.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+
+    const labelled = pullRequestEvent('labeled', ['promote:staging'], 'promote:staging');
+    (labelled.pull_request as { head: { repo: { full_name: string } } }).head.repo.full_name =
+      'someone/fork';
+    github.setPullFiles(OWNER, REPO, PR, ['environments/staging/release.yaml']);
+    const blocked = await gate(labelled, DEV);
+    expect(blocked.exitCode).not.toBe(0);
+    expect(blocked.errors.join('\n')).toContain('the pull request comes from a fork');
+  });
+
   it('passes an ordinary pull request without touching ECR or commenting', async () => {
     github.setPullFiles(OWNER, REPO, PR, ['services/web/src/app.ts']);
     const result = await gate(pullRequestEvent('synchronize', []), OLD);
