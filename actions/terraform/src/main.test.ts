@@ -230,6 +230,30 @@ describe('terraform action (bundled, run as the runner does, terraform stand-in 
     ).toHaveLength(0);
   });
 
+  it('the first plan creates the comment, the next run edits that same comment', async () => {
+    await run({ command: 'plan', event: pullRequestEvent('opened', 107) });
+    const created = github.comments(OWNER, REPO, 107);
+    expect(created).toHaveLength(1);
+    const id = created[0]!.id;
+    await run({
+      command: 'plan',
+      event: pullRequestEvent('synchronize', 107),
+      plan: path.join(fixtures, 'plan-no-changes.json'),
+    });
+    const after = github.comments(OWNER, REPO, 107);
+    expect(after.map((c) => c.id)).toEqual([id]);
+    expect(after[0]!.body).toContain('**No changes.**');
+    const writes = github.requests.filter(
+      (r) =>
+        r.method !== 'GET' &&
+        (r.path.includes('/issues/107/') || r.path.endsWith(`/comments/${id}`)),
+    );
+    expect(writes.map((r) => [r.method, r.path])).toEqual([
+      ['POST', `/repos/${OWNER}/${REPO}/issues/107/comments`],
+      ['PATCH', `/repos/${OWNER}/${REPO}/issues/comments/${id}`],
+    ]);
+  });
+
   it('destroy-plan adds -destroy; a plan without changes says so', async () => {
     const destroy = await run({ command: 'destroy-plan', event: pullRequestEvent('opened', 103) });
     expect(box.calls()[1]!.argv).toContain('-destroy');
