@@ -40,7 +40,7 @@ export class Topology {
     name: ServiceName,
     env: Record<string, string>,
     port?: number,
-    options: { readyTimeoutMs?: number } = {},
+    options: { readyTimeoutMs?: number; nodeArgs?: string[] } = {},
   ): Promise<ServiceInstance> {
     const listenPort = port ?? (await freePort());
     const entry = path.join(repoRoot, 'services', name, 'build', 'index.js');
@@ -60,7 +60,7 @@ export class Topology {
     };
     const url = `http://127.0.0.1:${listenPort}`;
     const launch = () =>
-      startProcess(process.execPath, [entry], {
+      startProcess(process.execPath, [...(options.nodeArgs ?? []), entry], {
         env: fullEnv,
         cwd: path.dirname(path.dirname(entry)),
         readyUrl: `${url}/readyz`,

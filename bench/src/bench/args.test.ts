@@ -30,6 +30,8 @@ describe('parseArgs', () => {
       '--out',
       'results',
       '--seed=7',
+      '--profile',
+      '/tmp/prof',
     );
     expect(options).toMatchObject({
       durationSeconds: 5,
@@ -39,6 +41,7 @@ describe('parseArgs', () => {
       skipMongo: true,
       outDir: 'results',
       seed: 7,
+      profileDir: '/tmp/prof',
     });
   });
 
@@ -52,6 +55,7 @@ describe('parseArgs', () => {
     [['--sizes', '50000,300000'], '--sizes: 300000 is outside 1-200000'],
     [['--sizes', '1,,2'], '--sizes: "" is not a whole number'],
     [['--out'], '--out needs a folder'],
+    [['--profile', '--skip-mongo'], '--profile needs a folder'],
     [['--durations', '5'], 'unknown option --durations'],
     [['5'], 'unknown option 5'],
     [['--skip-mongo', '--skip-embedded'], 'leave nothing to run'],

@@ -16,6 +16,8 @@ export interface BenchOptions {
   outDir: string;
   /** Dataset seed (same seed, same dataset). */
   seed: number;
+  /** When set, each service runs with --cpu-prof and writes its profile into this folder. */
+  profileDir?: string;
   help: boolean;
 }
 
@@ -34,6 +36,8 @@ export const USAGE = `npm run bench -- [options]
   --skip-mongo      only the embedded-store stack
   --skip-embedded   only the FerretDB stack
   --out DIR         results folder (default bench/results)
+  --profile DIR     run each service with node --cpu-prof, profiles into DIR
+                    (written when the services stop; profiling slows them down)
   --help            this text
 `;
 
@@ -103,6 +107,14 @@ export function parseArgs(argv: readonly string[], defaultOutDir: string): Bench
           throw new ArgumentError('--out needs a folder');
         }
         options.outDir = dir;
+        break;
+      }
+      case '--profile': {
+        const dir = value();
+        if (dir === undefined || dir === '' || dir.startsWith('--')) {
+          throw new ArgumentError('--profile needs a folder');
+        }
+        options.profileDir = dir;
         break;
       }
       case '--skip-mongo':

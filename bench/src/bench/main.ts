@@ -5,6 +5,7 @@ import { repoRoot } from '@movies/testing';
 import { datasetFingerprint, generateDataset, type DatasetMovie } from '../dataset';
 import { Topology } from '../topology';
 import { DATASET_RATINGS, parseArgs, USAGE } from './args';
+import { summarizeProfiles } from './profile';
 import { renderMarkdown } from './report';
 import type { BenchResult, ModeResult } from './results';
 import { runMode, type Mode } from './scenario';
@@ -100,4 +101,9 @@ export async function run(argv: readonly string[]): Promise<void> {
   fs.writeFileSync(path.join(options.outDir, `${stamp}.svg`), chartOf(modes));
   process.stdout.write(`\n${markdown}\n`);
   log(`results: ${path.join(options.outDir, stamp)}.{json,md,svg}`);
+  if (options.profileDir) {
+    const summary = summarizeProfiles(options.profileDir, repoRoot);
+    fs.writeFileSync(path.join(options.outDir, `${stamp}-profiles.txt`), `${summary}\n`);
+    process.stdout.write(`\nCPU profiles (self time):\n${summary}\n`);
+  }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { startFerretDB, type FerretDBServer } from '@movies/testing';
 import type { Dataset, DatasetRating } from '../dataset';
 import type { ServiceInstance, ServiceName, Topology } from '../topology';
@@ -56,8 +57,14 @@ export async function runMode(ctx: ModeContext): Promise<ModeResult> {
   let ceiling: Awaited<ReturnType<typeof startCeilingServer>> | undefined;
 
   const start = async (name: ServiceName, env: Record<string, string>) => {
+    const nodeArgs = options.profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.join(options.profileDir, `${ctx.mode}-${name}`)}`]
+      : [];
     const t0 = performance.now();
-    const instance = await topology.start(name, env, undefined, { readyTimeoutMs: SLOW_READY_MS });
+    const instance = await topology.start(name, env, undefined, {
+      readyTimeoutMs: SLOW_READY_MS,
+      nodeArgs,
+    });
     readyMs.set(name, performance.now() - t0);
     running.set(name, instance);
     log(`${ctx.mode}: ${name} ready in ${readyMs.get(name)?.toFixed(0)} ms on ${instance.url}`);
