@@ -5,7 +5,13 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { RecommendationModel } = require('../build/engine/model.js');
-const catalog = require('../../data/src/catalog/movies.json');
+const shipped = require('../../data/src/catalog/movies.json');
+// MOVIES=5000 extends the shipped catalog with synthetic movies (as the system benchmark does).
+const movieCount = Number(process.env.MOVIES ?? shipped.length);
+const catalog = [...shipped];
+for (let i = catalog.length; i < movieCount; i += 1) {
+  catalog.push({ id: `synthetic-${i}-2000`, title: `Synthetic ${i}`, genres: [shipped[i % shipped.length].genres[0]] });
+}
 
 function random(seed) {
   let state = seed >>> 0;
@@ -30,7 +36,8 @@ function run(totalRatings) {
     const liked = new Set([genres[Math.floor(next() * genres.length)], genres[Math.floor(next() * genres.length)]]);
     const mine = new Map();
     while (mine.size < perUser && changes.length < totalRatings) {
-      const movie = catalog[Math.floor(next() * catalog.length)];
+      // Zipf-like popularity: low indexes are picked far more often.
+      const movie = catalog[Math.floor(catalog.length * next() ** 3)];
       if (mine.has(movie.id)) continue;
       const affinity = movie.genres.some((genre) => liked.has(genre)) ? 1.5 : -0.5;
       const rating = Math.max(1, Math.min(5, Math.round(3 + affinity + (next() - 0.5) * 2)));
@@ -60,6 +67,7 @@ function run(totalRatings) {
   }
   timings.sort((a, b) => a - b);
   return {
+    movies: catalog.length,
     ratings: changes.length,
     users,
     fullLoadMs: Math.round(fullLoadMs),

@@ -16,6 +16,8 @@ export interface ModelSyncOptions {
    */
   overlapMs?: number;
   pageSize?: number;
+  /** Longest stretch of model work between two turns of the event loop (default 5 ms). */
+  sliceMs?: number;
 }
 
 export interface ModelSync {
@@ -36,6 +38,7 @@ export function createModelSync(options: ModelSyncOptions): ModelSync {
   const { model, data, logger } = options;
   const overlapMs = options.overlapMs ?? 10_000;
   const pageSize = options.pageSize ?? 1000;
+  const sliceMs = options.sliceMs ?? 5;
   let newestSeenMs: number | undefined;
   let catalogLoaded = false;
   let successAt: number | undefined;
@@ -64,7 +67,9 @@ export function createModelSync(options: ModelSyncOptions): ModelSync {
       cursor = page.nextCursor;
     }
     if (changes.some((change) => !model.hasMovie(change.movieId))) await loadCatalog();
-    const { changedUsers } = model.applyChanges(changes);
+    const { changedUsers } = model.ingest(changes);
+    // Recompute neighbour lists in slices so requests keep being answered meanwhile.
+    while (!model.refresh(sliceMs)) await new Promise((resolve) => setImmediate(resolve));
     for (const change of changes) {
       if (newestSeenMs === undefined || change.updatedAtMs > newestSeenMs) newestSeenMs = change.updatedAtMs;
     }

@@ -180,7 +180,22 @@ describe('incremental updates', () => {
     );
   });
 
-  it('grows past its initial capacity as new movies appear', () => {
+  it('can refresh in slices; recommendations in between use the lists as they are', () => {
+    const model = modelWith(rate('u1', { a: 5, b: 5, c: 1 }), rate('u2', { a: 5, b: 4, c: 2 }));
+    const before = model.recommend(new Map([['a', 5]]), 3);
+    model.ingest(rate('u3', { a: 5, d: 5, e: 5 }));
+    expect(model.refresh(0)).toBe(false);
+    expect(model.recommend(new Map([['a', 5]]), 3)).toHaveLength(3);
+    let slices = 1;
+    while (!model.refresh(0)) slices += 1;
+    expect(slices).toBeGreaterThan(1);
+    const after = model.recommend(new Map([['a', 5]]), 3);
+    expect(after).not.toEqual(before);
+    const rebuilt = modelWith(rate('u1', { a: 5, b: 5, c: 1 }), rate('u2', { a: 5, b: 4, c: 2 }), rate('u3', { a: 5, d: 5, e: 5 }));
+    expect(after).toEqual(rebuilt.recommend(new Map([['a', 5]]), 3));
+  });
+
+  it('handles movies added to the catalog later', () => {
     const model = new RecommendationModel();
     const big = Array.from({ length: 150 }, (_, index) => ({ id: `m${String(index).padStart(3, '0')}`, title: `Movie ${index}`, genres: ['Drama'] }));
     model.setCatalog(big.slice(0, 10));

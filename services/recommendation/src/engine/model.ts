@@ -2,13 +2,13 @@
  * Item-based collaborative filtering with popularity and genre fallbacks, kept in memory.
  *
  * Similarity: mean-centred ("adjusted") cosine between two items over the users who rated both,
- * each user's ratings centred on a damped personal mean (so the accumulators of one user depend
- * only on that user's ratings, which keeps updates incremental and exact), shrunk towards zero
- * when few users co-rated the pair. Per pair we keep three running sums (Σ dᵢdⱼ, Σ dᵢ², count);
- * a changed user subtracts their old contribution and adds the new one (cost: their ratings²).
- * Neighbour lists (the K most similar and the K most dissimilar items per item; the dissimilar
- * ones only veto candidates) and popularity orders are rebuilt from
- * the sums after each batch of changes (cost: items²). A recommendation then costs
+ * each user's ratings centred on a damped personal mean, shrunk towards zero when few users
+ * co-rated the pair. No pair matrix is stored (memory stays O(ratings) whatever the catalog
+ * size): an item's similarities are computed from its raters' ratings when its neighbour list is
+ * stale, i.e. when one of its raters changed a rating. Neighbour lists (the K most similar and
+ * the K most dissimilar items per item; the dissimilar ones only veto candidates) and popularity
+ * orders are refreshed after each batch of changes (cost per stale item: Σ over its raters of
+ * their number of ratings). A recommendation then costs
  * O(user ratings × K + genres × limit): it never scans all ratings.
  */
 
@@ -66,25 +66,39 @@ interface Neighbour {
 
 const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+interface UserRecord {
+  /** item index → rating */
+  items: Map<number, number>;
+  /** Damped mean the deviations are taken from. */
+  mean: number;
+  /** The same ratings as parallel arrays (item, deviation from the mean) for the hot loop. */
+  itemList: Int32Array;
+  deviations: Float64Array;
+}
+
 export class RecommendationModel {
   private readonly options: ModelOptions;
   private readonly itemIndex = new Map<string, number>();
-  private itemIds: string[] = [];
+  private readonly itemIds: string[] = [];
   private readonly catalog = new Map<string, CatalogMovie>();
-  private capacity = 0;
-  private dot = new Float64Array(0);
-  private squares = new Float64Array(0);
-  private coCounts = new Float64Array(0);
-  private itemSums: number[] = [];
-  private itemCounts: number[] = [];
+  /** item index → whether it is in the catalog (the hot loop avoids string lookups). */
+  private inCatalog: boolean[] = [];
+  /** item index → (user → rating): who rated each item. */
+  private readonly itemRaters: Array<Map<UserRecord, number>> = [];
+  private readonly itemSums: number[] = [];
+  private readonly itemCounts: number[] = [];
   private ratingSum = 0;
   private ratingCount = 0;
-  private readonly users = new Map<string, Map<string, number>>();
+  private readonly users = new Map<string, UserRecord>();
   private neighbourLists: Neighbour[][] = [];
+  /** Items whose neighbour list must be recomputed (rated by a user whose ratings changed). */
+  private readonly staleItems = new Set<number>();
   private popularityScores: number[] = [];
   private popularOrder: number[] = [];
   private popularByGenre = new Map<string, number[]>();
   private dirty = true;
+  // Scratch accumulators reused by neighbour computations (one slot per item).
+  private scratch = { dot: new Float64Array(0), own: new Float64Array(0), other: new Float64Array(0), count: new Float64Array(0) };
 
   constructor(options: Partial<ModelOptions> = {}) {
     this.options = { ...DEFAULT_MODEL_OPTIONS, ...options };
@@ -97,7 +111,11 @@ export class RecommendationModel {
       this.catalog.set(movie.id, { id: movie.id, title: movie.title, genres: [...movie.genres] });
       this.indexOf(movie.id);
     }
+    // Which items may appear as neighbours changed: recompute every list.
+    this.inCatalog = this.itemIds.map((id) => this.catalog.has(id));
+    for (let item = 0; item < this.itemIds.length; item += 1) this.staleItems.add(item);
     this.dirty = true;
+    this.rebuildPopularity();
   }
 
   hasMovie(movieId: string): boolean {
@@ -106,6 +124,16 @@ export class RecommendationModel {
 
   /** Applies changes (the latest state per user and movie; idempotent) and refreshes the derived lists. */
   applyChanges(changes: readonly RatingChange[]): { changedUsers: number } {
+    const result = this.ingest(changes);
+    this.refresh();
+    return result;
+  }
+
+  /**
+   * Records changes without refreshing neighbour lists (call refresh() after): lets a caller
+   * spread the refresh over several event-loop turns.
+   */
+  ingest(changes: readonly RatingChange[]): { changedUsers: number } {
     const byUser = new Map<string, RatingChange[]>();
     for (const change of changes) {
       const list = byUser.get(change.userId) ?? [];
@@ -114,27 +142,56 @@ export class RecommendationModel {
     }
     let changedUsers = 0;
     for (const [userId, userChanges] of byUser) {
-      const current = this.users.get(userId) ?? new Map<string, number>();
-      const next = new Map(current);
+      const user = this.users.get(userId) ?? {
+        items: new Map<number, number>(),
+        mean: MIDPOINT,
+        itemList: new Int32Array(0),
+        deviations: new Float64Array(0),
+      };
+      const next = new Map(user.items);
       for (const change of userChanges) {
-        if (change.rating === null) next.delete(change.movieId);
-        else next.set(change.movieId, change.rating);
+        const item = this.indexOf(change.movieId);
+        if (change.rating === null) next.delete(item);
+        else next.set(item, change.rating);
       }
-      if (sameRatings(current, next)) continue;
+      if (sameRatings(user.items, next)) continue;
       changedUsers += 1;
-      this.addUser(current, -1);
-      this.addUser(next, +1);
-      if (next.size === 0) this.users.delete(userId);
-      else this.users.set(userId, next);
+      this.setUserRatings(userId, user, next);
     }
     if (changedUsers > 0) this.dirty = true;
-    this.rebuildIfDirty();
     return { changedUsers };
+  }
+
+  /**
+   * Recomputes stale neighbour lists, stopping once `budgetMs` has passed; then, when none is
+   * left, the popularity orders. Returns true when everything is up to date. Recommendations
+   * made in between use the lists as they are (some fresh, some from the previous refresh).
+   */
+  refresh(budgetMs = Number.POSITIVE_INFINITY): boolean {
+    if (!this.dirty) return true;
+    const deadline = performance.now() + budgetMs;
+    const limit = this.options.neighbours;
+    for (const item of this.staleItems) {
+      const similar = new TopK(limit, this.itemIds);
+      const dissimilar = new TopK(limit, this.itemIds);
+      this.forEachCoRated(item, (other, similarity) => {
+        if (!this.inCatalog[other]) return;
+        if (similarity > 1e-9) similar.offer(other, similarity);
+        else if (similarity < -1e-9) dissimilar.offer(other, similarity);
+      });
+      this.neighbourLists[item] = [...similar.sorted(), ...dissimilar.sorted()];
+      this.staleItems.delete(item);
+      if (performance.now() > deadline && this.staleItems.size > 0) return false;
+    }
+    this.rebuildPopularity();
+    this.dirty = false;
+    return true;
   }
 
   /** The model's copy of a user's ratings (as fresh as the last applied change). */
   ratingsOf(userId: string): ReadonlyMap<string, number> {
-    return this.users.get(userId) ?? new Map();
+    const user = this.users.get(userId);
+    return new Map([...(user?.items ?? [])].map(([item, rating]) => [this.itemIds[item]!, rating]));
   }
 
   stats(): { users: number; ratings: number; items: number } {
@@ -146,12 +203,15 @@ export class RecommendationModel {
     const i = this.itemIndex.get(a);
     const j = this.itemIndex.get(b);
     if (i === undefined || j === undefined || i === j) return 0;
-    return this.similarityOf(i, j);
+    let result = 0;
+    this.forEachCoRated(i, (other, similarity) => {
+      if (other === j) result = similarity;
+    });
+    return result;
   }
 
   /** Top-N for a user whose current ratings are given; never a movie in `ratings`. */
   recommend(ratings: ReadonlyMap<string, number>, limit: number): Recommendation[] {
-    this.rebuildIfDirty();
     const mean = this.dampedMean(ratings.values());
     const picked = new Set<string>(ratings.keys());
     const results: Recommendation[] = [];
@@ -179,11 +239,13 @@ export class RecommendationModel {
         }
       }
     }
-    const similar: Recommendation[] = [];
+    // Keep only the best `limit` (score desc, id asc) without sorting every candidate.
+    const best: Array<{ movieId: string; score: number; source: number }> = [];
+    const ranksBefore = (a: { movieId: string; score: number }, b: { movieId: string; score: number }) =>
+      a.score > b.score || (a.score === b.score && a.movieId < b.movieId);
     for (const [item, candidate] of candidates) {
       const movieId = this.itemIds[item]!;
-      const movie = this.catalog.get(movieId);
-      if (picked.has(movieId) || !movie) continue;
+      if (picked.has(movieId) || !this.inCatalog[item]) continue;
       if (candidate.sum <= 0) {
         // The user's own ratings speak against it: keep it out of the fallbacks too.
         picked.add(movieId);
@@ -191,19 +253,22 @@ export class RecommendationModel {
       }
       if (candidate.bestSource < 0) continue;
       const predicted = mean + candidate.sum / (candidate.weight + this.options.predictionDamping);
-      similar.push({
-        movieId,
-        title: movie.title,
-        score: round(clamp(predicted, 1, 5)),
-        kind: 'similar',
-        reason: `because you liked ${this.catalog.get(this.itemIds[candidate.bestSource]!)?.title ?? this.itemIds[candidate.bestSource]}`,
-      });
+      const entry = { movieId, score: round(clamp(predicted, 1, 5)), source: candidate.bestSource };
+      if (best.length === limit && !ranksBefore(entry, best[best.length - 1]!)) continue;
+      let index = best.length;
+      while (index > 0 && ranksBefore(entry, best[index - 1]!)) index -= 1;
+      best.splice(index, 0, entry);
+      if (best.length > limit) best.pop();
     }
-    similar.sort(byScoreThenId);
-    for (const recommendation of similar) {
-      if (results.length >= limit) break;
-      results.push(recommendation);
-      picked.add(recommendation.movieId);
+    for (const { movieId, score, source } of best) {
+      results.push({
+        movieId,
+        title: this.catalog.get(movieId)!.title,
+        score,
+        kind: 'similar',
+        reason: `because you liked ${this.catalog.get(this.itemIds[source]!)?.title ?? this.itemIds[source]}`,
+      });
+      picked.add(movieId);
     }
 
     // 2. Popular movies in the genres the user rates above their own mean.
@@ -288,92 +353,85 @@ export class RecommendationModel {
     const index = this.itemIds.length;
     this.itemIds.push(movieId);
     this.itemIndex.set(movieId, index);
+    this.inCatalog.push(this.catalog.has(movieId));
+    this.itemRaters.push(new Map());
     this.itemSums.push(0);
     this.itemCounts.push(0);
-    if (index >= this.capacity) this.grow(Math.max(64, this.capacity * 2));
+    this.neighbourLists.push([]);
     return index;
   }
 
-  private grow(capacity: number): void {
-    const old = this.capacity;
-    const resize = (source: Float64Array) => {
-      const target = new Float64Array(capacity * capacity);
-      for (let row = 0; row < old; row += 1) target.set(source.subarray(row * old, row * old + old), row * capacity);
-      return target;
-    };
-    this.dot = resize(this.dot);
-    this.squares = resize(this.squares);
-    this.coCounts = resize(this.coCounts);
-    this.capacity = capacity;
+  /** Replaces a user's ratings; every item they rated before or now gets a stale neighbour list. */
+  private setUserRatings(userId: string, user: UserRecord, next: Map<number, number>): void {
+    for (const [item, rating] of user.items) {
+      this.itemRaters[item]!.delete(user);
+      this.itemSums[item]! -= rating;
+      this.itemCounts[item]! -= 1;
+      this.ratingSum -= rating;
+      this.ratingCount -= 1;
+      this.staleItems.add(item);
+    }
+    user.items = next;
+    user.mean = this.dampedMean(next.values());
+    user.itemList = Int32Array.from(next.keys());
+    user.deviations = Float64Array.from(next.values(), (rating) => rating - user.mean);
+    for (const [item, rating] of next) {
+      this.itemRaters[item]!.set(user, rating);
+      this.itemSums[item]! += rating;
+      this.itemCounts[item]! += 1;
+      this.ratingSum += rating;
+      this.ratingCount += 1;
+      this.staleItems.add(item);
+    }
+    if (next.size === 0) this.users.delete(userId);
+    else this.users.set(userId, user);
   }
 
-  /** Adds (sign +1) or removes (sign -1) one user's contribution to every sum. */
-  private addUser(ratings: ReadonlyMap<string, number>, sign: 1 | -1): void {
-    if (ratings.size === 0) return;
-    const mean = this.dampedMean(ratings.values());
-    const items: number[] = [];
-    const deviations: number[] = [];
-    for (const [movieId, rating] of ratings) {
-      const item = this.indexOf(movieId);
-      items.push(item);
-      deviations.push(rating - mean);
-      this.itemSums[item]! += sign * rating;
-      this.itemCounts[item]! += sign;
-      this.ratingSum += sign * rating;
-      this.ratingCount += sign;
+  /**
+   * Calls back with every item co-rated with `item` and their similarity: the shrunk
+   * mean-centred cosine over the users who rated both. Cost: Σ over the item's raters of their
+   * number of ratings.
+   */
+  private forEachCoRated(item: number, visit: (other: number, similarity: number) => void): void {
+    const size = this.itemIds.length;
+    if (this.scratch.dot.length < size) {
+      const capacity = Math.max(64, size * 2);
+      this.scratch = {
+        dot: new Float64Array(capacity),
+        own: new Float64Array(capacity),
+        other: new Float64Array(capacity),
+        count: new Float64Array(capacity),
+      };
     }
-    const size = this.capacity;
-    for (let a = 0; a < items.length; a += 1) {
-      const row = items[a]! * size;
-      const da = deviations[a]!;
-      for (let b = 0; b < items.length; b += 1) {
-        if (a === b) continue;
-        const cell = row + items[b]!;
-        const db = deviations[b]!;
-        this.dot[cell]! += sign * da * db;
-        this.squares[cell]! += sign * da * da;
-        this.coCounts[cell]! += sign;
-        if (this.coCounts[cell] === 0) {
-          // Clear floating-point residue once nobody co-rates the pair any more.
-          this.dot[cell] = 0;
-          this.squares[cell] = 0;
-        }
+    const { dot, own, other, count } = this.scratch;
+    const touched: number[] = [];
+    for (const [user, rating] of this.itemRaters[item]!) {
+      const deviation = rating - user.mean;
+      const { itemList, deviations } = user;
+      for (let index = 0; index < itemList.length; index += 1) {
+        const otherItem = itemList[index]!;
+        if (otherItem === item) continue;
+        const otherDeviation = deviations[index]!;
+        if (count[otherItem] === 0) touched.push(otherItem);
+        dot[otherItem]! += deviation * otherDeviation;
+        own[otherItem]! += deviation * deviation;
+        other[otherItem]! += otherDeviation * otherDeviation;
+        count[otherItem]! += 1;
       }
     }
-  }
-
-  private similarityOf(i: number, j: number): number {
-    const size = this.capacity;
-    const count = this.coCounts[i * size + j]!;
-    if (count <= 0) return 0;
-    const norm = Math.sqrt(Math.max(0, this.squares[i * size + j]!) * Math.max(0, this.squares[j * size + i]!));
-    if (norm < 1e-12) return 0;
-    const cosine = this.dot[i * size + j]! / norm;
-    return clamp(cosine, -1, 1) * (count / (count + this.options.shrinkage));
-  }
-
-  private rebuildIfDirty(): void {
-    if (!this.dirty) return;
-    this.dirty = false;
-    const itemCount = this.itemIds.length;
-    const lists: Neighbour[][] = [];
-    for (let i = 0; i < itemCount; i += 1) {
-      const similar: Neighbour[] = [];
-      const dissimilar: Neighbour[] = [];
-      for (let j = 0; j < itemCount; j += 1) {
-        if (i === j || !this.catalog.has(this.itemIds[j]!)) continue;
-        const similarity = this.similarityOf(i, j);
-        if (similarity > 1e-9) similar.push({ item: j, similarity });
-        else if (similarity < -1e-9) dissimilar.push({ item: j, similarity });
-      }
-      const strongestFirst = (a: Neighbour, b: Neighbour) =>
-        Math.abs(b.similarity) - Math.abs(a.similarity) || compareIds(this.itemIds[a.item]!, this.itemIds[b.item]!);
-      similar.sort(strongestFirst);
-      dissimilar.sort(strongestFirst);
-      lists.push([...similar.slice(0, this.options.neighbours), ...dissimilar.slice(0, this.options.neighbours)]);
+    for (const otherItem of touched) {
+      const norm = Math.sqrt(own[otherItem]! * other[otherItem]!);
+      const n = count[otherItem]!;
+      const similarity = norm < 1e-12 ? 0 : clamp(dot[otherItem]! / norm, -1, 1) * (n / (n + this.options.shrinkage));
+      dot[otherItem] = 0;
+      own[otherItem] = 0;
+      other[otherItem] = 0;
+      count[otherItem] = 0;
+      visit(otherItem, similarity);
     }
-    this.neighbourLists = lists;
+  }
 
+  private rebuildPopularity(): void {
     const globalMean = this.ratingCount > 0 ? this.ratingSum / this.ratingCount : MIDPOINT;
     const damping = this.options.popularityDamping;
     this.popularityScores = this.itemIds.map(
@@ -399,7 +457,37 @@ export class RecommendationModel {
   }
 }
 
-function sameRatings(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
+/** Keeps the k strongest (by |similarity|, then movie id) of the neighbours offered. */
+class TopK {
+  private readonly kept: Neighbour[] = [];
+
+  constructor(
+    private readonly k: number,
+    private readonly ids: readonly string[],
+  ) {}
+
+  /** Whether a ranks before b. */
+  private before(a: Neighbour, b: Neighbour): boolean {
+    const strength = Math.abs(a.similarity) - Math.abs(b.similarity);
+    return strength > 0 || (strength === 0 && this.ids[a.item]! < this.ids[b.item]!);
+  }
+
+  offer(item: number, similarity: number): void {
+    const candidate = { item, similarity };
+    if (this.kept.length === this.k && !this.before(candidate, this.kept[this.kept.length - 1]!)) return;
+    // Insertion into a short sorted array: k is small (30).
+    let index = this.kept.length;
+    while (index > 0 && this.before(candidate, this.kept[index - 1]!)) index -= 1;
+    this.kept.splice(index, 0, candidate);
+    if (this.kept.length > this.k) this.kept.pop();
+  }
+
+  sorted(): Neighbour[] {
+    return this.kept;
+  }
+}
+
+function sameRatings(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): boolean {
   if (a.size !== b.size) return false;
   for (const [movieId, rating] of a) if (b.get(movieId) !== rating) return false;
   return true;
@@ -411,8 +499,4 @@ function clamp(value: number, min: number, max: number): number {
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
-}
-
-function byScoreThenId(a: Recommendation, b: Recommendation): number {
-  return b.score - a.score || compareIds(a.movieId, b.movieId);
 }
