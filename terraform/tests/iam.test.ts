@@ -18,21 +18,28 @@ interface Statement {
 interface OidcModule {
   trustedSubjects: string;
   policies: Record<string, Statement[]>;
+  lists: Record<string, string[]>;
 }
 
 async function loadOidcModule(dir: string): Promise<OidcModule> {
   const file = path.join(dir, 'main.tf');
   const parsed = (await parse(file, fs.readFileSync(file, 'utf8'))) as {
-    locals: Record<string, string>[];
+    locals: Record<string, string | string[]>[];
     data: { aws_iam_policy_document: Record<string, { statement: Statement[] }[]> };
   };
   const trustedSubjects = parsed.locals.map((block) => block.trusted_subjects).find(Boolean);
-  if (!trustedSubjects) throw new Error(`${file}: no local trusted_subjects`);
+  if (typeof trustedSubjects !== 'string') throw new Error(`${file}: no local trusted_subjects`);
+  const lists: Record<string, string[]> = {};
+  for (const block of parsed.locals) {
+    for (const [name, value] of Object.entries(block)) {
+      if (Array.isArray(value)) lists[`\${local.${name}}`] = value as string[];
+    }
+  }
   const policies: Record<string, Statement[]> = {};
   for (const [name, blocks] of Object.entries(parsed.data.aws_iam_policy_document)) {
     policies[name] = blocks[0]!.statement;
   }
-  return { trustedSubjects, policies };
+  return { trustedSubjects, policies, lists };
 }
 
 /** Allow statements whose resources include "*" and that carry no condition, other than the
@@ -49,6 +56,22 @@ function unconditionedWildcards(statements: Statement[]): string[] {
     .filter((statement) => !statement.condition?.length)
     .filter((statement) => ![statement.actions].flat().every((action) => unscopable.has(action)))
     .map((statement) => statement.sid ?? JSON.stringify(statement.actions));
+}
+
+/** The actions of a statement with local lists and concat(...) of them expanded. */
+function resolveActions(actions: string | string[], lists: Record<string, string[]>): string[] {
+  if (Array.isArray(actions)) return actions;
+  const list = lists[actions];
+  if (list) return list;
+  const concat = /^\$\{concat\(([\s\S]*)\)\}$/.exec(actions);
+  if (!concat) throw new Error(`cannot resolve actions ${actions}`);
+  return concat[1]!.split(/,(?![^[]*\])/).flatMap((part) => {
+    const item = part.trim();
+    if (item.startsWith('[')) return JSON.parse(item.replace(/,\s*\]$/, ']')) as string[];
+    const local = lists[`\${${item}}`];
+    if (!local) throw new Error(`cannot resolve ${item} in ${actions}`);
+    return local;
+  });
 }
 
 function conditionValues(statement: Statement, variable: string): string | string[] | undefined {
@@ -120,5 +143,37 @@ describe('GitHub OIDC roles', () => {
     } finally {
       tree.remove();
     }
+  });
+
+  // IAM counts policy characters without whitespace: 10,240 for all inline policies of a role,
+  // 6,144 for a managed policy. Rendered with realistic values (the longest environment name
+  // the validation allows, four repositories).
+  it.each([
+    ['plan', 10_240],
+    ['apply', 10_240],
+    ['apply_kops', 6_144],
+    ['image_push', 10_240],
+  ])('the %s policy stays under the IAM size limit (%d characters)', async (name, limit) => {
+    const { policies, lists } = await loadOidcModule(dir);
+    const repositories = ['auth', 'data', 'recommendation', 'web'].map(
+      (service) => `arn:aws:ecr:ap-southeast-3:111111111111:repository/movies/${service}`,
+    );
+    const statements = policies[name]!.map((statement) => ({
+      Sid: statement.sid,
+      Effect: statement.effect ?? 'Allow',
+      Action: resolveActions(statement.actions, lists),
+      Resource:
+        statement.resources === '${var.ecr_repository_arns}' ? repositories : statement.resources,
+      Condition: statement.condition,
+    }));
+    const rendered = JSON.stringify({ Version: '2012-10-17', Statement: statements })
+      .replace(/\$\{local\.partition\}/g, 'aws')
+      .replace(/\$\{local\.account_id\}/g, '111111111111')
+      .replace(/\$\{local\.region\}/g, 'ap-southeast-3')
+      .replace(/\$\{each\.key\}/g, 'abcdefghijklmnop')
+      .replace(/\$\{[^}]*\}/g, 'x'.repeat(40));
+    expect(rendered).not.toContain('concat(');
+    expect(rendered.length).toBeGreaterThan(500);
+    expect(rendered.length).toBeLessThan(limit);
   });
 });
