@@ -39144,6 +39144,9 @@ var Kops = class {
         silent: true,
         okExitCodes: [0, 1]
       });
+      if (groups.exitCode !== 0 && !/no InstanceGroup objects found/i.test(groups.stderr)) {
+        throw new CliError(`kops get instancegroups --name ${name2}`, groups.exitCode, groups.stderr.trim(), groups.stdout, groups.stderr);
+      }
       const igYaml = groups.exitCode === 0 ? groups.stdout : "";
       return `${cluster.stdout.trimEnd()}
 ---
@@ -39154,16 +39157,6 @@ ${igYaml}`;
       }
       throw error;
     }
-  }
-  async instanceGroupNames() {
-    const result = await this.run(["get", "instancegroups", "--name", this.target.clusterName, "-o", "json"], {
-      silent: true,
-      okExitCodes: [0, 1]
-    });
-    if (result.exitCode !== 0) return [];
-    const parsed = JSON.parse(result.stdout);
-    const list = Array.isArray(parsed) ? parsed : [parsed];
-    return list.map((ig) => String(ig.metadata?.name));
   }
   create(manifestPath) {
     return this.run(["create", "-f", manifestPath]);

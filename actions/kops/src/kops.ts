@@ -38,6 +38,9 @@ export class Kops {
         okExitCodes: [0, 1],
       });
       // A cluster without instance groups makes `kops get instancegroups` fail with "no InstanceGroup objects found".
+      if (groups.exitCode !== 0 && !/no InstanceGroup objects found/i.test(groups.stderr)) {
+        throw new CliError(`kops get instancegroups --name ${name}`, groups.exitCode, groups.stderr.trim(), groups.stdout, groups.stderr);
+      }
       const igYaml = groups.exitCode === 0 ? groups.stdout : '';
       return `${cluster.stdout.trimEnd()}\n---\n${igYaml}`;
     } catch (error) {
@@ -46,17 +49,6 @@ export class Kops {
       }
       throw error;
     }
-  }
-
-  async instanceGroupNames(): Promise<string[]> {
-    const result = await this.run(['get', 'instancegroups', '--name', this.target.clusterName, '-o', 'json'], {
-      silent: true,
-      okExitCodes: [0, 1],
-    });
-    if (result.exitCode !== 0) return [];
-    const parsed = JSON.parse(result.stdout) as unknown;
-    const list = Array.isArray(parsed) ? parsed : [parsed];
-    return list.map((ig) => String((ig as { metadata?: { name?: string } }).metadata?.name));
   }
 
   create(manifestPath: string): Promise<CliResult> {
