@@ -351,6 +351,18 @@ describe('CSRF defences', () => {
     expect(auth.requests).toEqual([]);
   });
 
+  it('never forwards or approves a CORS preflight', async () => {
+    const response = await request(web())
+      .options('/api/ratings/the-matrix-1999')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'PUT')
+      .set('Access-Control-Request-Headers', 'x-movies-csrf');
+    expect(response.status).toBe(405);
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    expect(response.headers['access-control-allow-headers']).toBeUndefined();
+    expect(data.requests).toEqual([]);
+  });
+
   it('accepts the page’s own requests and leaves reads alone', async () => {
     expect((await fromPage(request(web()).put('/api/ratings/m')).send({ rating: 2 })).status).toBe(
       200,

@@ -113,7 +113,14 @@ export class MoviesPage {
   async search(text: string, genre = ''): Promise<void> {
     await this.go('Browse');
     await this.page.getByLabel('Search titles').fill(text);
-    if (genre) await this.page.getByLabel('Genre').selectOption(genre);
+    if (genre) {
+      const select = this.page.getByLabel('Genre');
+      // The genre list arrives separately from the first page of movies.
+      await waitUntil(`genre "${genre}" is offered`, async () =>
+        (await select.locator('option').allTextContents()).includes(genre),
+      );
+      await select.selectOption({ label: genre });
+    }
     await this.page.getByRole('search').getByRole('button', { name: 'Search' }).click();
     await attributeIs(this.page.getByRole('list', { name: 'Movies' }), 'aria-busy', null);
   }

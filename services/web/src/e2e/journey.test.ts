@@ -10,7 +10,8 @@ import {
 } from '../__fixtures__/stack-harness';
 import { attributeIs, launchChromium, MoviesPage, screenshot, visible, waitUntil } from './browser';
 
-// Browser journeys against the whole stack, started by the same launcher as `npm start`. They
+// Browser journeys against the whole stack, started by the same launcher as `npm start`. Tests
+// in a describe block share one stack and run in order (later ones log in as the first user). They
 // need auth, data and recommendation to work: a broken service fails these tests, it never
 // skips them.
 jest.setTimeout(300_000);
@@ -133,7 +134,30 @@ describe('the app in a browser (in-memory stores)', () => {
     await app.register(other, PASSWORD);
     expect(await app.myRatings()).toEqual([]);
     await visible(app.page.getByText('You have not rated any movies yet.'));
-    await app.search('toy story');
+    // Genre filter and paging: every card of both pages is in the genre, and the pages differ.
+    await app.search('', 'Science Fiction');
+    const page = app.page;
+    const movies = page.getByRole('list', { name: 'Movies' });
+    const firstPage = await movies.getByRole('heading').allTextContents();
+    expect(firstPage).toHaveLength(12);
+    expect(await movies.locator('.genres').allTextContents()).toEqual(
+      firstPage.map(() => expect.stringContaining('Science Fiction')),
+    );
+    await page.getByRole('button', { name: 'Next →' }).click();
+    await visible(page.getByText('Page 2'));
+    await attributeIs(movies, 'aria-busy', null);
+    const secondPage = await movies.getByRole('heading').allTextContents();
+    expect(secondPage.length).toBeGreaterThan(0);
+    expect(secondPage.filter((title) => firstPage.includes(title))).toEqual([]);
+    expect(await movies.locator('.genres').allTextContents()).toEqual(
+      secondPage.map(() => expect.stringContaining('Science Fiction')),
+    );
+    await page.getByRole('button', { name: '← Previous' }).click();
+    await visible(page.getByText('Page 1'));
+    await attributeIs(movies, 'aria-busy', null);
+    expect(await movies.getByRole('heading').allTextContents()).toEqual(firstPage);
+
+    await app.search('toy story', 'All genres');
     await app.rate('Toy Story', 4);
     expect(await app.myRatings()).toEqual([{ title: 'Toy Story', stars: 4 }]);
 

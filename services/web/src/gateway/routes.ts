@@ -18,6 +18,8 @@ const PASSED_RESPONSE_HEADERS = [
   'retry-after',
 ];
 
+const PROXIED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
 /**
  * Rejects paths that could climb out of the mapped prefix once an upstream decodes them
  * ("..", encoded slashes or dots, backslashes, empty segments), so nothing ever reaches a
@@ -92,6 +94,11 @@ export function gatewayRouter(upstreams: Upstreams): Router {
     (upstream: HttpClient, toPath: (req: Request) => string) =>
     async (req: Request, res: Response) => {
       assertPlainPath(req);
+      if (!PROXIED_METHODS.has(req.method)) {
+        // Notably OPTIONS: a CORS preflight is never forwarded, and never approved.
+        res.setHeader('Allow', [...PROXIED_METHODS].join(', '));
+        throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed here`);
+      }
       const response = await upstream.request({
         method: req.method,
         path: `${toPath(req)}${queryString(req)}`,
