@@ -57,10 +57,28 @@ function toolBinary(tool) {
   return path.join(binDir, tool.name);
 }
 
+/** The version pip installed, from the venv's metadata (checkov takes a minute to start). */
+function pipVersion(tool) {
+  const lib = path.join(venvDir, 'lib');
+  if (!fs.existsSync(lib)) return null;
+  const prefix = `${tool.package.toLowerCase().replace(/[-.]+/g, '_')}-`;
+  for (const python of fs.readdirSync(lib)) {
+    const sitePackages = path.join(lib, python, 'site-packages');
+    if (!fs.existsSync(sitePackages)) continue;
+    for (const entry of fs.readdirSync(sitePackages)) {
+      if (entry.toLowerCase().startsWith(prefix) && entry.endsWith('.dist-info')) {
+        return entry.slice(prefix.length, -'.dist-info'.length);
+      }
+    }
+  }
+  return null;
+}
+
 /** Runs the tool's own version command and returns the first version number it prints. */
 function installedVersion(tool) {
   const binary = toolBinary(tool);
   if (!fs.existsSync(binary)) return null;
+  if (tool.via === 'pip') return pipVersion(tool);
   const result = spawnSync(binary, tool.versionArgs, { encoding: 'utf8', timeout: 60_000 });
   if (result.error || result.status !== 0) return null;
   const match = `${result.stdout}\n${result.stderr}`.match(/v?(\d+\.\d+(?:\.\d+)?)/);
@@ -113,16 +131,27 @@ async function installGo(tool) {
   const cached = path.join(cacheDir, 'go', `${tool.name}-${tool.version}-${hashFiles([], recipe)}`);
   const cachedBinary = path.join(cached, tool.name);
   if (!fs.existsSync(cachedBinary)) {
-    const gobin = fs.mkdtempSync(path.join(os.tmpdir(), `tools-${tool.name}-`));
-    const args = ['install', '-trimpath'];
-    if (ldflags) args.push(`-ldflags=${ldflags}`);
-    args.push(`${tool.package}@${tool.version}`);
-    await run(tool.name, 'go', args, { env: { ...process.env, GOBIN: gobin, CGO_ENABLED: '0' } });
-    const built = path.join(gobin, path.basename(tool.package));
-    fs.mkdirSync(cached, { recursive: true });
-    fs.copyFileSync(built, `${cachedBinary}.partial`);
-    fs.renameSync(`${cachedBinary}.partial`, cachedBinary);
-    fs.rmSync(gobin, { recursive: true, force: true });
+    // Built inside a throw-away module that requires the pinned version, rather than with
+    // `go install pkg@version`: the latter also asks the proxy for the module's version list
+    // (for deprecation notices), which the proxy refuses for some modules (k8s.io/kops).
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), `tools-${tool.name}-`));
+    const env = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod', GOWORK: 'off' };
+    try {
+      await run(tool.name, 'go', ['mod', 'init', `movies-tools/${tool.name}`], { cwd: work, env });
+      await run(tool.name, 'go', ['mod', 'edit', `-require=${tool.module}@${tool.version}`], {
+        cwd: work,
+        env,
+      });
+      const args = ['build', '-trimpath'];
+      if (ldflags) args.push(`-ldflags=${ldflags}`);
+      args.push('-o', path.join(work, tool.name), tool.package);
+      await run(tool.name, 'go', args, { cwd: work, env });
+      fs.mkdirSync(cached, { recursive: true });
+      fs.copyFileSync(path.join(work, tool.name), `${cachedBinary}.partial`);
+      fs.renameSync(`${cachedBinary}.partial`, cachedBinary);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   }
   placeBinary(cachedBinary, tool);
 }
