@@ -22,14 +22,20 @@ export async function startJwksServer(keys: readonly TestSigningKey[]): Promise<
   let fetches = 0;
   let available = true;
   const jwks = {
-    keys: keys.map((key) => ({ ...key.publicKey.export({ format: 'jwk' }), kid: key.kid, alg: 'RS256', use: 'sig' })),
+    keys: keys.map((key) => ({
+      ...key.publicKey.export({ format: 'jwk' }),
+      kid: key.kid,
+      alg: 'RS256',
+      use: 'sig',
+    })),
   };
   const server = http.createServer((req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (!available) return send(503, { error: { code: 'unavailable', message: 'stand-in auth is down' } });
+    if (!available)
+      return send(503, { error: { code: 'unavailable', message: 'stand-in auth is down' } });
     if (req.url === '/.well-known/jwks.json') {
       fetches += 1;
       return send(200, jwks);

@@ -23,7 +23,14 @@ export function createDataService(deps: DataServiceDeps): Service {
   });
   const logger = service.logger;
   service.app.use(moviesRouter(storage.movies));
-  service.app.use(ratingsRouter({ movies: storage.movies, ratings: storage.ratings, verifier: deps.verifier, logger }));
+  service.app.use(
+    ratingsRouter({
+      movies: storage.movies,
+      ratings: storage.ratings,
+      verifier: deps.verifier,
+      logger,
+    }),
+  );
   service.app.use(internalRouter(storage.ratings));
   service.finish();
   service.onShutdown(() => storage.close());

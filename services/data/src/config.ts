@@ -5,8 +5,14 @@ import { z } from 'zod';
 export const dataConfigShape = {
   PORT: intVar(1, 65535, 8083),
   /** Unset: in-memory storage (development only; logged loudly). */
-  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, { error: 'must be a mongodb:// URI' }).optional(),
-  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'must be a database name' }).default('movies'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, { error: 'must be a mongodb:// URI' })
+    .optional(),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'must be a database name' })
+    .default('movies'),
   AUTH_URL: urlVar(),
   JWT_ISSUER: z.string().min(1).default('movies-auth'),
   JWT_AUDIENCE: z.string().min(1).default('movies'),

@@ -7,7 +7,11 @@ export function encodeCursor(position: unknown): string {
 }
 
 /** Decodes a cursor made by encodeCursor, or throws 400 naming the parameter. */
-export function decodeCursor<T extends z.ZodType>(schema: T, cursor: string, field = 'cursor'): z.output<T> {
+export function decodeCursor<T extends z.ZodType>(
+  schema: T,
+  cursor: string,
+  field = 'cursor',
+): z.output<T> {
   let raw: unknown;
   try {
     raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -15,6 +19,7 @@ export function decodeCursor<T extends z.ZodType>(schema: T, cursor: string, fie
     raw = undefined;
   }
   const result = schema.safeParse(raw);
-  if (!result.success) throw new HttpError(400, 'invalid_request', `${field}: not a cursor returned by this endpoint`);
+  if (!result.success)
+    throw new HttpError(400, 'invalid_request', `${field}: not a cursor returned by this endpoint`);
   return result.data;
 }

@@ -13,12 +13,12 @@ export function readCatalog(file?: string): Movie[] {
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`CATALOG_FILE ${file}: ${(error as Error).message}`);
+    throw new Error(`CATALOG_FILE ${file}: ${(error as Error).message}`, { cause: error });
   }
   try {
     return loadCatalog(raw);
   } catch (error) {
-    throw new Error(`CATALOG_FILE ${file}: ${(error as Error).message}`);
+    throw new Error(`CATALOG_FILE ${file}: ${(error as Error).message}`, { cause: error });
   }
 }
 

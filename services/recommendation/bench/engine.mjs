@@ -10,7 +10,11 @@ const shipped = require('../../data/src/catalog/movies.json');
 const movieCount = Number(process.env.MOVIES ?? shipped.length);
 const catalog = [...shipped];
 for (let i = catalog.length; i < movieCount; i += 1) {
-  catalog.push({ id: `synthetic-${i}-2000`, title: `Synthetic ${i}`, genres: [shipped[i % shipped.length].genres[0]] });
+  catalog.push({
+    id: `synthetic-${i}-2000`,
+    title: `Synthetic ${i}`,
+    genres: [shipped[i % shipped.length].genres[0]],
+  });
 }
 
 function random(seed) {
@@ -33,7 +37,10 @@ function run(totalRatings) {
   const changes = [];
   const byUser = [];
   for (let u = 0; u < users; u += 1) {
-    const liked = new Set([genres[Math.floor(next() * genres.length)], genres[Math.floor(next() * genres.length)]]);
+    const liked = new Set([
+      genres[Math.floor(next() * genres.length)],
+      genres[Math.floor(next() * genres.length)],
+    ]);
     const mine = new Map();
     while (mine.size < perUser && changes.length < totalRatings) {
       // Zipf-like popularity: low indexes are picked far more often.
@@ -53,7 +60,11 @@ function run(totalRatings) {
   model.applyChanges(changes);
   const fullLoadMs = performance.now() - started;
 
-  const batch = Array.from({ length: 100 }, (_, index) => ({ userId: `u${index * 7}`, movieId: catalog[index].id, rating: 1 + (index % 5) }));
+  const batch = Array.from({ length: 100 }, (_, index) => ({
+    userId: `u${index * 7}`,
+    movieId: catalog[index].id,
+    rating: 1 + (index % 5),
+  }));
   started = performance.now();
   model.applyChanges(batch);
   const incrementalMs = performance.now() - started;
@@ -78,4 +89,5 @@ function run(totalRatings) {
 }
 
 const sizes = process.argv.slice(2).map(Number);
-for (const size of sizes.length > 0 ? sizes : [50_000, 100_000, 200_000]) console.log(JSON.stringify(run(size)));
+for (const size of sizes.length > 0 ? sizes : [50_000, 100_000, 200_000])
+  console.log(JSON.stringify(run(size)));

@@ -27,14 +27,17 @@ export function createRecommendationService(deps: RecommendationServiceDeps): Se
     logger: deps.logger,
     readinessChecks: {
       model: async () => {
-        if (!sync.loaded()) throw new Error(`model not loaded yet${sync.lastError() ? `: ${sync.lastError()}` : ''}`);
+        if (!sync.loaded())
+          throw new Error(`model not loaded yet${sync.lastError() ? `: ${sync.lastError()}` : ''}`);
       },
       auth: async () => {
         if (verifier.knownKeyIds().length === 0) await verifier.refresh();
       },
     },
   });
-  service.app.use(recommendationsRouter({ model: deps.model, data: deps.data, verifier, logger: service.logger }));
+  service.app.use(
+    recommendationsRouter({ model: deps.model, data: deps.data, verifier, logger: service.logger }),
+  );
   service.finish();
   service.onShutdown(() => sync.stop());
   return service;

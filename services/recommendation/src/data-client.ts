@@ -43,16 +43,39 @@ export interface DataClient {
 }
 
 /** Calls to the data service: its public catalog and its internal read path. */
-export function createDataClient(options: { baseUrl: string; timeoutMs: number; logger?: Logger }): DataClient {
-  const http = createHttpClient({ name: 'data', baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, logger: options.logger });
+export function createDataClient(options: {
+  baseUrl: string;
+  timeoutMs: number;
+  logger?: Logger;
+}): DataClient {
+  const http = createHttpClient({
+    name: 'data',
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs,
+    logger: options.logger,
+  });
 
-  const getJson = async <T extends z.ZodType>(schema: T, path: string, requestId?: string): Promise<z.output<T>> => {
+  const getJson = async <T extends z.ZodType>(
+    schema: T,
+    path: string,
+    requestId?: string,
+  ): Promise<z.output<T>> => {
     const response = await http.request({ path, requestId });
     if (response.status !== 200) {
-      throw new UpstreamError('data', 'bad_response', `data answered ${response.status} for ${path.split('?')[0]}`, response.status);
+      throw new UpstreamError(
+        'data',
+        'bad_response',
+        `data answered ${response.status} for ${path.split('?')[0]}`,
+        response.status,
+      );
     }
     const parsed = schema.safeParse(response.body);
-    if (!parsed.success) throw new UpstreamError('data', 'bad_response', `data: unexpected response shape from ${path.split('?')[0]}`);
+    if (!parsed.success)
+      throw new UpstreamError(
+        'data',
+        'bad_response',
+        `data: unexpected response shape from ${path.split('?')[0]}`,
+      );
     return parsed.data;
   };
 
@@ -81,14 +104,24 @@ export function createDataClient(options: { baseUrl: string; timeoutMs: number; 
         const query = new URLSearchParams({ limit: '100' });
         if (cursor) query.set('cursor', cursor);
         const page: z.output<typeof moviePage> = await getJson(moviePage, `/movies?${query}`);
-        movies.push(...page.movies.map((movie) => ({ id: movie.id, title: movie.title, genres: movie.genres })));
+        movies.push(
+          ...page.movies.map((movie) => ({
+            id: movie.id,
+            title: movie.title,
+            genres: movie.genres,
+          })),
+        );
         cursor = page.nextCursor;
       } while (cursor);
       return movies;
     },
 
     async userRatings(userId, requestId) {
-      const body = await getJson(userRatings, `/internal/users/${encodeURIComponent(userId)}/ratings`, requestId);
+      const body = await getJson(
+        userRatings,
+        `/internal/users/${encodeURIComponent(userId)}/ratings`,
+        requestId,
+      );
       return new Map(body.ratings.map((rating) => [rating.movieId, rating.rating]));
     },
   };

@@ -9,7 +9,11 @@ import { createModelSync } from './model-sync';
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfigOrExit(recommendationConfigShape, env);
   const logger = createLogger({ service: 'recommendation', level: config.LOG_LEVEL });
-  const data = createDataClient({ baseUrl: config.DATA_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS, logger });
+  const data = createDataClient({
+    baseUrl: config.DATA_URL,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    logger,
+  });
   const model = new RecommendationModel();
   const sync = createModelSync({ model, data, logger, refreshMs: config.MODEL_REFRESH_MS });
   const verifier = createJwksVerifier({

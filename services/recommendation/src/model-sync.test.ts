@@ -17,7 +17,11 @@ function fakeData(catalog: CatalogMovie[]) {
       const matching = feed.filter((change) => since === undefined || change.updatedAtMs >= since);
       const page = matching.slice(start, start + limit);
       const hasMore = matching.length > start + limit;
-      return { changes: page, nextCursor: page.length > 0 ? String(start + page.length) : null, hasMore };
+      return {
+        changes: page,
+        nextCursor: page.length > 0 ? String(start + page.length) : null,
+        hasMore,
+      };
     },
     async catalog() {
       catalogLoads += 1;
@@ -53,11 +57,21 @@ describe('model sync', () => {
       { userId: 'u2', movieId: 'a', rating: 3, updatedAtMs: 3000 },
     );
     const model = new RecommendationModel();
-    const sync = createModelSync({ model, data: data.client, logger, refreshMs: 1000, overlapMs: 500, pageSize: 2 });
+    const sync = createModelSync({
+      model,
+      data: data.client,
+      logger,
+      refreshMs: 1000,
+      overlapMs: 500,
+      pageSize: 2,
+    });
     expect(sync.loaded()).toBe(false);
     expect(await sync.refresh()).toEqual({ changes: 3, changedUsers: 2 });
     expect(sync.loaded()).toBe(true);
-    expect(data.asked).toEqual([{ since: undefined, cursor: undefined }, { since: undefined, cursor: '2' }]);
+    expect(data.asked).toEqual([
+      { since: undefined, cursor: undefined },
+      { since: undefined, cursor: '2' },
+    ]);
 
     // A write that committed late with an earlier timestamp is still inside the overlap window.
     data.feed.push({ userId: 'u3', movieId: 'b', rating: 2, updatedAtMs: 2900 });
@@ -76,7 +90,10 @@ describe('model sync', () => {
     await sync.refresh();
     expect(data.catalogLoads()).toBe(1);
     movies.push({ id: 'c', title: 'Charlie', genres: ['Comedy'] });
-    data.feed.push({ userId: 'u1', movieId: 'c', rating: 4, updatedAtMs: 2000 }, { userId: 'u1', movieId: 'a', rating: null, updatedAtMs: 2001 });
+    data.feed.push(
+      { userId: 'u1', movieId: 'c', rating: 4, updatedAtMs: 2000 },
+      { userId: 'u1', movieId: 'a', rating: null, updatedAtMs: 2001 },
+    );
     await sync.refresh();
     expect(data.catalogLoads()).toBe(2);
     expect(model.hasMovie('c')).toBe(true);

@@ -71,13 +71,17 @@ export function createModelSync(options: ModelSyncOptions): ModelSync {
     // Recompute neighbour lists in slices so requests keep being answered meanwhile.
     while (!model.refresh(sliceMs)) await new Promise((resolve) => setImmediate(resolve));
     for (const change of changes) {
-      if (newestSeenMs === undefined || change.updatedAtMs > newestSeenMs) newestSeenMs = change.updatedAtMs;
+      if (newestSeenMs === undefined || change.updatedAtMs > newestSeenMs)
+        newestSeenMs = change.updatedAtMs;
     }
     // With no change at all yet, later reads still start from the beginning (nothing to re-read).
     successAt = startedAt;
     errorText = undefined;
     const level = changedUsers > 0 ? 'info' : 'debug';
-    logger[level]({ changes: changes.length, changedUsers, ...model.stats(), ms: Date.now() - startedAt }, 'model: refreshed');
+    logger[level](
+      { changes: changes.length, changedUsers, ...model.stats(), ms: Date.now() - startedAt },
+      'model: refreshed',
+    );
     return { changes: changes.length, changedUsers };
   };
 

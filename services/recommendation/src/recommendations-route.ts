@@ -1,4 +1,12 @@
-import { UpstreamError, parse, requestIdOf, requireUser, userOf, type Logger, type TokenVerifier } from '@movies/kit';
+import {
+  UpstreamError,
+  parse,
+  requestIdOf,
+  requireUser,
+  userOf,
+  type Logger,
+  type TokenVerifier,
+} from '@movies/kit';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { DataClient } from './data-client';
@@ -9,7 +17,12 @@ const query = z.strictObject({
     .string({ error: 'must be an integer 1-50' })
     .regex(/^\d{1,2}$/, { error: 'must be an integer 1-50' })
     .transform(Number)
-    .pipe(z.number().min(1, { error: 'must be an integer 1-50' }).max(50, { error: 'must be an integer 1-50' }))
+    .pipe(
+      z
+        .number()
+        .min(1, { error: 'must be an integer 1-50' })
+        .max(50, { error: 'must be an integer 1-50' }),
+    )
     .default(10),
 });
 
@@ -33,11 +46,16 @@ export function recommendationsRouter(deps: {
       ratings = await deps.data.userRatings(userId, requestIdOf(req));
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
-      deps.logger.warn({ err: error.message, requestId: requestIdOf(req) }, 'recommendations: data unavailable, using the model copy of the user ratings');
+      deps.logger.warn(
+        { err: error.message, requestId: requestIdOf(req) },
+        'recommendations: data unavailable, using the model copy of the user ratings',
+      );
       ratings = deps.model.ratingsOf(userId);
     }
     res.json(
-      deps.model.recommend(ratings, limit).map(({ movieId, title, score, reason }) => ({ movieId, title, score, reason })),
+      deps.model
+        .recommend(ratings, limit)
+        .map(({ movieId, title, score, reason }) => ({ movieId, title, score, reason })),
     );
   });
   return router;

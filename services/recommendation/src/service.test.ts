@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { createJwksVerifier, createLogger, loadConfig } from '@movies/kit';
 import fc from 'fast-check';
 import request from 'supertest';
-import { createTestDataService, startTestAuth, type TestAuth } from '../../data/src/__fixtures__/harness';
+import {
+  createTestDataService,
+  startTestAuth,
+  type TestAuth,
+} from '../../data/src/__fixtures__/harness';
 import { createRecommendationService } from './app';
 import { recommendationConfigShape } from './config';
 import { createDataClient } from './data-client';
@@ -42,10 +46,23 @@ function createRecommendation(overrides: { dataUrl?: string } = {}) {
     NODE_ENV: 'test',
   });
   const logger = createLogger({ service: 'recommendation', level: 'silent' });
-  const data = createDataClient({ baseUrl: config.DATA_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
+  const data = createDataClient({
+    baseUrl: config.DATA_URL,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+  });
   const model = new RecommendationModel();
-  const sync = createModelSync({ model, data, logger, refreshMs: config.MODEL_REFRESH_MS, overlapMs: 1000 });
-  const verifier = createJwksVerifier({ jwksUrl: auth.jwks.jwksUrl, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  const sync = createModelSync({
+    model,
+    data,
+    logger,
+    refreshMs: config.MODEL_REFRESH_MS,
+    overlapMs: 1000,
+  });
+  const verifier = createJwksVerifier({
+    jwksUrl: auth.jwks.jwksUrl,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
   const service = createRecommendationService({ config, model, sync, data, verifier, logger });
   return { service, app: service.app, sync, model };
 }
@@ -56,15 +73,20 @@ const rate = (user: string, movieId: string, rating: number) =>
     .set('Authorization', auth.bearer(user))
     .send({ rating })
     .expect((response) => {
-      if (response.status >= 300) throw new Error(`rating failed: ${response.status} ${response.text}`);
+      if (response.status >= 300)
+        throw new Error(`rating failed: ${response.status} ${response.text}`);
     });
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<{ value: T; ms: number }> {
+async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<{ value: T; ms: number }> {
   const started = Date.now();
   for (;;) {
     const value = await probe();
     if (value !== undefined) return { value, ms: Date.now() - started };
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -93,7 +115,8 @@ describe('recommendation against a real data service', () => {
   });
   afterAll(() => sync.stop());
 
-  const get = (user: string, query = '') => request(app).get(`/recommendations${query}`).set('Authorization', auth.bearer(user));
+  const get = (user: string, query = '') =>
+    request(app).get(`/recommendations${query}`).set('Authorization', auth.bearer(user));
 
   it('is ready once the model has loaded', async () => {
     const response = await request(app).get('/readyz').expect(200);
@@ -105,17 +128,25 @@ describe('recommendation against a real data service', () => {
     const response = await get('newbie').expect(200);
     const items = response.body as Item[];
     expect(items).toHaveLength(10);
-    expect(items[0]).toEqual({ movieId: 'inception-2010', title: 'Inception', score: expect.any(Number), reason: 'because you liked The Matrix' });
+    expect(items[0]).toEqual({
+      movieId: 'inception-2010',
+      title: 'Inception',
+      score: expect.any(Number),
+      reason: 'because you liked The Matrix',
+    });
     const ids = items.map((item) => item.movieId);
     expect(ids).not.toContain('the-matrix-1999');
     expect(ids).not.toContain('love-actually-2003');
-    for (const item of items.slice(1)) expect(Object.keys(item).sort()).toEqual(['movieId', 'reason', 'score', 'title']);
+    for (const item of items.slice(1))
+      expect(Object.keys(item).sort()).toEqual(['movieId', 'reason', 'score', 'title']);
   });
 
   it('never recommends a movie rated a moment ago (fresh per-request read)', async () => {
     await rate('quick', 'the-matrix-1999', 5);
     await rate('quick', 'inception-2010', 4);
-    const ids = ((await get('quick', '?limit=50').expect(200)).body as Item[]).map((item) => item.movieId);
+    const ids = ((await get('quick', '?limit=50').expect(200)).body as Item[]).map(
+      (item) => item.movieId,
+    );
     expect(ids).toHaveLength(50);
     expect(ids).not.toContain('inception-2010');
     expect(ids).not.toContain('the-matrix-1999');
@@ -128,7 +159,11 @@ describe('recommendation against a real data service', () => {
     const wrote = Date.now();
     const { ms } = await waitFor(async () => {
       const items = (await get('matrix-only').expect(200)).body as Item[];
-      return items.some((item) => item.movieId === 'arrival-2016' && item.reason === 'because you liked The Matrix') ? true : undefined;
+      return items.some(
+        (item) => item.movieId === 'arrival-2016' && item.reason === 'because you liked The Matrix',
+      )
+        ? true
+        : undefined;
     }, 5000);
     expect(ms).toBeLessThanOrEqual(REFRESH_MS * 2 + 1000);
     expect(Date.now() - wrote).toBeLessThan(5000);
@@ -140,15 +175,19 @@ describe('recommendation against a real data service', () => {
     expect(items.every((item) => item.reason === 'popular with everyone')).toBe(true);
   });
 
-  it.each(['?limit=0', '?limit=51', '?limit=abc', '?limit=1&limit=2', '?limit[$gt]=1', '?user=x'])('rejects %s with 400', async (query) => {
-    const response = await get('fan1', query).expect(400);
-    expect(response.body.error.code).toBe('invalid_request');
-  });
+  it.each(['?limit=0', '?limit=51', '?limit=abc', '?limit=1&limit=2', '?limit[$gt]=1', '?user=x'])(
+    'rejects %s with 400',
+    async (query) => {
+      const response = await get('fan1', query).expect(400);
+      expect(response.body.error.code).toBe('invalid_request');
+    },
+  );
 
   it('answers 401 to every token attack', async () => {
     for (const attack of auth.attacks()) {
       let call = request(app).get('/recommendations');
-      if (attack.authorization !== undefined) call = call.set('Authorization', attack.authorization);
+      if (attack.authorization !== undefined)
+        call = call.set('Authorization', attack.authorization);
       const response = await call;
       if (response.status !== 401) throw new Error(`"${attack.name}" answered ${response.status}`);
     }
@@ -156,14 +195,23 @@ describe('recommendation against a real data service', () => {
 
   it('never answers 5xx to random query strings and stays ready (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.string({ maxLength: 12 }), fc.oneof(fc.string({ maxLength: 12 }), fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }))), async (params) => {
-        const search = new URLSearchParams();
-        for (const [key, value] of Object.entries(params)) {
-          for (const one of Array.isArray(value) ? value : [value]) search.append(key, one);
-        }
-        const response = await get('fan1', `?${search}`);
-        expect(response.status).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.dictionary(
+          fc.string({ maxLength: 12 }),
+          fc.oneof(
+            fc.string({ maxLength: 12 }),
+            fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }),
+          ),
+        ),
+        async (params) => {
+          const search = new URLSearchParams();
+          for (const [key, value] of Object.entries(params)) {
+            for (const one of Array.isArray(value) ? value : [value]) search.append(key, one);
+          }
+          const response = await get('fan1', `?${search}`);
+          expect(response.status).toBeLessThan(500);
+        },
+      ),
       { numRuns: 60 },
     );
     await request(app).get('/readyz').expect(200);
@@ -191,15 +239,28 @@ describe('readiness and outages', () => {
     await up.sync.refresh();
     const dataClientDown = createDataClient({ baseUrl: deadUrl, timeoutMs: 500 });
     const degraded = createRecommendationService({
-      config: loadConfig(recommendationConfigShape, { AUTH_URL: auth.jwks.url, DATA_URL: deadUrl, LOG_LEVEL: 'silent' }),
+      config: loadConfig(recommendationConfigShape, {
+        AUTH_URL: auth.jwks.url,
+        DATA_URL: deadUrl,
+        LOG_LEVEL: 'silent',
+      }),
       model: up.model,
       sync: up.sync,
       data: dataClientDown,
-      verifier: createJwksVerifier({ jwksUrl: auth.jwks.jwksUrl, issuer: 'movies-auth', audience: 'movies' }),
+      verifier: createJwksVerifier({
+        jwksUrl: auth.jwks.jwksUrl,
+        issuer: 'movies-auth',
+        audience: 'movies',
+      }),
       logger: createLogger({ service: 'recommendation', level: 'silent' }),
     });
     await request(degraded.app).get('/readyz').expect(200);
-    const items = (await request(degraded.app).get('/recommendations').set('Authorization', auth.bearer('outage-user')).expect(200)).body as Item[];
+    const items = (
+      await request(degraded.app)
+        .get('/recommendations')
+        .set('Authorization', auth.bearer('outage-user'))
+        .expect(200)
+    ).body as Item[];
     expect(items.map((item) => item.movieId)).not.toContain('the-matrix-1999');
     expect(items).toHaveLength(10);
   });

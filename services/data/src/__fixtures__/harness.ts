@@ -30,7 +30,13 @@ export interface TestAuth {
 export async function startTestAuth(): Promise<TestAuth> {
   const key = generateTestSigningKey();
   const jwks = await startJwksServer([key]);
-  const options = (subject: string) => ({ privateKey: key.privateKey, kid: key.kid, issuer: ISSUER, audience: AUDIENCE, subject });
+  const options = (subject: string) => ({
+    privateKey: key.privateKey,
+    kid: key.kid,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    subject,
+  });
   return {
     jwks,
     key,
@@ -41,7 +47,10 @@ export async function startTestAuth(): Promise<TestAuth> {
 }
 
 /** The data service in-process (for supertest) on the given storage, seeded with the catalog. */
-export async function createTestDataService(auth: TestAuth, storage: Storage = createMemoryStorage()) {
+export async function createTestDataService(
+  auth: TestAuth,
+  storage: Storage = createMemoryStorage(),
+) {
   const config = loadConfig(dataConfigShape, {
     AUTH_URL: auth.jwks.url,
     LOG_LEVEL: 'silent',
@@ -50,7 +59,11 @@ export async function createTestDataService(auth: TestAuth, storage: Storage = c
   });
   await storage.movies.seed(loadCatalog());
   const logger = createLogger({ service: 'data', level: 'silent' });
-  const verifier = createJwksVerifier({ jwksUrl: auth.jwks.jwksUrl, issuer: ISSUER, audience: AUDIENCE });
+  const verifier = createJwksVerifier({
+    jwksUrl: auth.jwks.jwksUrl,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+  });
   const service = createDataService({ config, storage, verifier, logger });
   return { service, app: service.app, storage };
 }

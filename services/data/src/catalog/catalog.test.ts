@@ -19,7 +19,15 @@ describe('the shipped catalog', () => {
 
   it('covers a useful set of genres for browsing', () => {
     const genres = new Set(movies.flatMap((movie) => movie.genres));
-    for (const genre of ['Drama', 'Comedy', 'Horror', 'Science Fiction', 'Animation', 'Documentary', 'Western']) {
+    for (const genre of [
+      'Drama',
+      'Comedy',
+      'Horror',
+      'Science Fiction',
+      'Animation',
+      'Documentary',
+      'Western',
+    ]) {
       expect(genres).toContain(genre);
     }
   });

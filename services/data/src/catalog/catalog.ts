@@ -16,7 +16,8 @@ export function loadCatalog(raw: unknown = rawCatalog): Movie[] {
   for (const movie of movies) {
     if (seen.has(movie.id)) throw new Error(`catalog: duplicate movie id ${movie.id}`);
     seen.add(movie.id);
-    if (!movie.id.endsWith(`-${movie.year}`)) throw new Error(`catalog: id ${movie.id} does not end in its year`);
+    if (!movie.id.endsWith(`-${movie.year}`))
+      throw new Error(`catalog: id ${movie.id} does not end in its year`);
   }
   return movies;
 }

@@ -3,7 +3,10 @@ import { useDataService } from '../__fixtures__/harness';
 
 const harness = useDataService();
 const app = () => harness.app();
-const auth = { bearer: (user?: string) => harness.auth().bearer(user), attacks: () => harness.auth().attacks() };
+const auth = {
+  bearer: (user?: string) => harness.auth().bearer(user),
+  attacks: () => harness.auth().attacks(),
+};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -32,18 +35,29 @@ async function readFeed(query: Record<string, string | number>): Promise<Change[
 describe('GET /internal/ratings (change feed)', () => {
   it('returns every current rating, then only what changed since, with deletions as tombstones', async () => {
     const put = (user: string, movie: string, rating: number) =>
-      request(app()).put(`/ratings/${movie}`).set('Authorization', auth.bearer(user)).send({ rating }).expect((r) => expect(r.status).toBeLessThan(300));
+      request(app())
+        .put(`/ratings/${movie}`)
+        .set('Authorization', auth.bearer(user))
+        .send({ rating })
+        .expect((r) => expect(r.status).toBeLessThan(300));
     await put('ann', 'alien-1979', 5);
     await put('ann', 'heat-1995', 4);
     await put('bob', 'alien-1979', 2);
     await sleep(3);
     const all = await readFeed({ limit: 2 });
-    expect(all.map((c) => `${c.userId}/${c.movieId}=${c.rating}`).sort()).toEqual(['ann/alien-1979=5', 'ann/heat-1995=4', 'bob/alien-1979=2']);
+    expect(all.map((c) => `${c.userId}/${c.movieId}=${c.rating}`).sort()).toEqual([
+      'ann/alien-1979=5',
+      'ann/heat-1995=4',
+      'bob/alien-1979=2',
+    ]);
 
     const since = Date.now();
     await sleep(3);
     await put('bob', 'alien-1979', 3);
-    await request(app()).delete('/ratings/heat-1995').set('Authorization', auth.bearer('ann')).expect(204);
+    await request(app())
+      .delete('/ratings/heat-1995')
+      .set('Authorization', auth.bearer('ann'))
+      .expect(204);
     const changed = await readFeed({ since, limit: 1 });
     expect(changed.map((c) => [c.userId, c.movieId, c.rating, c.deleted])).toEqual([
       ['bob', 'alien-1979', 3, false],
@@ -54,10 +68,17 @@ describe('GET /internal/ratings (change feed)', () => {
   });
 
   it('gives a cursor to resume from even on the last page, and an empty page after it', async () => {
-    await request(app()).put('/ratings/alien-1979').set('Authorization', auth.bearer()).send({ rating: 4 }).expect(201);
+    await request(app())
+      .put('/ratings/alien-1979')
+      .set('Authorization', auth.bearer())
+      .send({ rating: 4 })
+      .expect(201);
     const first = await request(app()).get('/internal/ratings').expect(200);
     expect(first.body.hasMore).toBe(false);
-    const next = await request(app()).get('/internal/ratings').query({ cursor: first.body.nextCursor }).expect(200);
+    const next = await request(app())
+      .get('/internal/ratings')
+      .query({ cursor: first.body.nextCursor })
+      .expect(200);
     expect(next.body).toEqual({ changes: [], nextCursor: null, hasMore: false });
   });
 
@@ -77,11 +98,27 @@ describe('GET /internal/ratings (change feed)', () => {
 
 describe('GET /internal/users/:userId/ratings', () => {
   it('returns one user’s current ratings without needing a token', async () => {
-    await request(app()).put('/ratings/alien-1979').set('Authorization', auth.bearer('user|42')).send({ rating: 4 }).expect(201);
-    await request(app()).put('/ratings/heat-1995').set('Authorization', auth.bearer('other')).send({ rating: 1 }).expect(201);
-    const response = await request(app()).get(`/internal/users/${encodeURIComponent('user|42')}/ratings`).expect(200);
-    expect(response.body.ratings).toEqual([{ movieId: 'alien-1979', rating: 4, updatedAt: expect.any(String) }]);
-    expect((await request(app()).get('/internal/users/nobody/ratings').expect(200)).body).toEqual({ ratings: [] });
-    await request(app()).get(`/internal/users/${'x'.repeat(201)}/ratings`).expect(400);
+    await request(app())
+      .put('/ratings/alien-1979')
+      .set('Authorization', auth.bearer('user|42'))
+      .send({ rating: 4 })
+      .expect(201);
+    await request(app())
+      .put('/ratings/heat-1995')
+      .set('Authorization', auth.bearer('other'))
+      .send({ rating: 1 })
+      .expect(201);
+    const response = await request(app())
+      .get(`/internal/users/${encodeURIComponent('user|42')}/ratings`)
+      .expect(200);
+    expect(response.body.ratings).toEqual([
+      { movieId: 'alien-1979', rating: 4, updatedAt: expect.any(String) },
+    ]);
+    expect((await request(app()).get('/internal/users/nobody/ratings').expect(200)).body).toEqual({
+      ratings: [],
+    });
+    await request(app())
+      .get(`/internal/users/${'x'.repeat(201)}/ratings`)
+      .expect(400);
   });
 });

@@ -21,7 +21,11 @@ function parseSince(since: string): number {
       ? Date.parse(since)
       : Number.NaN;
   if (!Number.isFinite(ms) || ms < 0) {
-    throw new HttpError(400, 'invalid_request', 'since: must be milliseconds since the epoch or an ISO 8601 time');
+    throw new HttpError(
+      400,
+      'invalid_request',
+      'since: must be milliseconds since the epoch or an ISO 8601 time',
+    );
   }
   return ms;
 }
@@ -60,7 +64,8 @@ export function internalRouter(ratings: RatingRepository): Router {
   // One user's current ratings, for a fresh per-request view.
   router.get('/internal/users/:userId/ratings', async (req, res) => {
     const { userId } = req.params;
-    if (userId.length > 200) throw new HttpError(400, 'invalid_request', 'userId: at most 200 characters');
+    if (userId.length > 200)
+      throw new HttpError(400, 'invalid_request', 'userId: at most 200 characters');
     const list = await ratings.listByUser(userId);
     res.json({
       ratings: list.map((rating) => ({

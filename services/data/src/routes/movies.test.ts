@@ -11,7 +11,12 @@ describe('GET /movies', () => {
   it('returns 20 movies by default in a stable order with an opaque cursor', async () => {
     const response = await request(app()).get('/movies').expect(200);
     expect(response.body.movies).toHaveLength(20);
-    expect(response.body.movies[0]).toEqual({ id: '12-angry-men-1957', title: '12 Angry Men', year: 1957, genres: ['Drama'] });
+    expect(response.body.movies[0]).toEqual({
+      id: '12-angry-men-1957',
+      title: '12 Angry Men',
+      year: 1957,
+      genres: ['Drama'],
+    });
     expect(typeof response.body.nextCursor).toBe('string');
     expect(response.body.nextCursor).not.toContain('12-angry');
   });
@@ -32,21 +37,35 @@ describe('GET /movies', () => {
 
   it('searches titles case-insensitively, treating pattern characters literally', async () => {
     const ids = async (query: Record<string, string>) =>
-      (await request(app()).get('/movies').query(query).expect(200)).body.movies.map((movie: { id: string }) => movie.id);
+      (await request(app()).get('/movies').query(query).expect(200)).body.movies.map(
+        (movie: { id: string }) => movie.id,
+      );
     expect(await ids({ q: 'the MATRIX' })).toEqual(['the-matrix-1999']);
     expect(await ids({ q: 'airplane!' })).toEqual(['airplane-1980']);
     expect(await ids({ q: '.*' })).toEqual([]);
     expect(await ids({ q: '(' })).toEqual([]);
     expect(await ids({ q: 'Mr. F' })).toEqual(['fantastic-mr-fox-2009']);
-    expect(await ids({ q: '' , limit: '3' })).toHaveLength(3);
+    expect(await ids({ q: '', limit: '3' })).toHaveLength(3);
   });
 
   it('filters by genre, alone or with a search', async () => {
-    const response = await request(app()).get('/movies').query({ genre: 'Western', limit: 100 }).expect(200);
-    const expected = catalog.filter((movie) => movie.genres.includes('Western')).map((movie) => movie.id).sort();
+    const response = await request(app())
+      .get('/movies')
+      .query({ genre: 'Western', limit: 100 })
+      .expect(200);
+    const expected = catalog
+      .filter((movie) => movie.genres.includes('Western'))
+      .map((movie) => movie.id)
+      .sort();
     expect(response.body.movies.map((movie: { id: string }) => movie.id)).toEqual(expected);
-    const both = await request(app()).get('/movies').query({ genre: 'Animation', q: 'toy' }).expect(200);
-    expect(both.body.movies.map((movie: { id: string }) => movie.id)).toEqual(['toy-story-1995', 'toy-story-3-2010']);
+    const both = await request(app())
+      .get('/movies')
+      .query({ genre: 'Animation', q: 'toy' })
+      .expect(200);
+    expect(both.body.movies.map((movie: { id: string }) => movie.id)).toEqual([
+      'toy-story-1995',
+      'toy-story-3-2010',
+    ]);
   });
 
   it.each([
@@ -80,15 +99,20 @@ describe('GET /movies/:id', () => {
     });
   });
 
-  it.each(['no-such-movie-2000', 'The-Matrix-1999', '%24gt', 'a'.repeat(300)])('answers 404 movie_not_found for %s', async (id) => {
-    const response = await request(app()).get(`/movies/${id}`).expect(404);
-    expect(response.body.error.code).toBe('movie_not_found');
-  });
+  it.each(['no-such-movie-2000', 'The-Matrix-1999', '%24gt', 'a'.repeat(300)])(
+    'answers 404 movie_not_found for %s',
+    async (id) => {
+      const response = await request(app()).get(`/movies/${id}`).expect(404);
+      expect(response.body.error.code).toBe('movie_not_found');
+    },
+  );
 });
 
 describe('GET /genres', () => {
   it('lists the distinct genres sorted', async () => {
     const response = await request(app()).get('/genres').expect(200);
-    expect(response.body.genres).toEqual([...new Set(catalog.flatMap((movie) => movie.genres))].sort());
+    expect(response.body.genres).toEqual(
+      [...new Set(catalog.flatMap((movie) => movie.genres))].sort(),
+    );
   });
 });

@@ -26,7 +26,8 @@ export function moviesRouter(movies: MovieRepository): Router {
 
   router.get('/movies', async (req, res) => {
     const query = parse(listQuery, req.query, 'query');
-    const afterId = query.cursor === undefined ? undefined : decodeCursor(movieCursor, query.cursor).after;
+    const afterId =
+      query.cursor === undefined ? undefined : decodeCursor(movieCursor, query.cursor).after;
     const page = await movies.list({
       q: query.q === '' ? undefined : query.q,
       genre: query.genre === '' ? undefined : query.genre,
@@ -34,7 +35,10 @@ export function moviesRouter(movies: MovieRepository): Router {
       afterId,
     });
     const last = page.movies.at(-1);
-    res.json({ movies: page.movies, nextCursor: page.hasMore && last ? encodeCursor({ after: last.id }) : null });
+    res.json({
+      movies: page.movies,
+      nextCursor: page.hasMore && last ? encodeCursor({ after: last.id }) : null,
+    });
   });
 
   router.get('/movies/:id', async (req, res) => {

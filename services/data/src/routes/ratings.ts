@@ -1,4 +1,12 @@
-import { HttpError, assertSafeKeys, parse, requireUser, userOf, type Logger, type TokenVerifier } from '@movies/kit';
+import {
+  HttpError,
+  assertSafeKeys,
+  parse,
+  requireUser,
+  userOf,
+  type Logger,
+  type TokenVerifier,
+} from '@movies/kit';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { MovieRepository, RatingRepository } from '../storage/types';
@@ -6,7 +14,11 @@ import { movieNotFound } from './movies';
 import { MOVIE_ID_PATTERN } from './query';
 
 const ratingBody = z.strictObject({
-  rating: z.number({ error: 'must be an integer 1-5' }).int({ error: 'must be an integer 1-5' }).min(1, { error: 'must be an integer 1-5' }).max(5, { error: 'must be an integer 1-5' }),
+  rating: z
+    .number({ error: 'must be an integer 1-5' })
+    .int({ error: 'must be an integer 1-5' })
+    .min(1, { error: 'must be an integer 1-5' })
+    .max(5, { error: 'must be an integer 1-5' }),
 });
 
 /** The signed-in user's ratings: PUT/DELETE /ratings/:movieId and GET /ratings/me (Bearer token). */
@@ -41,7 +53,8 @@ export function ratingsRouter(deps: {
     const { movieId } = req.params;
     assertSafeKeys(req.body, 'body');
     const body = parse(ratingBody, req.body, 'body');
-    if (!MOVIE_ID_PATTERN.test(movieId) || !(await movies.get(movieId))) throw movieNotFound(movieId);
+    if (!MOVIE_ID_PATTERN.test(movieId) || !(await movies.get(movieId)))
+      throw movieNotFound(movieId);
     const { rating, created } = await ratings.upsert(userOf(res).id, movieId, body.rating);
     res.status(created ? 201 : 200).json({
       movieId: rating.movieId,
@@ -52,8 +65,10 @@ export function ratingsRouter(deps: {
 
   router.delete('/ratings/:movieId', async (req, res) => {
     const { movieId } = req.params;
-    const removed = MOVIE_ID_PATTERN.test(movieId) && (await ratings.remove(userOf(res).id, movieId));
-    if (!removed) throw new HttpError(404, 'rating_not_found', `you have not rated "${movieId.slice(0, 120)}"`);
+    const removed =
+      MOVIE_ID_PATTERN.test(movieId) && (await ratings.remove(userOf(res).id, movieId));
+    if (!removed)
+      throw new HttpError(404, 'rating_not_found', `you have not rated "${movieId.slice(0, 120)}"`);
     res.status(204).end();
   });
 

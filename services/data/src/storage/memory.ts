@@ -68,10 +68,21 @@ class MemoryMovies implements MovieRepository {
 class MemoryRatings implements RatingRepository {
   private readonly ratings = new Map<string, StoredRating>();
 
-  async upsert(userId: string, movieId: string, rating: number): Promise<{ rating: Rating; created: boolean }> {
+  async upsert(
+    userId: string,
+    movieId: string,
+    rating: number,
+  ): Promise<{ rating: Rating; created: boolean }> {
     const key = ratingKey(userId, movieId);
     const before = this.ratings.get(key);
-    const stored: StoredRating = { key, userId, movieId, rating, deleted: false, updatedAt: Date.now() };
+    const stored: StoredRating = {
+      key,
+      userId,
+      movieId,
+      rating,
+      deleted: false,
+      updatedAt: Date.now(),
+    };
     this.ratings.set(key, stored);
     return { rating: toRating(stored), created: before === undefined || before.deleted };
   }
@@ -96,7 +107,10 @@ class MemoryRatings implements RatingRepository {
     const matching = [...this.ratings.values()]
       .filter((stored) => {
         if (after) {
-          return stored.updatedAt > after.updatedAt || (stored.updatedAt === after.updatedAt && stored.key > after.key);
+          return (
+            stored.updatedAt > after.updatedAt ||
+            (stored.updatedAt === after.updatedAt && stored.key > after.key)
+          );
         }
         return sinceMs === undefined || stored.updatedAt >= sinceMs;
       })

@@ -32,7 +32,8 @@ interface RatingDocument {
 
 const DUPLICATE_KEY = 11000;
 const SEED_BATCH = 50;
-const isDuplicateKey = (error: unknown) => error instanceof MongoServerError && error.code === DUPLICATE_KEY;
+const isDuplicateKey = (error: unknown) =>
+  error instanceof MongoServerError && error.code === DUPLICATE_KEY;
 
 /** Every query below is served by one of these (created at start; createIndex is idempotent). */
 export async function ensureIndexes(db: Db): Promise<void> {
@@ -51,7 +52,12 @@ class MongoMovies implements MovieRepository {
   async seed(movies: readonly Movie[]): Promise<void> {
     // Write only what is missing or different, so a restart with an unchanged catalog is a single
     // read, and in small batches (FerretDB v1 stalls on large batches of updates).
-    const existing = new Map((await this.collection.find({}).toArray()).map((document) => [document._id, toMovie(document)]));
+    const existing = new Map(
+      (await this.collection.find({}).toArray()).map((document) => [
+        document._id,
+        toMovie(document),
+      ]),
+    );
     const changed = movies.filter((movie) => !sameMovie(existing.get(movie.id), movie));
     for (let start = 0; start < changed.length; start += SEED_BATCH) {
       const batch = changed.slice(start, start + SEED_BATCH);
@@ -83,7 +89,10 @@ class MongoMovies implements MovieRepository {
       .sort({ _id: 1 })
       .limit(query.limit + 1)
       .toArray();
-    return { movies: found.slice(0, query.limit).map(toMovie), hasMore: found.length > query.limit };
+    return {
+      movies: found.slice(0, query.limit).map(toMovie),
+      hasMore: found.length > query.limit,
+    };
   }
 
   async get(id: string): Promise<Movie | null> {
@@ -109,7 +118,11 @@ class MongoMovies implements MovieRepository {
 class MongoRatings implements RatingRepository {
   constructor(private readonly collection: Collection<RatingDocument>) {}
 
-  async upsert(userId: string, movieId: string, rating: number): Promise<{ rating: Rating; created: boolean }> {
+  async upsert(
+    userId: string,
+    movieId: string,
+    rating: number,
+  ): Promise<{ rating: Rating; created: boolean }> {
     const updatedAt = new Date();
     const write = () =>
       this.collection.findOneAndUpdate(
@@ -156,7 +169,9 @@ class MongoRatings implements RatingRepository {
     let filter: Filter<RatingDocument> = {};
     if (query.after) {
       const at = new Date(query.after.updatedAt);
-      filter = { $or: [{ updatedAt: { $gt: at } }, { updatedAt: at, _id: { $gt: query.after.key } }] };
+      filter = {
+        $or: [{ updatedAt: { $gt: at } }, { updatedAt: at, _id: { $gt: query.after.key } }],
+      };
     } else if (query.sinceMs !== undefined) {
       filter = { updatedAt: { $gte: new Date(query.sinceMs) } };
     }

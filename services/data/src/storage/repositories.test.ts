@@ -80,7 +80,14 @@ describe.each(implementations)('repository contract: %s', (_name, create) => {
       expect(await storage.movies.get('nope-2000')).toBeNull();
       const many = await storage.movies.getMany(['m-1931', 'nope-2000', 'alien-1979']);
       expect([...many.keys()].sort()).toEqual(['alien-1979', 'm-1931']);
-      expect(await storage.movies.genres()).toEqual(['Action', 'Comedy', 'Crime', 'Horror', 'Romance', 'Science Fiction']);
+      expect(await storage.movies.genres()).toEqual([
+        'Action',
+        'Comedy',
+        'Crime',
+        'Horror',
+        'Romance',
+        'Science Fiction',
+      ]);
     });
   });
 
@@ -114,7 +121,9 @@ describe.each(implementations)('repository contract: %s', (_name, create) => {
 
     it('keeps exactly one rating after many concurrent upserts of the same pair', async () => {
       const results = await Promise.all(
-        Array.from({ length: 50 }, (_, index) => storage.ratings.upsert('racer', 'm-1931', (index % 5) + 1)),
+        Array.from({ length: 50 }, (_, index) =>
+          storage.ratings.upsert('racer', 'm-1931', (index % 5) + 1),
+        ),
       );
       expect(results.filter((result) => result.created)).toHaveLength(1);
       const stored = await storage.ratings.listByUser('racer');
@@ -143,12 +152,18 @@ describe.each(implementations)('repository contract: %s', (_name, create) => {
       expect(seen).toHaveLength(4);
       const times = seen.map((change) => change.updatedAt.getTime());
       expect([...times].sort((a, b) => a - b)).toEqual(times);
-      expect(seen.at(-1)).toMatchObject({ userId: 'u2', movieId: 'alien-1979', deleted: true, rating: null });
-      expect(seen.filter((change) => !change.deleted).map((change) => `${change.userId}/${change.movieId}=${change.rating}`).sort()).toEqual([
-        'u1/alien-1979=4',
-        'u1/heat-1995=3',
-        'u3/m-1931=1',
-      ]);
+      expect(seen.at(-1)).toMatchObject({
+        userId: 'u2',
+        movieId: 'alien-1979',
+        deleted: true,
+        rating: null,
+      });
+      expect(
+        seen
+          .filter((change) => !change.deleted)
+          .map((change) => `${change.userId}/${change.movieId}=${change.rating}`)
+          .sort(),
+      ).toEqual(['u1/alien-1979=4', 'u1/heat-1995=3', 'u3/m-1931=1']);
     });
 
     it('returns only changes at or after `since`', async () => {
@@ -165,7 +180,9 @@ describe.each(implementations)('repository contract: %s', (_name, create) => {
         ['alien-1979', true],
       ]);
       expect(page.hasMore).toBe(false);
-      expect((await storage.ratings.changes({ sinceMs: Date.now() + 60_000, limit: 10 })).changes).toEqual([]);
+      expect(
+        (await storage.ratings.changes({ sinceMs: Date.now() + 60_000, limit: 10 })).changes,
+      ).toEqual([]);
     });
   });
 

@@ -65,7 +65,11 @@ export interface ChangePage {
 
 export interface RatingRepository {
   /** Creates or replaces the user's rating of a movie; `created` is false when it replaced one. */
-  upsert(userId: string, movieId: string, rating: number): Promise<{ rating: Rating; created: boolean }>;
+  upsert(
+    userId: string,
+    movieId: string,
+    rating: number,
+  ): Promise<{ rating: Rating; created: boolean }>;
   /** The user's ratings, newest first. */
   listByUser(userId: string): Promise<Rating[]>;
   /** Removes the rating (a tombstone stays in the change feed); false when there was none. */

@@ -25,8 +25,10 @@ describe('item-based similarity', () => {
     const model = modelWith(rate('u1', { a: 5, b: 5, c: 1 }), rate('u2', { a: 5, b: 4, c: 2 }));
     // Damped means: (2·3 + 11) / (2 + 3) = 3.4 for both users.
     // u1 deviations a 1.6, b 1.6, c -2.4; u2: a 1.6, b 0.6, c -1.4.
-    const cosineAB = (1.6 * 1.6 + 1.6 * 0.6) / Math.sqrt((1.6 ** 2 + 1.6 ** 2) * (1.6 ** 2 + 0.6 ** 2));
-    const cosineAC = (1.6 * -2.4 + 1.6 * -1.4) / Math.sqrt((1.6 ** 2 + 1.6 ** 2) * (2.4 ** 2 + 1.4 ** 2));
+    const cosineAB =
+      (1.6 * 1.6 + 1.6 * 0.6) / Math.sqrt((1.6 ** 2 + 1.6 ** 2) * (1.6 ** 2 + 0.6 ** 2));
+    const cosineAC =
+      (1.6 * -2.4 + 1.6 * -1.4) / Math.sqrt((1.6 ** 2 + 1.6 ** 2) * (2.4 ** 2 + 1.4 ** 2));
     const shrink = 2 / (2 + 5);
     expect(model.similarity('a', 'b')).toBeCloseTo(cosineAB * shrink, 10);
     expect(model.similarity('b', 'a')).toBeCloseTo(cosineAB * shrink, 10);
@@ -47,7 +49,12 @@ describe('recommend', () => {
   it('recommends what people who liked A also liked, saying so, and keeps disliked-by-similarity items out', () => {
     const model = modelWith(...likers);
     const recommendations = model.recommend(new Map([['a', 5]]), 10);
-    expect(recommendations[0]).toMatchObject({ movieId: 'b', title: 'Bravo', kind: 'similar', reason: 'because you liked Alpha' });
+    expect(recommendations[0]).toMatchObject({
+      movieId: 'b',
+      title: 'Bravo',
+      kind: 'similar',
+      reason: 'because you liked Alpha',
+    });
     expect(recommendations[0]!.score).toBeGreaterThan(3.6);
     expect(recommendations.map((r) => r.movieId)).not.toContain('a');
     // c is rated low by everyone who liked a: negative evidence, not even as a popular pick.
@@ -61,18 +68,32 @@ describe('recommend', () => {
       rate('u3', { d: 5, f: 5, b: 1 }),
       rate('u4', { d: 4, f: 5, b: 1 }),
     );
-    const byId = new Map(model.recommend(new Map([['a', 5], ['d', 5]]), 10).map((r) => [r.movieId, r]));
+    const byId = new Map(
+      model
+        .recommend(
+          new Map([
+            ['a', 5],
+            ['d', 5],
+          ]),
+          10,
+        )
+        .map((r) => [r.movieId, r]),
+    );
     expect(byId.get('e')?.reason).toBe('because you liked Alpha');
     expect(byId.get('f')?.reason).toBe('because you liked Delta');
   });
 
   it('never returns a rated movie, respects the limit and fills up with fallbacks', () => {
     const model = modelWith(...likers);
-    const rated = new Map([['a', 5], ['b', 4]]);
+    const rated = new Map([
+      ['a', 5],
+      ['b', 4],
+    ]);
     for (const limit of [1, 2, 3, 50]) {
       const recommendations = model.recommend(rated, limit);
       expect(recommendations.length).toBeLessThanOrEqual(limit);
-      for (const recommendation of recommendations) expect(rated.has(recommendation.movieId)).toBe(false);
+      for (const recommendation of recommendations)
+        expect(rated.has(recommendation.movieId)).toBe(false);
     }
     const all = model.recommend(rated, 50);
     expect(new Set(all.map((r) => r.movieId)).size).toBe(all.length);
@@ -82,7 +103,9 @@ describe('recommend', () => {
   });
 
   it('falls back to the damped average for a user without ratings', () => {
-    const many = Array.from({ length: 20 }, (_, index) => rate(`fan${index}`, { e: index % 5 === 0 ? 4 : 5 }));
+    const many = Array.from({ length: 20 }, (_, index) =>
+      rate(`fan${index}`, { e: index % 5 === 0 ? 4 : 5 }),
+    );
     const model = modelWith(...many, rate('single', { d: 5 }), rate('critic', { c: 2 }));
     const recommendations = model.recommend(new Map(), 3);
     // Mean of all ratings m = (16·5 + 4·4 + 5 + 2) / 22 = 103/22. With C = 10:
@@ -105,8 +128,18 @@ describe('recommend', () => {
       rate('v3', { f: 4 }),
     );
     // Rated a (Drama) 5 and c (Comedy) 1; nobody co-rated them, so no neighbours.
-    const recommendations = model.recommend(new Map([['a', 5], ['c', 1]]), 3);
-    expect(recommendations[0]).toMatchObject({ movieId: 'b', kind: 'genre', reason: 'popular in Drama, a genre you rate highly' });
+    const recommendations = model.recommend(
+      new Map([
+        ['a', 5],
+        ['c', 1],
+      ]),
+      3,
+    );
+    expect(recommendations[0]).toMatchObject({
+      movieId: 'b',
+      kind: 'genre',
+      reason: 'popular in Drama, a genre you rate highly',
+    });
     expect(recommendations[1]).toMatchObject({ movieId: 'f', kind: 'genre' });
     // d (Comedy) is more popular than anything, but comes only as "popular with everyone".
     expect(recommendations[2]).toMatchObject({ movieId: 'd', kind: 'popular' });
@@ -132,9 +165,16 @@ describe('recommend', () => {
 describe('incremental updates', () => {
   it('removes a deleted rating and a changed rating’s old value completely', () => {
     const model = modelWith(rate('u1', { a: 5, b: 5 }), rate('u2', { a: 5, b: 4, c: 1 }));
-    model.applyChanges([{ userId: 'u1', movieId: 'a', rating: null }, { userId: 'u2', movieId: 'c', rating: 5 }]);
+    model.applyChanges([
+      { userId: 'u1', movieId: 'a', rating: null },
+      { userId: 'u2', movieId: 'c', rating: 5 },
+    ]);
     const fresh = modelWith(rate('u1', { b: 5 }), rate('u2', { a: 5, b: 4, c: 5 }));
-    for (const [x, y] of [['a', 'b'], ['a', 'c'], ['b', 'c']] as const) {
+    for (const [x, y] of [
+      ['a', 'b'],
+      ['a', 'c'],
+      ['b', 'c'],
+    ] as const) {
       expect(model.similarity(x, y)).toBeCloseTo(fresh.similarity(x, y), 12);
     }
     expect(model.ratingsOf('u1')).toEqual(new Map([['b', 5]]));
@@ -170,11 +210,19 @@ describe('incremental updates', () => {
         rebuilt.applyChanges([...finalState.values()]);
         for (const x of catalog) {
           for (const y of catalog) {
-            expect(incremental.similarity(x.id, y.id)).toBeCloseTo(rebuilt.similarity(x.id, y.id), 9);
+            expect(incremental.similarity(x.id, y.id)).toBeCloseTo(
+              rebuilt.similarity(x.id, y.id),
+              9,
+            );
           }
         }
-        const user = new Map([['a', 5], ['c', 2]]);
-        expect(incremental.recommend(user, 6).map((r) => r.movieId)).toEqual(rebuilt.recommend(user, 6).map((r) => r.movieId));
+        const user = new Map([
+          ['a', 5],
+          ['c', 2],
+        ]);
+        expect(incremental.recommend(user, 6).map((r) => r.movieId)).toEqual(
+          rebuilt.recommend(user, 6).map((r) => r.movieId),
+        );
       }),
       { numRuns: 60 },
     );
@@ -191,20 +239,37 @@ describe('incremental updates', () => {
     expect(slices).toBeGreaterThan(1);
     const after = model.recommend(new Map([['a', 5]]), 3);
     expect(after).not.toEqual(before);
-    const rebuilt = modelWith(rate('u1', { a: 5, b: 5, c: 1 }), rate('u2', { a: 5, b: 4, c: 2 }), rate('u3', { a: 5, d: 5, e: 5 }));
+    const rebuilt = modelWith(
+      rate('u1', { a: 5, b: 5, c: 1 }),
+      rate('u2', { a: 5, b: 4, c: 2 }),
+      rate('u3', { a: 5, d: 5, e: 5 }),
+    );
     expect(after).toEqual(rebuilt.recommend(new Map([['a', 5]]), 3));
   });
 
   it('handles movies added to the catalog later', () => {
     const model = new RecommendationModel();
-    const big = Array.from({ length: 150 }, (_, index) => ({ id: `m${String(index).padStart(3, '0')}`, title: `Movie ${index}`, genres: ['Drama'] }));
+    const big = Array.from({ length: 150 }, (_, index) => ({
+      id: `m${String(index).padStart(3, '0')}`,
+      title: `Movie ${index}`,
+      genres: ['Drama'],
+    }));
     model.setCatalog(big.slice(0, 10));
-    model.applyChanges([...rate('u1', { m000: 5, m001: 5, m002: 1 }), ...rate('u2', { m000: 5, m001: 4, m002: 1 })]);
+    model.applyChanges([
+      ...rate('u1', { m000: 5, m001: 5, m002: 1 }),
+      ...rate('u2', { m000: 5, m001: 4, m002: 1 }),
+    ]);
     const before = model.similarity('m000', 'm001');
     model.setCatalog(big);
-    model.applyChanges([...rate('u3', { m149: 5, m148: 5, m000: 1 }), ...rate('u4', { m149: 5, m148: 4, m000: 2 })]);
+    model.applyChanges([
+      ...rate('u3', { m149: 5, m148: 5, m000: 1 }),
+      ...rate('u4', { m149: 5, m148: 4, m000: 2 }),
+    ]);
     expect(model.similarity('m000', 'm001')).toBeCloseTo(before, 12);
     expect(model.similarity('m148', 'm149')).toBeGreaterThan(0);
-    expect(model.recommend(new Map([['m149', 5]]), 1)[0]).toMatchObject({ movieId: 'm148', reason: 'because you liked Movie 149' });
+    expect(model.recommend(new Map([['m149', 5]]), 1)[0]).toMatchObject({
+      movieId: 'm148',
+      reason: 'because you liked Movie 149',
+    });
   });
 });

@@ -98,7 +98,12 @@ export class RecommendationModel {
   private popularByGenre = new Map<string, number[]>();
   private dirty = true;
   // Scratch accumulators reused by neighbour computations (one slot per item).
-  private scratch = { dot: new Float64Array(0), own: new Float64Array(0), other: new Float64Array(0), count: new Float64Array(0) };
+  private scratch = {
+    dot: new Float64Array(0),
+    own: new Float64Array(0),
+    other: new Float64Array(0),
+    count: new Float64Array(0),
+  };
 
   constructor(options: Partial<ModelOptions> = {}) {
     this.options = { ...DEFAULT_MODEL_OPTIONS, ...options };
@@ -217,7 +222,10 @@ export class RecommendationModel {
     const results: Recommendation[] = [];
 
     // 1. Neighbours of the rated items, weighted by how far each rating is from the user's mean.
-    const candidates = new Map<number, { sum: number; weight: number; best: number; bestSource: number }>();
+    const candidates = new Map<
+      number,
+      { sum: number; weight: number; best: number; bestSource: number }
+    >();
     for (const [movieId, rating] of ratings) {
       const source = this.itemIndex.get(movieId);
       if (source === undefined) continue;
@@ -232,7 +240,8 @@ export class RecommendationModel {
         if (similarity <= 0 || deviation <= 0) continue;
         if (
           contribution > candidate.best ||
-          (contribution === candidate.best && this.itemIds[source]! < this.itemIds[candidate.bestSource]!)
+          (contribution === candidate.best &&
+            this.itemIds[source]! < this.itemIds[candidate.bestSource]!)
         ) {
           candidate.best = contribution;
           candidate.bestSource = source;
@@ -241,8 +250,10 @@ export class RecommendationModel {
     }
     // Keep only the best `limit` (score desc, id asc) without sorting every candidate.
     const best: Array<{ movieId: string; score: number; source: number }> = [];
-    const ranksBefore = (a: { movieId: string; score: number }, b: { movieId: string; score: number }) =>
-      a.score > b.score || (a.score === b.score && a.movieId < b.movieId);
+    const ranksBefore = (
+      a: { movieId: string; score: number },
+      b: { movieId: string; score: number },
+    ) => a.score > b.score || (a.score === b.score && a.movieId < b.movieId);
     for (const [item, candidate] of candidates) {
       const movieId = this.itemIds[item]!;
       if (picked.has(movieId) || !this.inCatalog[item]) continue;
@@ -320,7 +331,10 @@ export class RecommendationModel {
     return results;
   }
 
-  private genreAffinity(ratings: ReadonlyMap<string, number>, mean: number): Array<[string, number]> {
+  private genreAffinity(
+    ratings: ReadonlyMap<string, number>,
+    mean: number,
+  ): Array<[string, number]> {
     const totals = new Map<string, { sum: number; count: number }>();
     for (const [movieId, rating] of ratings) {
       for (const genre of this.catalog.get(movieId)?.genres ?? []) {
@@ -422,7 +436,10 @@ export class RecommendationModel {
     for (const otherItem of touched) {
       const norm = Math.sqrt(own[otherItem]! * other[otherItem]!);
       const n = count[otherItem]!;
-      const similarity = norm < 1e-12 ? 0 : clamp(dot[otherItem]! / norm, -1, 1) * (n / (n + this.options.shrinkage));
+      const similarity =
+        norm < 1e-12
+          ? 0
+          : clamp(dot[otherItem]! / norm, -1, 1) * (n / (n + this.options.shrinkage));
       dot[otherItem] = 0;
       own[otherItem] = 0;
       other[otherItem] = 0;
@@ -435,7 +452,8 @@ export class RecommendationModel {
     const globalMean = this.ratingCount > 0 ? this.ratingSum / this.ratingCount : MIDPOINT;
     const damping = this.options.popularityDamping;
     this.popularityScores = this.itemIds.map(
-      (_, item) => (damping * globalMean + this.itemSums[item]!) / (damping + this.itemCounts[item]!),
+      (_, item) =>
+        (damping * globalMean + this.itemSums[item]!) / (damping + this.itemCounts[item]!),
     );
     this.popularOrder = this.itemIds
       .map((_, item) => item)
@@ -474,7 +492,8 @@ class TopK {
 
   offer(item: number, similarity: number): void {
     const candidate = { item, similarity };
-    if (this.kept.length === this.k && !this.before(candidate, this.kept[this.kept.length - 1]!)) return;
+    if (this.kept.length === this.k && !this.before(candidate, this.kept[this.kept.length - 1]!))
+      return;
     // Insertion into a short sorted array: k is small (30).
     let index = this.kept.length;
     while (index > 0 && this.before(candidate, this.kept[index - 1]!)) index -= 1;
