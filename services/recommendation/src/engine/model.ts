@@ -222,29 +222,29 @@ export class RecommendationModel {
     const results: Recommendation[] = [];
 
     // 1. Neighbours of the rated items, weighted by how far each rating is from the user's mean.
-    const candidates = new Map<
-      number,
-      { sum: number; weight: number; best: number; bestSource: number }
-    >();
+    // Sums live in reusable per-item arrays (recommend is synchronous, so nothing interleaves).
+    const { sum, weight, best: bestContribution, bestSource } = this.candidateScratch();
+    const touched: number[] = [];
     for (const [movieId, rating] of ratings) {
       const source = this.itemIndex.get(movieId);
       if (source === undefined) continue;
       const deviation = rating - mean;
       for (const { item, similarity } of this.neighbourLists[source] ?? []) {
-        const candidate = candidates.get(item) ?? { sum: 0, weight: 0, best: 0, bestSource: -1 };
+        if (weight[item] === 0) touched.push(item);
         const contribution = similarity * deviation;
-        candidate.sum += contribution;
-        candidate.weight += Math.abs(similarity);
-        candidates.set(item, candidate);
+        sum[item]! += contribution;
+        weight[item]! += Math.abs(similarity);
         // Only "similar to something you liked" can be a reason.
         if (similarity <= 0 || deviation <= 0) continue;
+        const current = bestSource[item]!;
         if (
-          contribution > candidate.best ||
-          (contribution === candidate.best &&
-            this.itemIds[source]! < this.itemIds[candidate.bestSource]!)
+          current < 0 ||
+          contribution > bestContribution[item]! ||
+          (contribution === bestContribution[item] &&
+            this.itemIds[source]! < this.itemIds[current]!)
         ) {
-          candidate.best = contribution;
-          candidate.bestSource = source;
+          bestContribution[item] = contribution;
+          bestSource[item] = source;
         }
       }
     }
@@ -254,17 +254,24 @@ export class RecommendationModel {
       a: { movieId: string; score: number },
       b: { movieId: string; score: number },
     ) => a.score > b.score || (a.score === b.score && a.movieId < b.movieId);
-    for (const [item, candidate] of candidates) {
+    for (const item of touched) {
       const movieId = this.itemIds[item]!;
+      const itemSum = sum[item]!;
+      const itemWeight = weight[item]!;
+      const source = bestSource[item]!;
+      sum[item] = 0;
+      weight[item] = 0;
+      bestContribution[item] = 0;
+      bestSource[item] = -1;
       if (picked.has(movieId) || !this.inCatalog[item]) continue;
-      if (candidate.sum <= 0) {
+      if (itemSum <= 0) {
         // The user's own ratings speak against it: keep it out of the fallbacks too.
         picked.add(movieId);
         continue;
       }
-      if (candidate.bestSource < 0) continue;
-      const predicted = mean + candidate.sum / (candidate.weight + this.options.predictionDamping);
-      const entry = { movieId, score: round(clamp(predicted, 1, 5)), source: candidate.bestSource };
+      if (source < 0) continue;
+      const predicted = mean + itemSum / (itemWeight + this.options.predictionDamping);
+      const entry = { movieId, score: round(clamp(predicted, 1, 5)), source };
       if (best.length === limit && !ranksBefore(entry, best[best.length - 1]!)) continue;
       let index = best.length;
       while (index > 0 && ranksBefore(entry, best[index - 1]!)) index -= 1;
@@ -348,6 +355,28 @@ export class RecommendationModel {
       .map(([genre, { sum, count }]): [string, number] => [genre, sum / (count + 1)])
       .filter(([, strength]) => strength > 0)
       .sort(([genreA, a], [genreB, b]) => b - a || compareIds(genreA, genreB));
+  }
+
+  private candidates = {
+    sum: new Float64Array(0),
+    weight: new Float64Array(0),
+    best: new Float64Array(0),
+    bestSource: new Int32Array(0),
+  };
+
+  /** Per-item scratch arrays for recommend(), all zero (bestSource -1) between calls. */
+  private candidateScratch() {
+    const size = this.itemIds.length;
+    if (this.candidates.sum.length < size) {
+      const capacity = Math.max(64, size * 2);
+      this.candidates = {
+        sum: new Float64Array(capacity),
+        weight: new Float64Array(capacity),
+        best: new Float64Array(capacity),
+        bestSource: new Int32Array(capacity).fill(-1),
+      };
+    }
+    return this.candidates;
   }
 
   private dampedMean(ratings: Iterable<number>): number {
