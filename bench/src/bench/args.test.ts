@@ -1,4 +1,4 @@
-import { DEFAULT_SIZES, parseArgs } from './args';
+import { DEFAULT_MONGO_SIZES, DEFAULT_SIZES, parseArgs } from './args';
 
 const parse = (...argv: string[]) => parseArgs(argv, '/out');
 
@@ -9,6 +9,7 @@ describe('parseArgs', () => {
       warmupSeconds: 1,
       connections: 16,
       sizes: DEFAULT_SIZES,
+      mongoSizes: DEFAULT_MONGO_SIZES,
       skipMongo: false,
       skipEmbedded: false,
       outDir: '/out',
@@ -26,6 +27,7 @@ describe('parseArgs', () => {
       '0',
       '--sizes',
       '1000, 5000,200000',
+      '--mongo-sizes=10,20',
       '--skip-mongo',
       '--out',
       'results',
@@ -38,6 +40,7 @@ describe('parseArgs', () => {
       connections: 32,
       warmupSeconds: 0,
       sizes: [1000, 5000, 200_000],
+      mongoSizes: [10, 20],
       skipMongo: true,
       outDir: 'results',
       seed: 7,
@@ -54,6 +57,7 @@ describe('parseArgs', () => {
     [['--sizes', '100,50'], '--sizes: 100,50 must be strictly ascending'],
     [['--sizes', '50000,300000'], '--sizes: 300000 is outside 1-200000'],
     [['--sizes', '1,,2'], '--sizes: "" is not a whole number'],
+    [['--mongo-sizes', '5,5'], '--mongo-sizes: 5,5 must be strictly ascending'],
     [['--out'], '--out needs a folder'],
     [['--profile', '--skip-mongo'], '--profile needs a folder'],
     [['--durations', '5'], 'unknown option --durations'],

@@ -8,6 +8,8 @@ export interface BenchOptions {
   connections: number;
   /** Dataset sizes (ratings) at which recommendation is measured; ascending prefixes of the dataset. */
   sizes: number[];
+  /** The same for the FerretDB stack (smaller: its change feed costs a collection scan per page). */
+  mongoSizes: number[];
   /** Run the embedded-store stack only (no FerretDB). */
   skipMongo: boolean;
   /** Run the FerretDB stack only. */
@@ -22,6 +24,7 @@ export interface BenchOptions {
 }
 
 export const DEFAULT_SIZES = [50_000, 100_000, 200_000];
+export const DEFAULT_MONGO_SIZES = [2_000, 5_000, 10_000];
 /** The generated dataset: its largest prefix is what the largest size may use. */
 export const DATASET_RATINGS = 200_000;
 
@@ -32,6 +35,8 @@ export const USAGE = `npm run bench -- [options]
   --connections N   concurrent connections of the load generator (default 16)
   --sizes A,B,C     dataset sizes in ratings for the recommendation scaling
                     (default 50000,100000,200000; each at most ${DATASET_RATINGS})
+  --mongo-sizes A,B the same for the FerretDB stack (default 2000,5000,10000: on
+                    FerretDB each change-feed page scans the collection)
   --seed N          dataset seed (default 42)
   --skip-mongo      only the embedded-store stack
   --skip-embedded   only the FerretDB stack
@@ -58,12 +63,12 @@ function integer(flag: string, raw: string | undefined, min: number, max: number
   return value;
 }
 
-function sizes(raw: string | undefined): number[] {
-  if (raw === undefined || raw.startsWith('--')) throw new ArgumentError('--sizes needs a value');
-  const values = raw.split(',').map((part) => integer('--sizes', part.trim(), 1, DATASET_RATINGS));
+function sizes(flag: string, raw: string | undefined): number[] {
+  if (raw === undefined || raw.startsWith('--')) throw new ArgumentError(`${flag} needs a value`);
+  const values = raw.split(',').map((part) => integer(flag, part.trim(), 1, DATASET_RATINGS));
   for (let i = 1; i < values.length; i += 1) {
     if ((values[i] as number) <= (values[i - 1] as number)) {
-      throw new ArgumentError(`--sizes: ${raw} must be strictly ascending`);
+      throw new ArgumentError(`${flag}: ${raw} must be strictly ascending`);
     }
   }
   return values;
@@ -76,6 +81,7 @@ export function parseArgs(argv: readonly string[], defaultOutDir: string): Bench
     warmupSeconds: 1,
     connections: 16,
     sizes: DEFAULT_SIZES,
+    mongoSizes: DEFAULT_MONGO_SIZES,
     skipMongo: false,
     skipEmbedded: false,
     outDir: defaultOutDir,
@@ -96,7 +102,10 @@ export function parseArgs(argv: readonly string[], defaultOutDir: string): Bench
         options.connections = integer(flag, value(), 1, 1024);
         break;
       case '--sizes':
-        options.sizes = sizes(value());
+        options.sizes = sizes(flag, value());
+        break;
+      case '--mongo-sizes':
+        options.mongoSizes = sizes(flag, value());
         break;
       case '--seed':
         options.seed = integer(flag, value(), 0, 2 ** 31);

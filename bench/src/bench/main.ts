@@ -8,7 +8,7 @@ import { DATASET_RATINGS, parseArgs, USAGE } from './args';
 import { summarizeProfiles } from './profile';
 import { renderMarkdown } from './report';
 import type { BenchResult, ModeResult } from './results';
-import { runMode, type Mode } from './scenario';
+import { runMode, stopEverything, type Mode } from './scenario';
 import { TokenMinter } from './seed';
 import { latencyChart } from './svg';
 
@@ -52,6 +52,14 @@ export async function run(argv: readonly string[]): Promise<void> {
   fs.writeFileSync(catalogFile, JSON.stringify(dataset.movies));
   const minter = new TokenMinter(topology.keyFile, 'resilience');
   const modes: ModeResult[] = [];
+  const interrupted = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping every process the benchmark started`);
+    void stopEverything()
+      .then(() => topology.stopAll())
+      .finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     const wanted: Mode[] = [];
     if (!options.skipEmbedded) wanted.push('embedded');
@@ -80,6 +88,7 @@ export async function run(argv: readonly string[]): Promise<void> {
       warmupSeconds: options.warmupSeconds,
       connections: options.connections,
       sizes: options.sizes,
+      mongoSizes: options.mongoSizes,
       seed: options.seed,
     },
     dataset: {

@@ -64,6 +64,7 @@ export interface BenchResult {
     warmupSeconds: number;
     connections: number;
     sizes: number[];
+    mongoSizes: number[];
     seed: number;
   };
   dataset: { users: number; movies: number; ratings: number; fingerprint: string };
