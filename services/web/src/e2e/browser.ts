@@ -29,7 +29,7 @@ export async function launchChromium(): Promise<Browser> {
 export async function waitUntil(
   what: string,
   check: () => Promise<boolean>,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -39,11 +39,11 @@ export async function waitUntil(
   }
 }
 
-export async function visible(locator: Locator, timeout = 15_000): Promise<void> {
+export async function visible(locator: Locator, timeout = 30_000): Promise<void> {
   await locator.first().waitFor({ state: 'visible', timeout });
 }
 
-export async function gone(locator: Locator, timeout = 15_000): Promise<void> {
+export async function gone(locator: Locator, timeout = 30_000): Promise<void> {
   await locator.first().waitFor({ state: 'hidden', timeout });
 }
 
