@@ -65,8 +65,40 @@ class MemoryMovies implements MovieRepository {
   }
 }
 
+interface LogEntry {
+  updatedAt: number;
+  key: string;
+}
+
+const compareLog = (a: LogEntry, b: LogEntry) =>
+  a.updatedAt - b.updatedAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/**
+ * Ratings indexed like the MongoDB collection: by key, by user, and a change log ordered by
+ * (updatedAt, key) in which superseded entries are skipped (and compacted away now and then), so
+ * neither a user's list nor a feed page scans every rating.
+ */
 class MemoryRatings implements RatingRepository {
   private readonly ratings = new Map<string, StoredRating>();
+  private readonly byUser = new Map<string, Map<string, StoredRating>>();
+  private log: LogEntry[] = [];
+
+  private store(stored: StoredRating, previous: StoredRating | undefined): void {
+    this.ratings.set(stored.key, stored);
+    const mine = this.byUser.get(stored.userId) ?? new Map<string, StoredRating>();
+    mine.set(stored.movieId, stored);
+    this.byUser.set(stored.userId, mine);
+    if (previous?.updatedAt === stored.updatedAt) return; // its log entry already points here
+    const entry = { updatedAt: stored.updatedAt, key: stored.key };
+    let index = this.log.length;
+    while (index > 0 && compareLog(entry, this.log[index - 1]!) < 0) index -= 1;
+    this.log.splice(index, 0, entry);
+    if (this.log.length > 2 * this.ratings.size + 1000) {
+      this.log = [...this.ratings.values()]
+        .map((r) => ({ updatedAt: r.updatedAt, key: r.key }))
+        .sort(compareLog);
+    }
+  }
 
   async upsert(
     userId: string,
@@ -83,13 +115,13 @@ class MemoryRatings implements RatingRepository {
       deleted: false,
       updatedAt: Date.now(),
     };
-    this.ratings.set(key, stored);
+    this.store(stored, before);
     return { rating: toRating(stored), created: before === undefined || before.deleted };
   }
 
   async listByUser(userId: string): Promise<Rating[]> {
-    return [...this.ratings.values()]
-      .filter((stored) => stored.userId === userId && !stored.deleted)
+    return [...(this.byUser.get(userId)?.values() ?? [])]
+      .filter((stored) => !stored.deleted)
       .sort((a, b) => b.updatedAt - a.updatedAt || (a.key < b.key ? -1 : 1))
       .map(toRating);
   }
@@ -98,29 +130,39 @@ class MemoryRatings implements RatingRepository {
     const key = ratingKey(userId, movieId);
     const stored = this.ratings.get(key);
     if (!stored || stored.deleted) return false;
-    this.ratings.set(key, { ...stored, rating: null, deleted: true, updatedAt: Date.now() });
+    this.store({ ...stored, rating: null, deleted: true, updatedAt: Date.now() }, stored);
     return true;
   }
 
   async changes(query: ChangeQuery): Promise<ChangePage> {
     const { after, sinceMs } = query;
-    const matching = [...this.ratings.values()]
-      .filter((stored) => {
-        if (after) {
-          return (
-            stored.updatedAt > after.updatedAt ||
-            (stored.updatedAt === after.updatedAt && stored.key > after.key)
-          );
-        }
-        return sinceMs === undefined || stored.updatedAt >= sinceMs;
-      })
-      .sort((a, b) => a.updatedAt - b.updatedAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const page = matching.slice(0, query.limit);
+    // First log position strictly after `after`, or at/after `sinceMs`.
+    const isBefore = (entry: LogEntry) =>
+      after ? compareLog(entry, after) <= 0 : sinceMs !== undefined && entry.updatedAt < sinceMs;
+    let low = 0;
+    let high = this.log.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (isBefore(this.log[middle]!)) low = middle + 1;
+      else high = middle;
+    }
+    const page: StoredRating[] = [];
+    let hasMore = false;
+    for (let index = low; index < this.log.length; index += 1) {
+      const entry = this.log[index]!;
+      const current = this.ratings.get(entry.key);
+      if (!current || current.updatedAt !== entry.updatedAt) continue; // superseded
+      if (page.length === query.limit) {
+        hasMore = true;
+        break;
+      }
+      page.push(current);
+    }
     const tail = page[page.length - 1];
     return {
       changes: page.map(toChange),
       last: tail ? { updatedAt: tail.updatedAt, key: tail.key } : null,
-      hasMore: matching.length > query.limit,
+      hasMore,
     };
   }
 }
