@@ -74,6 +74,12 @@ function sizes(flag: string, raw: string | undefined): number[] {
   return values;
 }
 
+function folder(flag: string, raw: string | undefined): string {
+  if (raw === undefined || raw === '' || raw.startsWith('--'))
+    throw new ArgumentError(`${flag} needs a folder`);
+  return raw;
+}
+
 /** Parses argv (without node and the script); unknown flags and bad values are errors. */
 export function parseArgs(argv: readonly string[], defaultOutDir: string): BenchOptions {
   const options: BenchOptions = {
@@ -110,22 +116,12 @@ export function parseArgs(argv: readonly string[], defaultOutDir: string): Bench
       case '--seed':
         options.seed = integer(flag, value(), 0, 2 ** 31);
         break;
-      case '--out': {
-        const dir = value();
-        if (dir === undefined || dir === '' || dir.startsWith('--')) {
-          throw new ArgumentError('--out needs a folder');
-        }
-        options.outDir = dir;
+      case '--out':
+        options.outDir = folder(flag, value());
         break;
-      }
-      case '--profile': {
-        const dir = value();
-        if (dir === undefined || dir === '' || dir.startsWith('--')) {
-          throw new ArgumentError('--profile needs a folder');
-        }
-        options.profileDir = dir;
+      case '--profile':
+        options.profileDir = folder(flag, value());
         break;
-      }
       case '--skip-mongo':
         options.skipMongo = true;
         break;
