@@ -37,7 +37,8 @@ export interface ModelSync {
 export function createModelSync(options: ModelSyncOptions): ModelSync {
   const { model, data, logger } = options;
   const overlapMs = options.overlapMs ?? 10_000;
-  const pageSize = options.pageSize ?? 1000;
+  // Large pages: each page is one query (a collection scan on FerretDB), at ~120 bytes a change.
+  const pageSize = options.pageSize ?? 5000;
   const sliceMs = options.sliceMs ?? 5;
   let newestSeenMs: number | undefined;
   let catalogLoaded = false;

@@ -86,7 +86,7 @@ describe('GET /internal/ratings (change feed)', () => {
     ['since=yesterday', 'since'],
     ['since=-5', 'since'],
     ['since=1&since=2', 'since'],
-    ['limit=1001', 'limit'],
+    ['limit=5001', 'limit'],
     ['limit=0', 'limit'],
     ['cursor=abc', 'cursor'],
     ['userId[$ne]=x', 'userId[$ne]'],

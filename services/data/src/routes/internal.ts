@@ -8,7 +8,7 @@ import { queryInt, queryString } from './query';
 const changesQuery = z.strictObject({
   since: queryString(40).optional(),
   cursor: queryString(1000).optional(),
-  limit: queryInt(1, 1000).default(500),
+  limit: queryInt(1, 5000).default(500),
 });
 
 const changeCursor = z.strictObject({ t: z.number().int().nonnegative(), k: z.string().min(1) });
