@@ -1,9 +1,13 @@
-// The helm test pod's script, taken from the rendered Pod, run with node against a stand-in for
-// web's gateway on loopback that enforces the same contract (CSRF defences, session cookie).
+// The helm test pod's script, taken from the rendered Pod, run with node: against a stand-in for
+// web's gateway on loopback that enforces the same contract (CSRF defences, session cookie) and
+// can misbehave, and against the real four services started by the local stack launcher.
 import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
+// The web service's harness: builds the four services and runs the `npm start` launcher on free
+// loopback ports.
+import { startStack } from '../../services/web/src/__fixtures__/stack-harness';
 import { one, productionLike, render } from './render';
 
 const execFileAsync = promisify(execFile);
@@ -95,21 +99,25 @@ beforeAll(async () => {
   script = source!;
 }, 30_000);
 
+/** Runs the script as the pod does (node -e) with WEB_URL pointing at `url`. */
+async function runScript(url: string): Promise<{ code: number; output: string }> {
+  return execFileAsync(process.execPath, ['-e', script], {
+    env: { ...process.env, WEB_URL: url },
+    timeout: 30_000,
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({
+      code: error.code ?? 1,
+      output: (error.stdout ?? '') + (error.stderr ?? ''),
+    }),
+  );
+}
+
 async function runAgainst(behaviour: Behaviour) {
   const { server, seen } = standInWeb(behaviour);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
-    const result = await execFileAsync(process.execPath, ['-e', script], {
-      env: { ...process.env, WEB_URL: url },
-      timeout: 20_000,
-    }).then(
-      ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
-      (error: { code?: number; stdout?: string; stderr?: string }) => ({
-        code: error.code ?? 1,
-        output: (error.stdout ?? '') + (error.stderr ?? ''),
-      }),
-    );
+    const result = await runScript(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     return { ...result, seen };
   } finally {
     await new Promise((resolve) => server.close(resolve));
@@ -139,4 +147,18 @@ describe('helm test script', () => {
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/FAIL: GET \/api\/ratings\/me answered 503/);
   });
+});
+
+describe('helm test script against the real services', () => {
+  it('passes through the real web gateway, auth and data (local stack, in-memory stores)', async () => {
+    const stack = await startStack();
+    try {
+      const result = await runScript(stack.url);
+      expect(result.output).toContain('GET /api/ratings/me -> 200');
+      expect(result.output).toContain('PASS');
+      expect(result.code).toBe(0);
+    } finally {
+      await stack.stop('SIGTERM');
+    }
+  }, 300_000);
 });
