@@ -28,8 +28,12 @@ const LOAD_USERS = 500;
 const HOT_MOVIES = 1000;
 /** Seeding and model loads at 200k ratings on a busy 2-core machine take a while. */
 const SLOW_READY_MS = 10 * 60_000;
-/** On FerretDB one page of data's change feed takes seconds (a scan per page), over the 2 s default. */
-const FERRET_FEED_TIMEOUT_MS = 60_000;
+/**
+ * recommendation's timeout for calls to data. One page of data's change feed can take seconds
+ * with 100k+ ratings (the in-memory store sorts everything per page; FerretDB scans per page):
+ * past the 2 s default, the first model load never completes.
+ */
+const FEED_TIMEOUT_MS = 60_000;
 
 /** What is running right now, so an interrupted benchmark (Ctrl-C) leaves no process behind. */
 const running = new Set<{ stop(): Promise<unknown> }>();
@@ -112,7 +116,7 @@ export async function runMode(ctx: ModeContext): Promise<ModeResult> {
       mongoEnv = { MONGODB_URI: ferret.uri, MONGODB_DB: 'bench' };
       await seedMoviesIntoMongo(ferret.uri, 'bench', dataset.movies);
       notes.push(
-        `recommendation runs with UPSTREAM_TIMEOUT_MS=${FERRET_FEED_TIMEOUT_MS}: one page of data's change feed on FerretDB took ~10 s at 20k ratings in development (a collection scan and sort per page), past the 2 s default, so the model never loaded; sizes here are --mongo-sizes.`,
+        "sizes here are --mongo-sizes: one page of data's change feed on FerretDB took ~10 s at 20k ratings in development (a collection scan and sort per page).",
       );
       notes.push(
         "the catalog is inserted into FerretDB before data starts, so data's ready time is a restart's (its seed finds every movie); a first start that upserts 5000 new movies one by one took 218 s in development.",
@@ -123,6 +127,9 @@ export async function runMode(ctx: ModeContext): Promise<ModeResult> {
       );
     }
     const production = { NODE_ENV: 'production' };
+    notes.push(
+      `recommendation runs with UPSTREAM_TIMEOUT_MS=${FEED_TIMEOUT_MS} (default 2000): a change-feed page from data can take longer than 2 s at these sizes, and the first model load would never complete.`,
+    );
     const auth = await start('auth', {
       ...mongoEnv,
       NODE_ENV: ctx.mode === 'ferretdb' ? 'production' : 'development',
@@ -161,6 +168,7 @@ export async function runMode(ctx: ModeContext): Promise<ModeResult> {
         ...production,
         AUTH_URL: auth.url,
         DATA_URL: data.url,
+        UPSTREAM_TIMEOUT_MS: String(FEED_TIMEOUT_MS),
       });
       const probe = await fetch(`${recommendation.url}/recommendations`, {
         headers: { authorization: `Bearer ${minter.token(loadUsers[0] as string)}` },
