@@ -36,7 +36,13 @@ export function createRecommendationService(deps: RecommendationServiceDeps): Se
     },
   });
   service.app.use(
-    recommendationsRouter({ model: deps.model, data: deps.data, verifier, logger: service.logger }),
+    recommendationsRouter({
+      model: deps.model,
+      data: deps.data,
+      verifier,
+      logger: service.logger,
+      userRatingsTimeoutMs: deps.config.USER_RATINGS_TIMEOUT_MS,
+    }),
   );
   service.finish();
   service.onShutdown(() => sync.stop());

@@ -10,8 +10,10 @@ export const recommendationConfigShape = {
   JWT_AUDIENCE: z.string().min(1).default('movies'),
   /** Pause between two reads of data's change feed. */
   MODEL_REFRESH_MS: intVar(100, 3_600_000, 5000),
-  /** Timeout of each call to data (the per-request ratings fetch and the feed pages). */
+  /** Timeout of each call to data for the feed and the catalog. */
   UPSTREAM_TIMEOUT_MS: intVar(50, 60_000, 2000),
+  /** Timeout of the per-request read of the user's ratings; after it the model's copy is used. */
+  USER_RATINGS_TIMEOUT_MS: intVar(20, 60_000, 500),
 };
 
 export type RecommendationConfig = ConfigOf<typeof recommendationConfigShape>;

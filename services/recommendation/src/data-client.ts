@@ -39,7 +39,10 @@ export interface DataClient {
   /** The whole catalog (paged through /movies). */
   catalog(): Promise<CatalogMovie[]>;
   /** A user's current ratings, straight from data. */
-  userRatings(userId: string, requestId?: string): Promise<Map<string, number>>;
+  userRatings(
+    userId: string,
+    options?: { requestId?: string; timeoutMs?: number },
+  ): Promise<Map<string, number>>;
 }
 
 /** Calls to the data service: its public catalog and its internal read path. */
@@ -58,9 +61,13 @@ export function createDataClient(options: {
   const getJson = async <T extends z.ZodType>(
     schema: T,
     path: string,
-    requestId?: string,
+    call: { requestId?: string; timeoutMs?: number } = {},
   ): Promise<z.output<T>> => {
-    const response = await http.request({ path, requestId });
+    const response = await http.request({
+      path,
+      requestId: call.requestId,
+      timeoutMs: call.timeoutMs,
+    });
     if (response.status !== 200) {
       throw new UpstreamError(
         'data',
@@ -116,11 +123,11 @@ export function createDataClient(options: {
       return movies;
     },
 
-    async userRatings(userId, requestId) {
+    async userRatings(userId, call = {}) {
       const body = await getJson(
         userRatings,
         `/internal/users/${encodeURIComponent(userId)}/ratings`,
-        requestId,
+        call,
       );
       return new Map(body.ratings.map((rating) => [rating.movieId, rating.rating]));
     },

@@ -29,13 +29,16 @@ const query = z.strictObject({
 /**
  * GET /recommendations?limit=10 (Bearer). The user's ratings are read fresh from data on every
  * request, so a movie rated a moment ago is never recommended back and counts at once; if data
- * cannot answer, the model's own copy (as fresh as the last refresh) is used instead.
+ * cannot answer within USER_RATINGS_TIMEOUT_MS, the model's own copy (as fresh as the last
+ * refresh) is used instead.
  */
 export function recommendationsRouter(deps: {
   model: RecommendationModel;
   data: DataClient;
   verifier: TokenVerifier;
   logger: Logger;
+  /** How long to wait for data before answering from the model's copy of the user's ratings. */
+  userRatingsTimeoutMs: number;
 }): Router {
   const router = Router();
   router.get('/recommendations', requireUser(deps.verifier, deps.logger), async (req, res) => {
@@ -43,7 +46,10 @@ export function recommendationsRouter(deps: {
     const userId = userOf(res).id;
     let ratings: ReadonlyMap<string, number>;
     try {
-      ratings = await deps.data.userRatings(userId, requestIdOf(req));
+      ratings = await deps.data.userRatings(userId, {
+        requestId: requestIdOf(req),
+        timeoutMs: deps.userRatingsTimeoutMs,
+      });
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
       deps.logger.warn(

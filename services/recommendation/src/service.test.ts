@@ -264,4 +264,48 @@ describe('readiness and outages', () => {
     expect(items.map((item) => item.movieId)).not.toContain('the-matrix-1999');
     expect(items).toHaveLength(10);
   });
+
+  it('answers from the model after USER_RATINGS_TIMEOUT_MS when data is slow', async () => {
+    const hanging = createServer(() => {
+      // Accepts the request and never answers.
+    });
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const slowUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+    try {
+      await rate('slow-user', 'inception-2010', 5);
+      const up = createRecommendation();
+      await up.sync.refresh();
+      const slow = createRecommendationService({
+        config: loadConfig(recommendationConfigShape, {
+          AUTH_URL: auth.jwks.url,
+          DATA_URL: slowUrl,
+          USER_RATINGS_TIMEOUT_MS: '100',
+          UPSTREAM_TIMEOUT_MS: '30000',
+          LOG_LEVEL: 'silent',
+        }),
+        model: up.model,
+        sync: up.sync,
+        data: createDataClient({ baseUrl: slowUrl, timeoutMs: 30_000 }),
+        verifier: createJwksVerifier({
+          jwksUrl: auth.jwks.jwksUrl,
+          issuer: 'movies-auth',
+          audience: 'movies',
+        }),
+        logger: createLogger({ service: 'recommendation', level: 'silent' }),
+      });
+      const started = Date.now();
+      const items = (
+        await request(slow.app)
+          .get('/recommendations')
+          .set('Authorization', auth.bearer('slow-user'))
+          .expect(200)
+      ).body as Item[];
+      // Far below the 30 s upstream timeout: the per-request read gave up after 100 ms.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(items.map((item) => item.movieId)).not.toContain('inception-2010');
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
+  });
 });
