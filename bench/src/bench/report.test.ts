@@ -59,6 +59,7 @@ const result: BenchResult = {
     warmupSeconds: 1,
     connections: 16,
     sizes: [50_000, 200_000],
+    mongoSizes: [2000],
     seed: 42,
   },
   dataset: { users: 10_000, movies: 5000, ratings: 200_000, fingerprint: 'abc' },
