@@ -66,3 +66,4 @@ export {
   type VerificationKey,
   type VerifiedToken,
 } from './jwt';
+export { queryInt, queryString } from './query';

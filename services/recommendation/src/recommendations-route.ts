@@ -1,6 +1,7 @@
 import {
   UpstreamError,
   parse,
+  queryInt,
   requestIdOf,
   requireUser,
   userOf,
@@ -12,19 +13,7 @@ import { z } from 'zod';
 import type { DataClient } from './data-client';
 import type { RecommendationModel } from './engine/model';
 
-const query = z.strictObject({
-  limit: z
-    .string({ error: 'must be an integer 1-50' })
-    .regex(/^\d{1,2}$/, { error: 'must be an integer 1-50' })
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .min(1, { error: 'must be an integer 1-50' })
-        .max(50, { error: 'must be an integer 1-50' }),
-    )
-    .default(10),
-});
+const query = z.strictObject({ limit: queryInt(1, 50).default(10) });
 
 /**
  * GET /recommendations?limit=10 (Bearer). The user's ratings are read fresh from data on every

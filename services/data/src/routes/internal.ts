@@ -1,9 +1,8 @@
-import { HttpError, parse } from '@movies/kit';
+import { HttpError, parse, queryInt, queryString } from '@movies/kit';
 import { Router } from 'express';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../cursor';
 import type { RatingRepository } from '../storage/types';
-import { queryInt, queryString } from './query';
 
 const changesQuery = z.strictObject({
   since: queryString(40).optional(),

@@ -1,9 +1,9 @@
-import { HttpError, parse } from '@movies/kit';
+import { HttpError, parse, queryInt, queryString } from '@movies/kit';
 import { Router } from 'express';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../cursor';
 import type { MovieRepository } from '../storage/types';
-import { MOVIE_ID_PATTERN, queryInt, queryString } from './query';
+import { MOVIE_ID_PATTERN } from './movie-id';
 
 const listQuery = z.strictObject({
   q: queryString(100)

@@ -11,7 +11,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { MovieRepository, RatingRepository } from '../storage/types';
 import { movieNotFound } from './movies';
-import { MOVIE_ID_PATTERN } from './query';
+import { MOVIE_ID_PATTERN } from './movie-id';
 
 const ratingBody = z.strictObject({
   rating: z
