@@ -38506,8 +38506,16 @@ function runCli(command, args, options = {}) {
       const out = Buffer.concat(stdout).toString("utf8");
       const err = Buffer.concat(stderr).toString("utf8");
       if (code === null) {
-        reject(new CliError(display, null, `killed by ${signal ?? "a signal"}
-${tail(err, STDERR_TAIL_LINES)}`, out, err));
+        reject(
+          new CliError(
+            display,
+            null,
+            `killed by ${signal ?? "a signal"}
+${tail(err, STDERR_TAIL_LINES)}`,
+            out,
+            err
+          )
+        );
       } else if (!okExitCodes.includes(code)) {
         reject(new CliError(display, code, tail(err || out, STDERR_TAIL_LINES), out, err));
       } else {
@@ -38524,20 +38532,29 @@ var github = __toESM(require_github());
 function githubClient(token) {
   const resolved = token || core2.getInput("github-token") || process.env.GITHUB_TOKEN;
   if (!resolved) {
-    throw new Error("no GitHub token: set the `github-token` input (usually `${{ github.token }}`) or GITHUB_TOKEN");
+    throw new Error(
+      "no GitHub token: set the `github-token` input (usually `${{ github.token }}`) or GITHUB_TOKEN"
+    );
   }
-  return github.getOctokit(resolved, { baseUrl: process.env.GITHUB_API_URL || "https://api.github.com" });
+  return github.getOctokit(resolved, {
+    baseUrl: process.env.GITHUB_API_URL || "https://api.github.com"
+  });
 }
 function readEvent() {
   const name = process.env.GITHUB_EVENT_NAME;
-  if (!name) throw new Error("GITHUB_EVENT_NAME is not set: this must run inside a workflow (or set it for a local run)");
+  if (!name)
+    throw new Error(
+      "GITHUB_EVENT_NAME is not set: this must run inside a workflow (or set it for a local run)"
+    );
   const file = process.env.GITHUB_EVENT_PATH;
   if (!file) return { name, payload: {} };
   let text;
   try {
     text = import_node_fs.default.readFileSync(file, "utf8");
   } catch (error) {
-    throw new Error(`GITHUB_EVENT_PATH ${file} cannot be read: ${error.message}`);
+    throw new Error(`GITHUB_EVENT_PATH ${file} cannot be read: ${error.message}`, {
+      cause: error
+    });
   }
   try {
     const payload = JSON.parse(text);
@@ -38546,13 +38563,17 @@ function readEvent() {
     }
     return { name, payload };
   } catch (error) {
-    throw new Error(`GITHUB_EVENT_PATH ${file} is not a webhook payload: ${error.message}`);
+    throw new Error(
+      `GITHUB_EVENT_PATH ${file} is not a webhook payload: ${error.message}`,
+      { cause: error }
+    );
   }
 }
 function repoFromEnv() {
   const full = process.env.GITHUB_REPOSITORY ?? "";
   const match = /^([^/\s]+)\/([^/\s]+)$/.exec(full);
-  if (!match) throw new Error(`GITHUB_REPOSITORY must be "owner/name", got ${JSON.stringify(full)}`);
+  if (!match)
+    throw new Error(`GITHUB_REPOSITORY must be "owner/name", got ${JSON.stringify(full)}`);
   return { owner: match[1], repo: match[2] };
 }
 
@@ -38615,7 +38636,8 @@ function renderCommentBody(environment, sections, budget = COMMENT_BUDGET) {
 }
 async function upsertCommentSection(options) {
   const { octokit, owner, repo, issueNumber, environment, section, body } = options;
-  if (!/^[A-Za-z0-9_-]+$/.test(section)) throw new Error(`section name ${JSON.stringify(section)} must be letters, digits, - or _`);
+  if (!/^[A-Za-z0-9_-]+$/.test(section))
+    throw new Error(`section name ${JSON.stringify(section)} must be letters, digits, - or _`);
   const marker = environmentMarker(environment);
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     owner,
@@ -38629,11 +38651,21 @@ async function upsertCommentSection(options) {
   const newBody = renderCommentBody(environment, sections);
   if (existing) {
     if (existing.body !== newBody) {
-      await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body: newBody });
+      await octokit.rest.issues.updateComment({
+        owner,
+        repo,
+        comment_id: existing.id,
+        body: newBody
+      });
     }
     return { commentId: existing.id, url: existing.html_url, created: false };
   }
-  const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body: newBody });
+  const { data } = await octokit.rest.issues.createComment({
+    owner,
+    repo,
+    issue_number: issueNumber,
+    body: newBody
+  });
   return { commentId: data.id, url: data.html_url, created: true };
 }
 
@@ -38698,10 +38730,16 @@ function environmentValidators(repoRoot) {
     try {
       return JSON.parse(import_node_fs3.default.readFileSync(full, "utf8"));
     } catch (error) {
-      throw new Error(`${import_node_path.default.join(SCHEMA_DIR, file)}: cannot load the schema: ${error.message}`);
+      throw new Error(
+        `${import_node_path.default.join(SCHEMA_DIR, file)}: cannot load the schema: ${error.message}`,
+        { cause: error }
+      );
     }
   };
-  const validators = { env: ajv.compile(read("env.schema.json")), release: ajv.compile(read("release.schema.json")) };
+  const validators = {
+    env: ajv.compile(read("env.schema.json")),
+    release: ajv.compile(read("release.schema.json"))
+  };
   cache.set(repoRoot, validators);
   return validators;
 }
@@ -38739,8 +38777,10 @@ var PROMOTION_ORDER = ["dev", "staging", "prod"];
 var ENVIRONMENTS_DIR = "environments";
 var EnvironmentError = class extends Error {
   constructor(errors) {
-    super(`${errors.length} environment error${errors.length === 1 ? "" : "s"}:
-${errors.map((e) => `  - ${e}`).join("\n")}`);
+    super(
+      `${errors.length} environment error${errors.length === 1 ? "" : "s"}:
+${errors.map((e) => `  - ${e}`).join("\n")}`
+    );
     this.errors = errors;
     this.name = "EnvironmentError";
   }
@@ -38760,7 +38800,8 @@ function readYamlMapping(repoRoot, file, errors) {
   }
   const document = (0, import_yaml.parseDocument)(import_node_fs4.default.readFileSync(file, "utf8"));
   if (document.errors.length > 0) {
-    for (const error of document.errors) errors.push(`${name}: invalid YAML: ${error.message.split("\n")[0].replace(/:$/, "")}`);
+    for (const error of document.errors)
+      errors.push(`${name}: invalid YAML: ${error.message.split("\n")[0].replace(/:$/, "")}`);
     return void 0;
   }
   const value = document.toJS();
@@ -38777,46 +38818,71 @@ function previousInOrder(name) {
 function crossFieldErrors(file, folder, env) {
   const errors = [];
   const order = PROMOTION_ORDER;
-  if (env.name !== folder) errors.push(`${file}: /name must equal the folder name "${folder}" (got "${env.name}")`);
+  if (env.name !== folder)
+    errors.push(`${file}: /name must equal the folder name "${folder}" (got "${env.name}")`);
   if (!order.includes(folder)) {
     errors.push(`${file}: /name must be one of the promotion order ${order.join(" → ")}`);
   }
   const expectedFrom = previousInOrder(folder);
   if (expectedFrom === null && env.promotion.from !== null) {
-    errors.push(`${file}: /promotion/from must be null: ${folder} is the first environment of ${order.join(" → ")}`);
+    errors.push(
+      `${file}: /promotion/from must be null: ${folder} is the first environment of ${order.join(" → ")}`
+    );
   } else if (expectedFrom !== null && env.promotion.from === null) {
     errors.push(`${file}: /promotion/from is required for ${folder}: it must be "${expectedFrom}"`);
   } else if (expectedFrom !== null && env.promotion.from !== expectedFrom) {
-    errors.push(`${file}: /promotion/from must be "${expectedFrom}", the environment before ${folder} in ${order.join(" → ")} (got "${env.promotion.from}")`);
+    errors.push(
+      `${file}: /promotion/from must be "${expectedFrom}", the environment before ${folder} in ${order.join(" → ")} (got "${env.promotion.from}")`
+    );
   }
   if (env.promotion.auto_deploy && folder !== order[0]) {
-    errors.push(`${file}: /promotion/auto_deploy may be true only for ${order[0]}: ${folder} changes through promotion pull requests`);
+    errors.push(
+      `${file}: /promotion/auto_deploy may be true only for ${order[0]}: ${folder} changes through promotion pull requests`
+    );
   }
   const zone = env.cluster.dns_zone.replace(/\.$/, "");
   if (zone === "" && !env.cluster.name.endsWith(".k8s.local")) {
-    errors.push(`${file}: /cluster/name must end in ".k8s.local" (gossip DNS) when /cluster/dns_zone is empty (got "${env.cluster.name}")`);
+    errors.push(
+      `${file}: /cluster/name must end in ".k8s.local" (gossip DNS) when /cluster/dns_zone is empty (got "${env.cluster.name}")`
+    );
   } else if (zone !== "" && !env.cluster.name.endsWith(`.${zone}`)) {
-    errors.push(`${file}: /cluster/name must be a name inside /cluster/dns_zone "${zone}" (got "${env.cluster.name}")`);
+    errors.push(
+      `${file}: /cluster/name must be a name inside /cluster/dns_zone "${zone}" (got "${env.cluster.name}")`
+    );
   }
   const controlPlanes = env.cluster.control_plane.count;
   if (controlPlanes !== 1 && (controlPlanes < 3 || controlPlanes % 2 === 0)) {
-    errors.push(`${file}: /cluster/control_plane/count must be 1 or an odd number >= 3 so etcd keeps a quorum (got ${controlPlanes})`);
+    errors.push(
+      `${file}: /cluster/control_plane/count must be 1 or an odd number >= 3 so etcd keeps a quorum (got ${controlPlanes})`
+    );
   } else if (controlPlanes > env.network.az_count) {
-    errors.push(`${file}: /cluster/control_plane/count must be <= /network/az_count (${env.network.az_count}): one control plane per AZ (got ${controlPlanes})`);
+    errors.push(
+      `${file}: /cluster/control_plane/count must be <= /network/az_count (${env.network.az_count}): one control plane per AZ (got ${controlPlanes})`
+    );
   }
   const seen = /* @__PURE__ */ new Set();
   env.cluster.node_groups.forEach((group, index) => {
     if (group.min > group.max) {
-      errors.push(`${file}: /cluster/node_groups/${index}/min must be <= max (${group.min} > ${group.max})`);
+      errors.push(
+        `${file}: /cluster/node_groups/${index}/min must be <= max (${group.min} > ${group.max})`
+      );
     }
-    if (seen.has(group.name)) errors.push(`${file}: /cluster/node_groups/${index}/name must be unique ("${group.name}" repeats)`);
+    if (seen.has(group.name))
+      errors.push(
+        `${file}: /cluster/node_groups/${index}/name must be unique ("${group.name}" repeats)`
+      );
     seen.add(group.name);
   });
   if (folder === order[order.length - 1]) {
     if (env.network.nat_gateway_mode !== "per-az") {
-      errors.push(`${file}: /network/nat_gateway_mode must be "per-az" in ${folder}: one NAT gateway per AZ so an AZ outage keeps egress`);
+      errors.push(
+        `${file}: /network/nat_gateway_mode must be "per-az" in ${folder}: one NAT gateway per AZ so an AZ outage keeps egress`
+      );
     }
-    if (controlPlanes < 3) errors.push(`${file}: /cluster/control_plane/count must be >= 3 in ${folder} (highly available control plane)`);
+    if (controlPlanes < 3)
+      errors.push(
+        `${file}: /cluster/control_plane/count must be >= 3 in ${folder} (highly available control plane)`
+      );
   }
   return errors;
 }
@@ -38825,7 +38891,9 @@ function releaseErrors(file, folder, release) {
   if (folder === PROMOTION_ORDER[0]) return errors;
   for (const [service, image] of Object.entries(release.services)) {
     if (!image.digest) {
-      errors.push(`${file}: /services/${service}/digest is required in ${folder}: promoted images are pinned by digest`);
+      errors.push(
+        `${file}: /services/${service}/digest is required in ${folder}: promoted images are pinned by digest`
+      );
     }
   }
   return errors;
@@ -38837,22 +38905,37 @@ function loadInto(repoRoot, name, errors) {
   const envFile = import_node_path2.default.join(dir, "env.yaml");
   const releaseFile = import_node_path2.default.join(dir, "release.yaml");
   const env = readYamlMapping(repoRoot, envFile, errors);
-  if (env && !validators.env(env)) errors.push(...formatSchemaErrors(relative(repoRoot, envFile), validators.env.errors));
-  else if (env) errors.push(...crossFieldErrors(relative(repoRoot, envFile), name, env));
+  if (env && !validators.env(env))
+    errors.push(...formatSchemaErrors(relative(repoRoot, envFile), validators.env.errors));
+  else if (env)
+    errors.push(
+      ...crossFieldErrors(relative(repoRoot, envFile), name, env)
+    );
   const release = readYamlMapping(repoRoot, releaseFile, errors);
   if (release && !validators.release(release)) {
     errors.push(...formatSchemaErrors(relative(repoRoot, releaseFile), validators.release.errors));
   } else if (release) {
-    errors.push(...releaseErrors(relative(repoRoot, releaseFile), name, release));
+    errors.push(
+      ...releaseErrors(relative(repoRoot, releaseFile), name, release)
+    );
   }
   const values = readYamlMapping(repoRoot, import_node_path2.default.join(dir, "values.yaml"), errors);
   if (errors.length > before || !env || !release || !values) return void 0;
-  return { name, env, values, release, dir };
+  return {
+    name,
+    env,
+    values,
+    release,
+    dir
+  };
 }
 function loadEnvironment(repoRoot, name) {
-  if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new EnvironmentError([`environment name ${JSON.stringify(name)} is not a folder name`]);
+  if (!/^[a-z][a-z0-9-]*$/.test(name))
+    throw new EnvironmentError([`environment name ${JSON.stringify(name)} is not a folder name`]);
   if (!import_node_fs4.default.existsSync(import_node_path2.default.join(repoRoot, ENVIRONMENTS_DIR, name))) {
-    throw new EnvironmentError([`${ENVIRONMENTS_DIR}/${name}: no such environment (known: ${PROMOTION_ORDER.join(", ")})`]);
+    throw new EnvironmentError([
+      `${ENVIRONMENTS_DIR}/${name}: no such environment (known: ${PROMOTION_ORDER.join(", ")})`
+    ]);
   }
   const errors = [];
   const loaded = loadInto(repoRoot, name, errors);
@@ -38920,7 +39003,8 @@ function lineOps(a, b) {
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail2 = 0;
-  while (tail2 < a.length - head && tail2 < b.length - head && a[a.length - 1 - tail2] === b[b.length - 1 - tail2]) tail2++;
+  while (tail2 < a.length - head && tail2 < b.length - head && a[a.length - 1 - tail2] === b[b.length - 1 - tail2])
+    tail2++;
   const midA = a.slice(head, a.length - tail2);
   const midB = b.slice(head, b.length - tail2);
   const n = midA.length;
@@ -38999,7 +39083,7 @@ function chartServices(chartDir) {
   try {
     values = import_yaml2.default.parse(import_node_fs5.default.readFileSync(file, "utf8"));
   } catch (error) {
-    throw new Error(`chart: cannot read ${file}: ${error.message}`);
+    throw new Error(`chart: cannot read ${file}: ${error.message}`, { cause: error });
   }
   const services = values?.services;
   if (!services || typeof services !== "object" || Array.isArray(services)) {
@@ -39043,7 +39127,9 @@ var Deployment = class _Deployment {
     });
     const data = response.data;
     if (typeof data.id !== "number") {
-      throw new Error(`GitHub did not create the deployment: ${data.message ?? `status ${response.status}`}`);
+      throw new Error(
+        `GitHub did not create the deployment: ${data.message ?? `status ${response.status}`}`
+      );
     }
     return new _Deployment(octokit, repo, data.id, options.logUrl);
   }
@@ -39086,7 +39172,15 @@ function templateArgs(target, images) {
   ];
 }
 function lintArgs(target, images) {
-  return ["lint", target.chart, "--namespace", target.namespace, "-f", target.valuesFile, ...images];
+  return [
+    "lint",
+    target.chart,
+    "--namespace",
+    target.namespace,
+    "-f",
+    target.valuesFile,
+    ...images
+  ];
 }
 function upgradeArgs(target, images, timeout) {
   return [
@@ -39109,7 +39203,14 @@ function upgradeArgs(target, images, timeout) {
   ];
 }
 function getManifestArgs(target) {
-  return ["get", "manifest", target.release, "--namespace", target.namespace, ...kubeconfigArgs(target)];
+  return [
+    "get",
+    "manifest",
+    target.release,
+    "--namespace",
+    target.namespace,
+    ...kubeconfigArgs(target)
+  ];
 }
 function rollbackArgs(target, revision, timeout) {
   return [
@@ -39125,13 +39226,39 @@ function rollbackArgs(target, revision, timeout) {
   ];
 }
 function uninstallArgs(target, timeout) {
-  return ["uninstall", target.release, "--namespace", target.namespace, "--wait", "--timeout", timeout, ...kubeconfigArgs(target)];
+  return [
+    "uninstall",
+    target.release,
+    "--namespace",
+    target.namespace,
+    "--wait",
+    "--timeout",
+    timeout,
+    ...kubeconfigArgs(target)
+  ];
 }
 function testArgs(target, timeout) {
-  return ["test", target.release, "--namespace", target.namespace, "--logs", "--timeout", timeout, ...kubeconfigArgs(target)];
+  return [
+    "test",
+    target.release,
+    "--namespace",
+    target.namespace,
+    "--logs",
+    "--timeout",
+    timeout,
+    ...kubeconfigArgs(target)
+  ];
 }
 function statusArgs(target) {
-  return ["status", target.release, "--namespace", target.namespace, "-o", "json", ...kubeconfigArgs(target)];
+  return [
+    "status",
+    target.release,
+    "--namespace",
+    target.namespace,
+    "-o",
+    "json",
+    ...kubeconfigArgs(target)
+  ];
 }
 function environmentValuesFile(root, environment) {
   return import_node_path4.default.join(root, "environments", environment, "values.yaml");
@@ -39160,7 +39287,9 @@ function releaseImages(environment, chartServices2, options) {
     const image = services[service];
     if (!image) {
       if (options.requireAll) {
-        throw new ReleaseError(`${file}: services.${service} is missing: every service of the chart needs an image`);
+        throw new ReleaseError(
+          `${file}: services.${service} is missing: every service of the chart needs an image`
+        );
       }
       continue;
     }
@@ -39178,7 +39307,8 @@ function imageArgs(settings) {
   const args = ["--set", `global.imageRegistry=${settings.registry}`];
   for (const image of settings.images) {
     args.push("--set-string", `services.${image.service}.image.tag=${image.tag}`);
-    if (image.digest) args.push("--set-string", `services.${image.service}.image.digest=${image.digest}`);
+    if (image.digest)
+      args.push("--set-string", `services.${image.service}.image.digest=${image.digest}`);
   }
   return args;
 }
@@ -39228,7 +39358,11 @@ var import_node_path6 = __toESM(require("node:path"));
 async function renderRelease(helm, root, environment, target, options) {
   const chart = target.chart ?? import_node_path6.default.join(root, "chart");
   const images = imageArgs(releaseImages(environment, chartServices(chart), options));
-  const full = { ...target, chart, valuesFile: environmentValuesFile(root, environment.name) };
+  const full = {
+    ...target,
+    chart,
+    valuesFile: environmentValuesFile(root, environment.name)
+  };
   if (options.lint) await lint(helm, root, full, images);
   const { stdout } = await runCli(helm, templateArgs(full, images), { cwd: root, silent: true });
   return redactSecrets(stdout);
@@ -39239,8 +39373,11 @@ async function lint(helm, root, target, images) {
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
     const findings = error.stdout.split("\n").filter((line) => /^\[(ERROR|WARNING)\]|^\s+- /.test(line)).join("\n");
-    throw new Error(`helm lint of the chart with ${import_node_path6.default.relative(root, target.valuesFile)} failed:
-${findings || error.message}`);
+    throw new Error(
+      `helm lint of the chart with ${import_node_path6.default.relative(root, target.valuesFile)} failed:
+${findings || error.message}`,
+      { cause: error }
+    );
   }
 }
 async function deployedManifest(helm, target) {
@@ -39251,19 +39388,36 @@ async function deployedManifest(helm, target) {
   } catch (error) {
     const message = describeError(error);
     if (/release: not found/.test(message)) {
-      return { label: `deployed release \`${target.release}\``, manifest: "", note: "not installed yet: this is a first install" };
+      return {
+        label: `deployed release \`${target.release}\``,
+        manifest: "",
+        note: "not installed yet: this is a first install"
+      };
     }
     return null;
   }
 }
 async function baseRender(helm, root, environmentName, target, base) {
-  if (base.baseDir) return renderBase(helm, base.baseDir, environmentName, target, `base checkout \`${base.baseDir}\``);
+  if (base.baseDir)
+    return renderBase(
+      helm,
+      base.baseDir,
+      environmentName,
+      target,
+      `base checkout \`${base.baseDir}\``
+    );
   if (!base.baseRef) {
-    return { label: "nothing", manifest: "", note: "no cluster to compare with and no base-ref/base-dir given" };
+    return {
+      label: "nothing",
+      manifest: "",
+      note: "no cluster to compare with and no base-ref/base-dir given"
+    };
   }
   const worktree = import_node_fs6.default.mkdtempSync(import_node_path6.default.join(process.env.RUNNER_TEMP || import_node_os2.default.tmpdir(), "helm-base-"));
   try {
-    await runCli("git", ["-C", root, "worktree", "add", "--detach", worktree, base.baseRef], { silent: true });
+    await runCli("git", ["-C", root, "worktree", "add", "--detach", worktree, base.baseRef], {
+      silent: true
+    });
   } catch (error) {
     import_node_fs6.default.rmSync(worktree, { recursive: true, force: true });
     return {
@@ -39275,20 +39429,32 @@ async function baseRender(helm, root, environmentName, target, base) {
   try {
     return await renderBase(helm, worktree, environmentName, target, `base \`${base.baseRef}\``);
   } finally {
-    await runCli("git", ["-C", root, "worktree", "remove", "--force", worktree], { silent: true }).catch(() => void 0);
+    await runCli("git", ["-C", root, "worktree", "remove", "--force", worktree], {
+      silent: true
+    }).catch(() => void 0);
     import_node_fs6.default.rmSync(worktree, { recursive: true, force: true });
   }
 }
 async function renderBase(helm, baseRoot, environmentName, target, label) {
   if (!import_node_fs6.default.existsSync(import_node_path6.default.join(baseRoot, "environments", environmentName))) {
-    return { label, manifest: "", note: `environment ${environmentName} does not exist on the base` };
+    return {
+      label,
+      manifest: "",
+      note: `environment ${environmentName} does not exist on the base`
+    };
   }
   try {
     const environment = loadEnvironment(baseRoot, environmentName);
-    const manifest = await renderRelease(helm, baseRoot, environment, target, { requireAll: false });
+    const manifest = await renderRelease(helm, baseRoot, environment, target, {
+      requireAll: false
+    });
     return { label, manifest };
   } catch (error) {
-    return { label, manifest: "", note: `the base does not render: ${describeError(error).split("\n")[0]}` };
+    return {
+      label,
+      manifest: "",
+      note: `the base does not render: ${describeError(error).split("\n")[0]}`
+    };
   }
 }
 
@@ -39297,7 +39463,7 @@ async function smokeTest(baseUrl, options) {
   const deadline = Date.now() + options.timeoutMs;
   const base = baseUrl.replace(/\/+$/, "");
   let attempts = 0;
-  let lastError = "";
+  let lastError;
   for (; ; ) {
     attempts++;
     lastError = "";
@@ -39347,10 +39513,12 @@ async function run() {
       return;
     case "rollback":
       await runCli(inputs.helm, rollbackArgs(target, inputs.revision, inputs.timeout));
-      writeSummary(`## Helm
+      writeSummary(
+        `## Helm
 
 Rolled \`${target.release}\` in \`${environment.name}\` back to ${inputs.revision ? `revision ${inputs.revision}` : "the previous revision"}.
-`);
+`
+      );
       return;
     case "uninstall":
       await runCli(inputs.helm, uninstallArgs(target, inputs.timeout));
@@ -39361,7 +39529,8 @@ Uninstalled \`${target.release}\` from \`${environment.name}\`.
       return;
     case "test": {
       const { stdout } = await runCli(inputs.helm, testArgs(target, inputs.timeout));
-      writeSummary(`## Helm test
+      writeSummary(
+        `## Helm test
 
 \`${target.release}\` in \`${environment.name}\` passed.
 
@@ -39371,23 +39540,36 @@ Uninstalled \`${target.release}\` from \`${environment.name}\`.
 ${stdout.trim()}
 \`\`\`
 </details>
-`);
+`
+      );
       return;
     }
   }
 }
 async function changeOf(inputs, root, environment, target) {
   const common = { release: target.release, namespace: target.namespace };
-  const rendered = await renderRelease(inputs.helm, root, environment, { ...common, chart: target.chart }, {
-    requireAll: false,
-    lint: inputs.command === "diff"
-  });
+  const rendered = await renderRelease(
+    inputs.helm,
+    root,
+    environment,
+    { ...common, chart: target.chart },
+    {
+      requireAll: false,
+      lint: inputs.command === "diff"
+    }
+  );
   import_node_fs7.default.mkdirSync(inputs.outputDir, { recursive: true });
   const manifestPath = import_node_path7.default.join(inputs.outputDir, "manifest.yaml");
   import_node_fs7.default.writeFileSync(manifestPath, rendered);
   core4.setOutput("manifest-path", manifestPath);
-  const baseline = await deployedManifest(inputs.helm, target) ?? await baseRender(inputs.helm, root, environment.name, common, { baseDir: inputs.baseDir, baseRef: inputs.baseRef });
-  const diff2 = unifiedDiff(baseline.manifest, rendered, { fromLabel: baseline.label.replace(/`/g, ""), toLabel: "rendered" });
+  const baseline = await deployedManifest(inputs.helm, target) ?? await baseRender(inputs.helm, root, environment.name, common, {
+    baseDir: inputs.baseDir,
+    baseRef: inputs.baseRef
+  });
+  const diff2 = unifiedDiff(baseline.manifest, rendered, {
+    fromLabel: baseline.label.replace(/`/g, ""),
+    toLabel: "rendered"
+  });
   return { rendered, baseline, diff: diff2 };
 }
 function changeMarkdown(environment, change) {
@@ -39396,7 +39578,9 @@ function changeMarkdown(environment, change) {
   const note = change.baseline.note ? `
 
 _${change.baseline.note}_` : "";
-  const images = Object.entries(environment.release.services).map(([service, image]) => `| ${service} | \`${image?.tag ?? ""}\` | \`${image?.digest ?? "(none)"}\` |`).join("\n");
+  const images = Object.entries(environment.release.services).map(
+    ([service, image]) => `| ${service} | \`${image?.tag ?? ""}\` | \`${image?.digest ?? "(none)"}\` |`
+  ).join("\n");
   const body = change.diff ? `
 
 <details><summary>Manifest diff</summary>
@@ -39419,8 +39603,13 @@ async function diff(inputs, root, environment, target) {
   core4.setOutput("has-changes", String(change.diff !== ""));
   const markdown = changeMarkdown(environment, change);
   writeSummary(markdown);
-  const comment = await upsertPullRequestSection({ environment: environment.name, section: "helm", body: markdown });
-  if (comment) core4.info(`${comment.created ? "created" : "updated"} the PR comment ${comment.url}`);
+  const comment = await upsertPullRequestSection({
+    environment: environment.name,
+    section: "helm",
+    body: markdown
+  });
+  if (comment)
+    core4.info(`${comment.created ? "created" : "updated"} the PR comment ${comment.url}`);
 }
 async function upgrade(inputs, root, environment, target) {
   const images = releaseImages(environment, chartServices(target.chart), { requireAll: true });
@@ -39435,7 +39624,12 @@ async function upgrade(inputs, root, environment, target) {
     ref: sha,
     environment: environment.name,
     description: `helm upgrade ${target.release} (${environment.name})`,
-    payload: { images: Object.fromEntries(images.images.map((i) => [i.service, { tag: i.tag, digest: i.digest ?? null }])), registry: images.registry },
+    payload: {
+      images: Object.fromEntries(
+        images.images.map((i) => [i.service, { tag: i.tag, digest: i.digest ?? null }])
+      ),
+      registry: images.registry
+    },
     ...runUrl() ? { logUrl: runUrl() } : {}
   });
   core4.setOutput("deployment-id", String(deployment.id));
@@ -39450,7 +39644,9 @@ async function upgrade(inputs, root, environment, target) {
     if (environmentUrl) core4.setOutput("environment-url", environmentUrl);
     const smokeUrl = inputs.smokeUrl || environmentUrl;
     if (!smokeUrl) {
-      core4.warning("no smoke-url, app.url or LoadBalancer address: the public smoke test was skipped");
+      core4.warning(
+        "no smoke-url, app.url or LoadBalancer address: the public smoke test was skipped"
+      );
     } else {
       const result = await smokeTest(smokeUrl, {
         paths: ["/healthz", "/readyz"],
@@ -39459,25 +39655,41 @@ async function upgrade(inputs, root, environment, target) {
         log: (line) => core4.info(line)
       });
       if (!result.ok) {
-        throw new Error(`smoke test of ${smokeUrl} failed after ${result.attempts} attempt(s): ${result.lastError}`);
+        throw new Error(
+          `smoke test of ${smokeUrl} failed after ${result.attempts} attempt(s): ${result.lastError}`
+        );
       }
       core4.info(`smoke test of ${smokeUrl} passed (attempt ${result.attempts})`);
     }
   } catch (error) {
-    await deployment.setStatus("failure", describeError(error).split("\n")[0] ?? "failed", environmentUrl || void 0);
+    await deployment.setStatus(
+      "failure",
+      describeError(error).split("\n")[0] ?? "failed",
+      environmentUrl || void 0
+    );
     writeSummary(`**Deployment to \`${environment.name}\` failed:** ${describeError(error)}
 `);
     throw error;
   }
   await deployment.setStatus("success", `${target.release} is live`, environmentUrl || void 0);
-  writeSummary(`**Deployed to \`${environment.name}\`**${environmentUrl ? ` — ${environmentUrl}` : ""}.
-`);
+  writeSummary(
+    `**Deployed to \`${environment.name}\`**${environmentUrl ? ` — ${environmentUrl}` : ""}.
+`
+  );
 }
 async function loadBalancerUrl(inputs, target) {
   try {
     const { stdout } = await runCli(
       inputs.kubectl,
-      ["get", "services", "--namespace", target.namespace, "-o", "json", ...target.kubeconfig ? ["--kubeconfig", target.kubeconfig] : []],
+      [
+        "get",
+        "services",
+        "--namespace",
+        target.namespace,
+        "-o",
+        "json",
+        ...target.kubeconfig ? ["--kubeconfig", target.kubeconfig] : []
+      ],
       { silent: true }
     );
     const services = JSON.parse(stdout).items ?? [];

@@ -4,11 +4,18 @@ import { chartServices, redactSecrets } from './chart';
 
 describe('chart', () => {
   it('lists the services of the real chart', () => {
-    expect(chartServices(path.join(repoRoot, 'chart')).sort()).toEqual(['auth', 'data', 'recommendation', 'web']);
+    expect(chartServices(path.join(repoRoot, 'chart')).sort()).toEqual([
+      'auth',
+      'data',
+      'recommendation',
+      'web',
+    ]);
   });
 
   it('names a chart without values', () => {
-    expect(() => chartServices('/nonexistent')).toThrow(/chart: cannot read \/nonexistent\/values.yaml/);
+    expect(() => chartServices('/nonexistent')).toThrow(
+      /chart: cannot read \/nonexistent\/values.yaml/,
+    );
   });
 
   it('redacts Secret values and leaves other kinds alone', () => {

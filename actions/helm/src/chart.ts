@@ -9,7 +9,7 @@ export function chartServices(chartDir: string): string[] {
   try {
     values = YAML.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`chart: cannot read ${file}: ${(error as Error).message}`);
+    throw new Error(`chart: cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
   const services = (values as { services?: unknown } | null)?.services;
   if (!services || typeof services !== 'object' || Array.isArray(services)) {

@@ -14,7 +14,13 @@ export class Deployment {
   static async create(
     octokit: GitHubClient,
     repo: RepoRef,
-    options: { ref: string; environment: string; payload: Record<string, unknown>; description: string; logUrl?: string },
+    options: {
+      ref: string;
+      environment: string;
+      payload: Record<string, unknown>;
+      description: string;
+      logUrl?: string;
+    },
   ): Promise<Deployment> {
     const response = await octokit.rest.repos.createDeployment({
       ...repo,
@@ -29,12 +35,18 @@ export class Deployment {
     });
     const data = response.data as { id?: number; message?: string };
     if (typeof data.id !== 'number') {
-      throw new Error(`GitHub did not create the deployment: ${data.message ?? `status ${response.status}`}`);
+      throw new Error(
+        `GitHub did not create the deployment: ${data.message ?? `status ${response.status}`}`,
+      );
     }
     return new Deployment(octokit, repo, data.id, options.logUrl);
   }
 
-  async setStatus(state: DeploymentState, description: string, environmentUrl?: string): Promise<void> {
+  async setStatus(
+    state: DeploymentState,
+    description: string,
+    environmentUrl?: string,
+  ): Promise<void> {
     await this.octokit.rest.repos.createDeploymentStatus({
       ...this.repo,
       deployment_id: this.id,

@@ -10,15 +10,38 @@ const target: ReleaseTarget = {
 describe('helm arguments', () => {
   it('upgrades atomically, waiting, with the environment values before the image overrides', () => {
     expect(upgradeArgs({ ...target, kubeconfig: '/tmp/kc' }, ['--set', 'x=1'], '10m')).toEqual([
-      'upgrade', '--install', 'movies', '/repo/chart', '--namespace', 'movies', '--create-namespace',
-      '--atomic', '--wait', '--timeout', '10m', '-f', '/repo/environments/dev/values.yaml', '--set', 'x=1',
-      '--kubeconfig', '/tmp/kc',
+      'upgrade',
+      '--install',
+      'movies',
+      '/repo/chart',
+      '--namespace',
+      'movies',
+      '--create-namespace',
+      '--atomic',
+      '--wait',
+      '--timeout',
+      '10m',
+      '-f',
+      '/repo/environments/dev/values.yaml',
+      '--set',
+      'x=1',
+      '--kubeconfig',
+      '/tmp/kc',
     ]);
   });
 
   it('renders without hooks (like helm get manifest) and needs no cluster', () => {
     const args = templateArgs({ ...target, kubeconfig: '/tmp/kc' }, []);
-    expect(args).toEqual(['template', 'movies', '/repo/chart', '--namespace', 'movies', '--skip-tests', '-f', '/repo/environments/dev/values.yaml']);
+    expect(args).toEqual([
+      'template',
+      'movies',
+      '/repo/chart',
+      '--namespace',
+      'movies',
+      '--skip-tests',
+      '-f',
+      '/repo/environments/dev/values.yaml',
+    ]);
     expect(getManifestArgs(target)).toEqual(['get', 'manifest', 'movies', '--namespace', 'movies']);
   });
 });

@@ -31,7 +31,15 @@ export function templateArgs(target: ReleaseTarget, images: string[]): string[] 
 }
 
 export function lintArgs(target: ReleaseTarget, images: string[]): string[] {
-  return ['lint', target.chart, '--namespace', target.namespace, '-f', target.valuesFile, ...images];
+  return [
+    'lint',
+    target.chart,
+    '--namespace',
+    target.namespace,
+    '-f',
+    target.valuesFile,
+    ...images,
+  ];
 }
 
 export function upgradeArgs(target: ReleaseTarget, images: string[], timeout: string): string[] {
@@ -56,7 +64,14 @@ export function upgradeArgs(target: ReleaseTarget, images: string[], timeout: st
 }
 
 export function getManifestArgs(target: ReleaseTarget): string[] {
-  return ['get', 'manifest', target.release, '--namespace', target.namespace, ...kubeconfigArgs(target)];
+  return [
+    'get',
+    'manifest',
+    target.release,
+    '--namespace',
+    target.namespace,
+    ...kubeconfigArgs(target),
+  ];
 }
 
 export function rollbackArgs(target: ReleaseTarget, revision: string, timeout: string): string[] {
@@ -74,15 +89,41 @@ export function rollbackArgs(target: ReleaseTarget, revision: string, timeout: s
 }
 
 export function uninstallArgs(target: ReleaseTarget, timeout: string): string[] {
-  return ['uninstall', target.release, '--namespace', target.namespace, '--wait', '--timeout', timeout, ...kubeconfigArgs(target)];
+  return [
+    'uninstall',
+    target.release,
+    '--namespace',
+    target.namespace,
+    '--wait',
+    '--timeout',
+    timeout,
+    ...kubeconfigArgs(target),
+  ];
 }
 
 export function testArgs(target: ReleaseTarget, timeout: string): string[] {
-  return ['test', target.release, '--namespace', target.namespace, '--logs', '--timeout', timeout, ...kubeconfigArgs(target)];
+  return [
+    'test',
+    target.release,
+    '--namespace',
+    target.namespace,
+    '--logs',
+    '--timeout',
+    timeout,
+    ...kubeconfigArgs(target),
+  ];
 }
 
 export function statusArgs(target: ReleaseTarget): string[] {
-  return ['status', target.release, '--namespace', target.namespace, '-o', 'json', ...kubeconfigArgs(target)];
+  return [
+    'status',
+    target.release,
+    '--namespace',
+    target.namespace,
+    '-o',
+    'json',
+    ...kubeconfigArgs(target),
+  ];
 }
 
 export function environmentValuesFile(root: string, environment: string): string {

@@ -26,7 +26,10 @@ export function releaseImages(
   options: { requireAll: boolean },
 ): ImageSettings {
   const file = `environments/${environment.name}/release.yaml`;
-  const services = environment.release.services as Record<string, { tag?: string; digest?: string } | undefined>;
+  const services = environment.release.services as Record<
+    string,
+    { tag?: string; digest?: string } | undefined
+  >;
   for (const service of Object.keys(services)) {
     if (!chartServices.includes(service)) {
       throw new ReleaseError(
@@ -39,7 +42,9 @@ export function releaseImages(
     const image = services[service];
     if (!image) {
       if (options.requireAll) {
-        throw new ReleaseError(`${file}: services.${service} is missing: every service of the chart needs an image`);
+        throw new ReleaseError(
+          `${file}: services.${service} is missing: every service of the chart needs an image`,
+        );
       }
       continue;
     }
@@ -58,7 +63,8 @@ export function imageArgs(settings: ImageSettings): string[] {
   const args = ['--set', `global.imageRegistry=${settings.registry}`];
   for (const image of settings.images) {
     args.push('--set-string', `services.${image.service}.image.tag=${image.tag}`);
-    if (image.digest) args.push('--set-string', `services.${image.service}.image.digest=${image.digest}`);
+    if (image.digest)
+      args.push('--set-string', `services.${image.service}.image.digest=${image.digest}`);
   }
   return args;
 }

@@ -54,6 +54,8 @@ export function readInputs(root: string): HelmInputs {
     smokeIntervalMs: parseDuration(core.getInput('smoke-interval') || '10s', 'smoke-interval'),
     helm: core.getInput('helm-path') || 'helm',
     kubectl: core.getInput('kubectl-path') || 'kubectl',
-    outputDir: core.getInput('output-dir') || path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'helm', environment),
+    outputDir:
+      core.getInput('output-dir') ||
+      path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'helm', environment),
   };
 }

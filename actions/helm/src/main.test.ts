@@ -28,7 +28,9 @@ const release = {
 };
 
 /** A loopback server for the smoke test: /healthz and /readyz fail `failures` times, then answer 200. */
-async function startApp(failures: number): Promise<{ url: string; hits: string[]; stop(): Promise<void> }> {
+async function startApp(
+  failures: number,
+): Promise<{ url: string; hits: string[]; stop(): Promise<void> }> {
   const hits: string[] = [];
   let remaining = failures;
   const server = http.createServer((req, res) => {
@@ -40,7 +42,11 @@ async function startApp(failures: number): Promise<{ url: string; hits: string[]
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, hits, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe('helm action (bundled, as the runner runs it)', () => {
@@ -56,10 +62,14 @@ describe('helm action (bundled, as the runner runs it)', () => {
       deployments.push(req.body as Record<string, unknown>);
       return { status: 201, body: { id: 7001 + deployments.length - 1, ...(req.body as object) } };
     });
-    github.route('POST', /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/deployments\/(?<id>\d+)\/statuses$/, (req) => {
-      statuses.push({ deployment: Number(req.params.id), ...(req.body as object) });
-      return { status: 201, body: { id: statuses.length, ...(req.body as object) } };
-    });
+    github.route(
+      'POST',
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/deployments\/(?<id>\d+)\/statuses$/,
+      (req) => {
+        statuses.push({ deployment: Number(req.params.id), ...(req.body as object) });
+        return { status: 201, body: { id: statuses.length, ...(req.body as object) } };
+      },
+    );
     workspace = createEnvironmentWorkspace({ chart: true });
   });
   afterAll(async () => {
@@ -74,7 +84,10 @@ describe('helm action (bundled, as the runner runs it)', () => {
   });
   afterEach(() => fs.rmSync(bin, { recursive: true, force: true }));
 
-  const run = (inputs: Record<string, string>, extra: { event?: Record<string, unknown>; eventName?: string } = {}) =>
+  const run = (
+    inputs: Record<string, string>,
+    extra: { event?: Record<string, unknown>; eventName?: string } = {},
+  ) =>
     runBundledAction({
       actionDir,
       workspace: workspace.root,
@@ -89,7 +102,10 @@ describe('helm action (bundled, as the runner runs it)', () => {
     const app = await startApp(2);
     try {
       const publicUrl = 'https://staging.movies.example.org';
-      workspace.write('staging', { env: environmentConfig('staging', { app: { url: publicUrl } }), release });
+      workspace.write('staging', {
+        env: environmentConfig('staging', { app: { url: publicUrl } }),
+        release,
+      });
       const standIns = writeStandIns(bin, { realHelm: toolPath('helm') });
       const result = await run({
         command: 'upgrade',
@@ -105,19 +121,39 @@ describe('helm action (bundled, as the runner runs it)', () => {
 
       const upgrade = standIns.calls().find((call) => call.argv[0] === 'upgrade');
       expect(upgrade?.argv).toEqual([
-        'upgrade', '--install', 'movies', path.join(workspace.root, 'chart'),
-        '--namespace', 'movies', '--create-namespace', '--atomic', '--wait', '--timeout', '7m',
-        '-f', path.join(workspace.root, 'environments', 'staging', 'values.yaml'),
-        '--set', 'global.imageRegistry=222222222222.dkr.ecr.eu-west-1.amazonaws.com',
-        '--set-string', `services.web.image.tag=${sha('d')}`,
-        '--set-string', `services.web.image.digest=${digest('4')}`,
-        '--set-string', `services.auth.image.tag=${sha('a')}`,
-        '--set-string', `services.auth.image.digest=${digest('1')}`,
-        '--set-string', `services.data.image.tag=${sha('b')}`,
-        '--set-string', `services.data.image.digest=${digest('2')}`,
-        '--set-string', `services.recommendation.image.tag=${sha('c')}`,
-        '--set-string', `services.recommendation.image.digest=${digest('3')}`,
-        '--kubeconfig', '/tmp/kubeconfig-staging',
+        'upgrade',
+        '--install',
+        'movies',
+        path.join(workspace.root, 'chart'),
+        '--namespace',
+        'movies',
+        '--create-namespace',
+        '--atomic',
+        '--wait',
+        '--timeout',
+        '7m',
+        '-f',
+        path.join(workspace.root, 'environments', 'staging', 'values.yaml'),
+        '--set',
+        'global.imageRegistry=222222222222.dkr.ecr.eu-west-1.amazonaws.com',
+        '--set-string',
+        `services.web.image.tag=${sha('d')}`,
+        '--set-string',
+        `services.web.image.digest=${digest('4')}`,
+        '--set-string',
+        `services.auth.image.tag=${sha('a')}`,
+        '--set-string',
+        `services.auth.image.digest=${digest('1')}`,
+        '--set-string',
+        `services.data.image.tag=${sha('b')}`,
+        '--set-string',
+        `services.data.image.digest=${digest('2')}`,
+        '--set-string',
+        `services.recommendation.image.tag=${sha('c')}`,
+        '--set-string',
+        `services.recommendation.image.digest=${digest('3')}`,
+        '--kubeconfig',
+        '/tmp/kubeconfig-staging',
       ]);
       // What will change is rendered (by the real helm) before anything is upgraded.
       const tools = standIns.calls().map((call) => call.argv[0]);
@@ -140,7 +176,11 @@ describe('helm action (bundled, as the runner runs it)', () => {
       ]);
       expect(app.hits.slice(0, 3)).toEqual(['/healthz', '/healthz', '/healthz']);
       expect(app.hits.slice(-2)).toEqual(['/healthz', '/readyz']);
-      expect(result.outputs).toMatchObject({ 'deployment-id': '7001', revision: '4', 'environment-url': publicUrl });
+      expect(result.outputs).toMatchObject({
+        'deployment-id': '7001',
+        revision: '4',
+        'environment-url': publicUrl,
+      });
       expect(result.summary).toContain('Deployed to `staging`');
     } finally {
       await app.stop();
@@ -153,10 +193,22 @@ describe('helm action (bundled, as the runner runs it)', () => {
       workspace.write('staging', { env: environmentConfig('staging'), release });
       const host = app.url.replace('http://', '');
       const standIns = writeStandIns(bin, { realHelm: toolPath('helm'), loadBalancerHost: host });
-      const result = await run({ command: 'upgrade', environment: 'staging', kubeconfig: '/tmp/k', 'smoke-interval': '100ms' });
+      const result = await run({
+        command: 'upgrade',
+        environment: 'staging',
+        kubeconfig: '/tmp/k',
+        'smoke-interval': '100ms',
+      });
       expect(result.errors).toEqual([]);
       expect(standIns.calls().find((c) => c.tool === 'kubectl')?.argv).toEqual([
-        'get', 'services', '--namespace', 'movies', '-o', 'json', '--kubeconfig', '/tmp/k',
+        'get',
+        'services',
+        '--namespace',
+        'movies',
+        '-o',
+        'json',
+        '--kubeconfig',
+        '/tmp/k',
       ]);
       expect(statuses.at(-1)).toMatchObject({ state: 'success', environment_url: app.url });
     } finally {
@@ -169,9 +221,17 @@ describe('helm action (bundled, as the runner runs it)', () => {
     try {
       workspace.write('staging', { env: environmentConfig('staging'), release });
       writeStandIns(bin, { realHelm: toolPath('helm') });
-      const result = await run({ command: 'upgrade', environment: 'staging', 'smoke-url': app.url, 'smoke-timeout': '1s', 'smoke-interval': '200ms' });
+      const result = await run({
+        command: 'upgrade',
+        environment: 'staging',
+        'smoke-url': app.url,
+        'smoke-timeout': '1s',
+        'smoke-interval': '200ms',
+      });
       expect(result.exitCode).toBe(1);
-      expect(result.errors.join('\n')).toMatch(/smoke test of http:\/\/127\.0\.0\.1:\d+ failed after \d+ attempt\(s\): GET .*\/healthz answered 503/);
+      expect(result.errors.join('\n')).toMatch(
+        /smoke test of http:\/\/127\.0\.0\.1:\d+ failed after \d+ attempt\(s\): GET .*\/healthz answered 503/,
+      );
       expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
     } finally {
       await app.stop();
@@ -183,7 +243,9 @@ describe('helm action (bundled, as the runner runs it)', () => {
     writeStandIns(bin, { realHelm: toolPath('helm'), failUpgrade: true });
     const result = await run({ command: 'upgrade', environment: 'staging' });
     expect(result.exitCode).toBe(1);
-    expect(result.errors.join('\n')).toMatch(/UPGRADE FAILED: release movies failed, and has been rolled back/);
+    expect(result.errors.join('\n')).toMatch(
+      /UPGRADE FAILED: release movies failed, and has been rolled back/,
+    );
     expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
   });
 
@@ -205,7 +267,10 @@ describe('helm action (bundled, as the runner runs it)', () => {
         /services\.web is missing: every service of the chart needs an image/,
       ],
     ])('%s', async (_name, bad, message) => {
-      workspace.write('staging', { env: environmentConfig('staging'), release: bad as typeof release });
+      workspace.write('staging', {
+        env: environmentConfig('staging'),
+        release: bad as typeof release,
+      });
       const standIns = writeStandIns(bin, { realHelm: toolPath('helm') });
       const result = await run({ command: 'upgrade', environment: 'staging' });
       expect(result.exitCode).toBe(1);
@@ -216,10 +281,67 @@ describe('helm action (bundled, as the runner runs it)', () => {
   });
 
   it.each([
-    ['rollback', { revision: '3' }, ['rollback', 'movies', '3', '--namespace', 'movies', '--wait', '--timeout', '10m', '--kubeconfig', '/tmp/k']],
-    ['rollback', {}, ['rollback', 'movies', '--namespace', 'movies', '--wait', '--timeout', '10m', '--kubeconfig', '/tmp/k']],
-    ['uninstall', {}, ['uninstall', 'movies', '--namespace', 'movies', '--wait', '--timeout', '10m', '--kubeconfig', '/tmp/k']],
-    ['test', {}, ['test', 'movies', '--namespace', 'movies', '--logs', '--timeout', '10m', '--kubeconfig', '/tmp/k']],
+    [
+      'rollback',
+      { revision: '3' },
+      [
+        'rollback',
+        'movies',
+        '3',
+        '--namespace',
+        'movies',
+        '--wait',
+        '--timeout',
+        '10m',
+        '--kubeconfig',
+        '/tmp/k',
+      ],
+    ],
+    [
+      'rollback',
+      {},
+      [
+        'rollback',
+        'movies',
+        '--namespace',
+        'movies',
+        '--wait',
+        '--timeout',
+        '10m',
+        '--kubeconfig',
+        '/tmp/k',
+      ],
+    ],
+    [
+      'uninstall',
+      {},
+      [
+        'uninstall',
+        'movies',
+        '--namespace',
+        'movies',
+        '--wait',
+        '--timeout',
+        '10m',
+        '--kubeconfig',
+        '/tmp/k',
+      ],
+    ],
+    [
+      'test',
+      {},
+      [
+        'test',
+        'movies',
+        '--namespace',
+        'movies',
+        '--logs',
+        '--timeout',
+        '10m',
+        '--kubeconfig',
+        '/tmp/k',
+      ],
+    ],
   ])('%s runs helm with the release, namespace and wait', async (command, extra, argv) => {
     workspace.write('dev', { env: environmentConfig('dev'), release: { services: {} } });
     const standIns = writeStandIns(bin, { realHelm: toolPath('helm') });
@@ -230,33 +352,55 @@ describe('helm action (bundled, as the runner runs it)', () => {
 
   describe('diff (real helm)', () => {
     beforeAll(() => {
-      const git = (...args: string[]) => execFileSync('git', args, { cwd: workspace.root, stdio: 'pipe' });
-      workspace.write('dev', { env: environmentConfig('dev'), release: { services: { web: { tag: sha('1') } } } });
+      const git = (...args: string[]) =>
+        execFileSync('git', args, { cwd: workspace.root, stdio: 'pipe' });
+      workspace.write('dev', {
+        env: environmentConfig('dev'),
+        release: { services: { web: { tag: sha('1') } } },
+      });
       git('init', '-q', '-b', 'main');
       git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '.');
       git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'base');
     });
 
-    const pullRequest = { pull_request: { number: 12, head: { ref: 'change' }, base: { ref: 'main' } } };
+    const pullRequest = {
+      pull_request: { number: 12, head: { ref: 'change' }, base: { ref: 'main' } },
+    };
 
     it('compares the render with the base branch and edits one PR comment in place', async () => {
-      workspace.write('dev', { env: environmentConfig('dev'), release: { services: { web: { tag: sha('2') } } } });
+      workspace.write('dev', {
+        env: environmentConfig('dev'),
+        release: { services: { web: { tag: sha('2') } } },
+      });
       const first = await run(
-        { command: 'diff', environment: 'dev', 'helm-path': toolPath('helm'), 'base-ref': 'main', 'output-dir': bin },
+        {
+          command: 'diff',
+          environment: 'dev',
+          'helm-path': toolPath('helm'),
+          'base-ref': 'main',
+          'output-dir': bin,
+        },
         { eventName: 'pull_request', event: pullRequest },
       );
       expect(first.errors).toEqual([]);
       expect(first.outputs['has-changes']).toBe('true');
       expect(first.summary).toMatch(new RegExp(`^-\\s+image: "[^"]*movies/web:${sha('1')}"$`, 'm'));
-      expect(first.summary).toMatch(new RegExp(`^\\+\\s+image: "[^"]*movies/web:${sha('2')}"$`, 'm'));
+      expect(first.summary).toMatch(
+        new RegExp(`^\\+\\s+image: "[^"]*movies/web:${sha('2')}"$`, 'm'),
+      );
       expect(first.summary).toContain('compared with base `main`');
       const comments = github.comments('movies-org', 'movies-gitops', 12);
       expect(comments).toHaveLength(1);
       expect(comments[0]!.body).toContain('<!-- movies-gitops:env=dev -->');
       expect(comments[0]!.body).toContain('<!-- section:helm -->');
-      expect(fs.readFileSync(first.outputs['manifest-path']!, 'utf8')).toContain('kind: Deployment');
+      expect(fs.readFileSync(first.outputs['manifest-path']!, 'utf8')).toContain(
+        'kind: Deployment',
+      );
 
-      workspace.write('dev', { env: environmentConfig('dev'), release: { services: { web: { tag: sha('1') } } } });
+      workspace.write('dev', {
+        env: environmentConfig('dev'),
+        release: { services: { web: { tag: sha('1') } } },
+      });
       const second = await run(
         { command: 'diff', environment: 'dev', 'helm-path': toolPath('helm'), 'base-ref': 'main' },
         { eventName: 'pull_request', event: pullRequest },
@@ -266,7 +410,11 @@ describe('helm action (bundled, as the runner runs it)', () => {
       expect(after).toHaveLength(1);
       expect(after[0]!.body).toContain('No changes to the rendered manifests');
       // The worktree of the base is cleaned up.
-      expect(execFileSync('git', ['worktree', 'list'], { cwd: workspace.root, encoding: 'utf8' }).trim().split('\n')).toHaveLength(1);
+      expect(
+        execFileSync('git', ['worktree', 'list'], { cwd: workspace.root, encoding: 'utf8' })
+          .trim()
+          .split('\n'),
+      ).toHaveLength(1);
     });
 
     it('falls back to the base when the kubeconfig reaches no cluster', async () => {
@@ -275,9 +423,17 @@ describe('helm action (bundled, as the runner runs it)', () => {
         kubeconfig,
         'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {token: x}}]\n',
       );
-      const result = await run({ command: 'diff', environment: 'dev', 'helm-path': toolPath('helm'), 'base-ref': 'main', kubeconfig });
+      const result = await run({
+        command: 'diff',
+        environment: 'dev',
+        'helm-path': toolPath('helm'),
+        'base-ref': 'main',
+        kubeconfig,
+      });
       expect(result.errors).toEqual([]);
-      expect(result.summary).toContain('No changes to the rendered manifests (compared with base `main`)');
+      expect(result.summary).toContain(
+        'No changes to the rendered manifests (compared with base `main`)',
+      );
     });
 
     it('fails naming the value when the environment values break the chart schema', async () => {
@@ -287,16 +443,31 @@ describe('helm action (bundled, as the runner runs it)', () => {
         release: { services: { web: { tag: sha('1') } } },
       });
       try {
-        const result = await run({ command: 'diff', environment: 'dev', 'helm-path': toolPath('helm'), 'base-ref': 'main' });
+        const result = await run({
+          command: 'diff',
+          environment: 'dev',
+          'helm-path': toolPath('helm'),
+          'base-ref': 'main',
+        });
         expect(result.exitCode).toBe(1);
-        expect(result.errors.join('\n')).toMatch(/helm lint of the chart with environments\/dev\/values.yaml failed:\n\[ERROR\] .*replicas/);
+        expect(result.errors.join('\n')).toMatch(
+          /helm lint of the chart with environments\/dev\/values.yaml failed:\n\[ERROR\] .*replicas/,
+        );
       } finally {
-        workspace.write('dev', { env: environmentConfig('dev'), release: { services: { web: { tag: sha('1') } } } });
+        workspace.write('dev', {
+          env: environmentConfig('dev'),
+          release: { services: { web: { tag: sha('1') } } },
+        });
       }
     });
 
     it('says so when the base ref does not exist', async () => {
-      const result = await run({ command: 'diff', environment: 'dev', 'helm-path': toolPath('helm'), 'base-ref': 'no-such-branch' });
+      const result = await run({
+        command: 'diff',
+        environment: 'dev',
+        'helm-path': toolPath('helm'),
+        'base-ref': 'no-such-branch',
+      });
       expect(result.errors).toEqual([]);
       expect(result.summary).toMatch(/base ref no-such-branch is not available/);
     });

@@ -50,7 +50,9 @@ export async function run(): Promise<void> {
       return;
     case 'rollback':
       await runCli(inputs.helm, rollbackArgs(target, inputs.revision, inputs.timeout));
-      writeSummary(`## Helm\n\nRolled \`${target.release}\` in \`${environment.name}\` back to ${inputs.revision ? `revision ${inputs.revision}` : 'the previous revision'}.\n`);
+      writeSummary(
+        `## Helm\n\nRolled \`${target.release}\` in \`${environment.name}\` back to ${inputs.revision ? `revision ${inputs.revision}` : 'the previous revision'}.\n`,
+      );
       return;
     case 'uninstall':
       await runCli(inputs.helm, uninstallArgs(target, inputs.timeout));
@@ -58,7 +60,9 @@ export async function run(): Promise<void> {
       return;
     case 'test': {
       const { stdout } = await runCli(inputs.helm, testArgs(target, inputs.timeout));
-      writeSummary(`## Helm test\n\n\`${target.release}\` in \`${environment.name}\` passed.\n\n<details><summary>Output</summary>\n\n\`\`\`\n${stdout.trim()}\n\`\`\`\n</details>\n`);
+      writeSummary(
+        `## Helm test\n\n\`${target.release}\` in \`${environment.name}\` passed.\n\n<details><summary>Output</summary>\n\n\`\`\`\n${stdout.trim()}\n\`\`\`\n</details>\n`,
+      );
       return;
     }
   }
@@ -70,20 +74,37 @@ interface Change {
   diff: string;
 }
 
-async function changeOf(inputs: HelmInputs, root: string, environment: LoadedEnvironment, target: ReleaseTarget): Promise<Change> {
+async function changeOf(
+  inputs: HelmInputs,
+  root: string,
+  environment: LoadedEnvironment,
+  target: ReleaseTarget,
+): Promise<Change> {
   const common = { release: target.release, namespace: target.namespace };
-  const rendered = await renderRelease(inputs.helm, root, environment, { ...common, chart: target.chart }, {
-    requireAll: false,
-    lint: inputs.command === 'diff',
-  });
+  const rendered = await renderRelease(
+    inputs.helm,
+    root,
+    environment,
+    { ...common, chart: target.chart },
+    {
+      requireAll: false,
+      lint: inputs.command === 'diff',
+    },
+  );
   fs.mkdirSync(inputs.outputDir, { recursive: true });
   const manifestPath = path.join(inputs.outputDir, 'manifest.yaml');
   fs.writeFileSync(manifestPath, rendered);
   core.setOutput('manifest-path', manifestPath);
   const baseline =
     (await deployedManifest(inputs.helm, target)) ??
-    (await baseRender(inputs.helm, root, environment.name, common, { baseDir: inputs.baseDir, baseRef: inputs.baseRef }));
-  const diff = unifiedDiff(baseline.manifest, rendered, { fromLabel: baseline.label.replace(/`/g, ''), toLabel: 'rendered' });
+    (await baseRender(inputs.helm, root, environment.name, common, {
+      baseDir: inputs.baseDir,
+      baseRef: inputs.baseRef,
+    }));
+  const diff = unifiedDiff(baseline.manifest, rendered, {
+    fromLabel: baseline.label.replace(/`/g, ''),
+    toLabel: 'rendered',
+  });
   return { rendered, baseline, diff };
 }
 
@@ -95,7 +116,10 @@ function changeMarkdown(environment: LoadedEnvironment, change: Change): string 
       : `Rendered manifests change by **+${added} −${removed}** lines compared with ${change.baseline.label}.`;
   const note = change.baseline.note ? `\n\n_${change.baseline.note}_` : '';
   const images = Object.entries(environment.release.services)
-    .map(([service, image]) => `| ${service} | \`${image?.tag ?? ''}\` | \`${image?.digest ?? '(none)'}\` |`)
+    .map(
+      ([service, image]) =>
+        `| ${service} | \`${image?.tag ?? ''}\` | \`${image?.digest ?? '(none)'}\` |`,
+    )
     .join('\n');
   const body = change.diff
     ? `\n\n<details><summary>Manifest diff</summary>\n\n\`\`\`diff\n${change.diff}\`\`\`\n</details>`
@@ -103,17 +127,32 @@ function changeMarkdown(environment: LoadedEnvironment, change: Change): string 
   return `### Helm\n\n${headline}${note}\n\n| Service | Tag | Digest |\n|---|---|---|\n${images}${body}\n`;
 }
 
-async function diff(inputs: HelmInputs, root: string, environment: LoadedEnvironment, target: ReleaseTarget): Promise<void> {
+async function diff(
+  inputs: HelmInputs,
+  root: string,
+  environment: LoadedEnvironment,
+  target: ReleaseTarget,
+): Promise<void> {
   const change = await changeOf(inputs, root, environment, target);
   core.info(change.diff || 'no changes');
   core.setOutput('has-changes', String(change.diff !== ''));
   const markdown = changeMarkdown(environment, change);
   writeSummary(markdown);
-  const comment = await upsertPullRequestSection({ environment: environment.name, section: 'helm', body: markdown });
-  if (comment) core.info(`${comment.created ? 'created' : 'updated'} the PR comment ${comment.url}`);
+  const comment = await upsertPullRequestSection({
+    environment: environment.name,
+    section: 'helm',
+    body: markdown,
+  });
+  if (comment)
+    core.info(`${comment.created ? 'created' : 'updated'} the PR comment ${comment.url}`);
 }
 
-async function upgrade(inputs: HelmInputs, root: string, environment: LoadedEnvironment, target: ReleaseTarget): Promise<void> {
+async function upgrade(
+  inputs: HelmInputs,
+  root: string,
+  environment: LoadedEnvironment,
+  target: ReleaseTarget,
+): Promise<void> {
   const images = releaseImages(environment, chartServices(target.chart), { requireAll: true });
   const change = await changeOf(inputs, root, environment, target);
   core.startGroup('What will change');
@@ -127,7 +166,12 @@ async function upgrade(inputs: HelmInputs, root: string, environment: LoadedEnvi
     ref: sha,
     environment: environment.name,
     description: `helm upgrade ${target.release} (${environment.name})`,
-    payload: { images: Object.fromEntries(images.images.map((i) => [i.service, { tag: i.tag, digest: i.digest ?? null }])), registry: images.registry },
+    payload: {
+      images: Object.fromEntries(
+        images.images.map((i) => [i.service, { tag: i.tag, digest: i.digest ?? null }]),
+      ),
+      registry: images.registry,
+    },
     ...(runUrl() ? { logUrl: runUrl() } : {}),
   });
   core.setOutput('deployment-id', String(deployment.id));
@@ -144,7 +188,9 @@ async function upgrade(inputs: HelmInputs, root: string, environment: LoadedEnvi
 
     const smokeUrl = inputs.smokeUrl || environmentUrl;
     if (!smokeUrl) {
-      core.warning('no smoke-url, app.url or LoadBalancer address: the public smoke test was skipped');
+      core.warning(
+        'no smoke-url, app.url or LoadBalancer address: the public smoke test was skipped',
+      );
     } else {
       const result = await smokeTest(smokeUrl, {
         paths: ['/healthz', '/readyz'],
@@ -153,25 +199,44 @@ async function upgrade(inputs: HelmInputs, root: string, environment: LoadedEnvi
         log: (line) => core.info(line),
       });
       if (!result.ok) {
-        throw new Error(`smoke test of ${smokeUrl} failed after ${result.attempts} attempt(s): ${result.lastError}`);
+        throw new Error(
+          `smoke test of ${smokeUrl} failed after ${result.attempts} attempt(s): ${result.lastError}`,
+        );
       }
       core.info(`smoke test of ${smokeUrl} passed (attempt ${result.attempts})`);
     }
   } catch (error) {
-    await deployment.setStatus('failure', describeError(error).split('\n')[0] ?? 'failed', environmentUrl || undefined);
+    await deployment.setStatus(
+      'failure',
+      describeError(error).split('\n')[0] ?? 'failed',
+      environmentUrl || undefined,
+    );
     writeSummary(`**Deployment to \`${environment.name}\` failed:** ${describeError(error)}\n`);
     throw error;
   }
   await deployment.setStatus('success', `${target.release} is live`, environmentUrl || undefined);
-  writeSummary(`**Deployed to \`${environment.name}\`**${environmentUrl ? ` — ${environmentUrl}` : ''}.\n`);
+  writeSummary(
+    `**Deployed to \`${environment.name}\`**${environmentUrl ? ` — ${environmentUrl}` : ''}.\n`,
+  );
 }
 
 /** `http://<hostname>` of the chart's public LoadBalancer Service, once AWS has assigned one. */
-async function loadBalancerUrl(inputs: HelmInputs, target: ReleaseTarget): Promise<string | undefined> {
+async function loadBalancerUrl(
+  inputs: HelmInputs,
+  target: ReleaseTarget,
+): Promise<string | undefined> {
   try {
     const { stdout } = await runCli(
       inputs.kubectl,
-      ['get', 'services', '--namespace', target.namespace, '-o', 'json', ...(target.kubeconfig ? ['--kubeconfig', target.kubeconfig] : [])],
+      [
+        'get',
+        'services',
+        '--namespace',
+        target.namespace,
+        '-o',
+        'json',
+        ...(target.kubeconfig ? ['--kubeconfig', target.kubeconfig] : []),
+      ],
       { silent: true },
     );
     const services = (JSON.parse(stdout) as { items?: KubeService[] }).items ?? [];

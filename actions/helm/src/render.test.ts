@@ -8,10 +8,16 @@ jest.setTimeout(60_000);
 describe.each(environmentFolders(repoRoot))('the shipped environment %s', (name) => {
   it('lints and renders with the real helm: one Deployment per chart service, no hooks', async () => {
     const environment = loadEnvironment(repoRoot, name);
-    const manifest = await renderRelease(toolPath('helm'), repoRoot, environment, { release: 'movies', namespace: 'movies' }, {
-      requireAll: false,
-      lint: true,
-    });
+    const manifest = await renderRelease(
+      toolPath('helm'),
+      repoRoot,
+      environment,
+      { release: 'movies', namespace: 'movies' },
+      {
+        requireAll: false,
+        lint: true,
+      },
+    );
     const objects = YAML.parseAllDocuments(manifest)
       .map((doc) => doc.toJS() as { kind?: string; metadata?: { name?: string } } | null)
       .filter((o): o is { kind: string; metadata: { name: string } } => Boolean(o?.kind));

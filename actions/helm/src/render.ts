@@ -1,9 +1,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CliError, describeError, loadEnvironment, runCli, type LoadedEnvironment } from '@movies/actions-lib';
+import {
+  CliError,
+  describeError,
+  loadEnvironment,
+  runCli,
+  type LoadedEnvironment,
+} from '@movies/actions-lib';
 import { chartServices, redactSecrets } from './chart';
-import { environmentValuesFile, getManifestArgs, lintArgs, templateArgs, type ReleaseTarget } from './helmArgs';
+import {
+  environmentValuesFile,
+  getManifestArgs,
+  lintArgs,
+  templateArgs,
+  type ReleaseTarget,
+} from './helmArgs';
 import { imageArgs, releaseImages } from './images';
 
 /**
@@ -19,14 +31,23 @@ export async function renderRelease(
 ): Promise<string> {
   const chart = target.chart ?? path.join(root, 'chart');
   const images = imageArgs(releaseImages(environment, chartServices(chart), options));
-  const full: ReleaseTarget = { ...target, chart, valuesFile: environmentValuesFile(root, environment.name) };
+  const full: ReleaseTarget = {
+    ...target,
+    chart,
+    valuesFile: environmentValuesFile(root, environment.name),
+  };
   if (options.lint) await lint(helm, root, full, images);
   const { stdout } = await runCli(helm, templateArgs(full, images), { cwd: root, silent: true });
   return redactSecrets(stdout);
 }
 
 /** `helm lint` prints its findings on stdout and only a count on stderr: fail with the findings. */
-async function lint(helm: string, root: string, target: ReleaseTarget, images: string[]): Promise<void> {
+async function lint(
+  helm: string,
+  root: string,
+  target: ReleaseTarget,
+  images: string[],
+): Promise<void> {
   try {
     await runCli(helm, lintArgs(target, images), { cwd: root, silent: true });
   } catch (error) {
@@ -35,7 +56,10 @@ async function lint(helm: string, root: string, target: ReleaseTarget, images: s
       .split('\n')
       .filter((line) => /^\[(ERROR|WARNING)\]|^\s+- /.test(line))
       .join('\n');
-    throw new Error(`helm lint of the chart with ${path.relative(root, target.valuesFile)} failed:\n${findings || error.message}`);
+    throw new Error(
+      `helm lint of the chart with ${path.relative(root, target.valuesFile)} failed:\n${findings || error.message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -48,7 +72,10 @@ export interface Baseline {
 }
 
 /** The manifest of the deployed release; null when the cluster cannot be reached. */
-export async function deployedManifest(helm: string, target: ReleaseTarget): Promise<Baseline | null> {
+export async function deployedManifest(
+  helm: string,
+  target: ReleaseTarget,
+): Promise<Baseline | null> {
   if (!target.kubeconfig) return null;
   try {
     const { stdout } = await runCli(helm, getManifestArgs(target), { silent: true });
@@ -56,7 +83,11 @@ export async function deployedManifest(helm: string, target: ReleaseTarget): Pro
   } catch (error) {
     const message = describeError(error);
     if (/release: not found/.test(message)) {
-      return { label: `deployed release \`${target.release}\``, manifest: '', note: 'not installed yet: this is a first install' };
+      return {
+        label: `deployed release \`${target.release}\``,
+        manifest: '',
+        note: 'not installed yet: this is a first install',
+      };
     }
     return null;
   }
@@ -74,13 +105,26 @@ export async function baseRender(
   target: Omit<ReleaseTarget, 'valuesFile' | 'chart'>,
   base: { baseDir?: string; baseRef?: string },
 ): Promise<Baseline> {
-  if (base.baseDir) return renderBase(helm, base.baseDir, environmentName, target, `base checkout \`${base.baseDir}\``);
+  if (base.baseDir)
+    return renderBase(
+      helm,
+      base.baseDir,
+      environmentName,
+      target,
+      `base checkout \`${base.baseDir}\``,
+    );
   if (!base.baseRef) {
-    return { label: 'nothing', manifest: '', note: 'no cluster to compare with and no base-ref/base-dir given' };
+    return {
+      label: 'nothing',
+      manifest: '',
+      note: 'no cluster to compare with and no base-ref/base-dir given',
+    };
   }
   const worktree = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'helm-base-'));
   try {
-    await runCli('git', ['-C', root, 'worktree', 'add', '--detach', worktree, base.baseRef], { silent: true });
+    await runCli('git', ['-C', root, 'worktree', 'add', '--detach', worktree, base.baseRef], {
+      silent: true,
+    });
   } catch (error) {
     fs.rmSync(worktree, { recursive: true, force: true });
     return {
@@ -92,7 +136,9 @@ export async function baseRender(
   try {
     return await renderBase(helm, worktree, environmentName, target, `base \`${base.baseRef}\``);
   } finally {
-    await runCli('git', ['-C', root, 'worktree', 'remove', '--force', worktree], { silent: true }).catch(() => undefined);
+    await runCli('git', ['-C', root, 'worktree', 'remove', '--force', worktree], {
+      silent: true,
+    }).catch(() => undefined);
     fs.rmSync(worktree, { recursive: true, force: true });
   }
 }
@@ -105,13 +151,23 @@ async function renderBase(
   label: string,
 ): Promise<Baseline> {
   if (!fs.existsSync(path.join(baseRoot, 'environments', environmentName))) {
-    return { label, manifest: '', note: `environment ${environmentName} does not exist on the base` };
+    return {
+      label,
+      manifest: '',
+      note: `environment ${environmentName} does not exist on the base`,
+    };
   }
   try {
     const environment = loadEnvironment(baseRoot, environmentName);
-    const manifest = await renderRelease(helm, baseRoot, environment, target, { requireAll: false });
+    const manifest = await renderRelease(helm, baseRoot, environment, target, {
+      requireAll: false,
+    });
     return { label, manifest };
   } catch (error) {
-    return { label, manifest: '', note: `the base does not render: ${describeError(error).split('\n')[0]}` };
+    return {
+      label,
+      manifest: '',
+      note: `the base does not render: ${describeError(error).split('\n')[0]}`,
+    };
   }
 }

@@ -23,7 +23,7 @@ export async function smokeTest(baseUrl: string, options: SmokeOptions): Promise
   const deadline = Date.now() + options.timeoutMs;
   const base = baseUrl.replace(/\/+$/, '');
   let attempts = 0;
-  let lastError = '';
+  let lastError: string;
   for (;;) {
     attempts++;
     lastError = '';

@@ -39078,11 +39078,19 @@ var core4 = __toESM(require_core());
 var import_node_os = __toESM(require("node:os"));
 var import_node_path3 = __toESM(require("node:path"));
 var core3 = __toESM(require_core());
-var COMMANDS = ["render", "diff", "apply", "validate", "export-kubeconfig", "delete"];
+var COMMANDS = [
+  "render",
+  "diff",
+  "apply",
+  "validate",
+  "export-kubeconfig",
+  "delete"
+];
 function cidrList(name2, text) {
   const items = text.split(/[\n,]/).map((item) => item.trim()).filter(Boolean);
   for (const item of items) {
-    if (!parseIpv4Cidr(item)) throw new Error(`input ${name2}: "${item}" is not an IPv4 CIDR (a.b.c.d/n)`);
+    if (!parseIpv4Cidr(item))
+      throw new Error(`input ${name2}: "${item}" is not an IPv4 CIDR (a.b.c.d/n)`);
   }
   return items;
 }
@@ -39139,13 +39147,21 @@ var Kops = class {
   async stored() {
     const name2 = this.target.clusterName;
     try {
-      const cluster = await this.run(["get", "cluster", "--name", name2, "-o", "yaml"], { silent: true });
+      const cluster = await this.run(["get", "cluster", "--name", name2, "-o", "yaml"], {
+        silent: true
+      });
       const groups = await this.run(["get", "instancegroups", "--name", name2, "-o", "yaml"], {
         silent: true,
         okExitCodes: [0, 1]
       });
       if (groups.exitCode !== 0 && !/no InstanceGroup objects found/i.test(groups.stderr)) {
-        throw new CliError(`kops get instancegroups --name ${name2}`, groups.exitCode, groups.stderr.trim(), groups.stdout, groups.stderr);
+        throw new CliError(
+          `kops get instancegroups --name ${name2}`,
+          groups.exitCode,
+          groups.stderr.trim(),
+          groups.stdout,
+          groups.stderr
+        );
       }
       const igYaml = groups.exitCode === 0 ? groups.stdout : "";
       return `${cluster.stdout.trimEnd()}
@@ -39169,7 +39185,13 @@ ${igYaml}`;
   }
   /** Preview (without `yes`) or apply the cloud changes. */
   update(yes) {
-    return this.run(["update", "cluster", "--name", this.target.clusterName, ...yes ? ["--yes"] : []]);
+    return this.run([
+      "update",
+      "cluster",
+      "--name",
+      this.target.clusterName,
+      ...yes ? ["--yes"] : []
+    ]);
   }
   /** Replaces instances whose configuration changed, draining and validating as it goes. */
   rollingUpdate(kubeconfig) {
@@ -39412,7 +39434,9 @@ var GROUP_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 function nodeGroupPerZone(group, index, zones, clusterName) {
   const field = `cluster.node_groups[${index}]`;
   if (!GROUP_NAME.test(group.name ?? "")) {
-    throw new ManifestError(`${field}.name: "${group.name}" must be lower-case letters, digits and '-'`);
+    throw new ManifestError(
+      `${field}.name: "${group.name}" must be lower-case letters, digits and '-'`
+    );
   }
   for (const key of ["min", "max"]) {
     if (!Number.isInteger(group[key]) || group[key] < 0) {
@@ -39590,7 +39614,11 @@ function parseTerraformOutputs(json, source = "terraform outputs") {
     privateSubnetCidrs: cidrs("private_subnet_cidrs"),
     publicSubnetCidrs: cidrs("public_subnet_cidrs"),
     natGatewayIds: stringList("nat_gateway_ids", optional("nat_gateway_ids") ?? []),
-    kopsStateStore: string("kops_state_store", /^s3:\/\/[a-z0-9.-]+\/?$/, "is not an s3://bucket URL"),
+    kopsStateStore: string(
+      "kops_state_store",
+      /^s3:\/\/[a-z0-9.-]+\/?$/,
+      "is not an s3://bucket URL"
+    ),
     clusterName: string("cluster_name"),
     region: string("region", /^[a-z]{2}(-[a-z]+)+-\d$/, "is not an AWS region")
   };
@@ -39632,10 +39660,18 @@ function requireOutputsFile(inputs) {
   return inputs.terraformOutputs;
 }
 function render(inputs, env) {
-  const outputs = { ...readTerraformOutputs(requireOutputsFile(inputs)), ...inputs.stateStore ? { kopsStateStore: inputs.stateStore } : {} };
-  const rendered = renderCluster(env, outputs, { apiAccess: inputs.apiAccess, sshAccess: inputs.sshAccess });
+  const outputs = {
+    ...readTerraformOutputs(requireOutputsFile(inputs)),
+    ...inputs.stateStore ? { kopsStateStore: inputs.stateStore } : {}
+  };
+  const rendered = renderCluster(env, outputs, {
+    apiAccess: inputs.apiAccess,
+    sshAccess: inputs.sshAccess
+  });
   if (env.cluster.bastion && inputs.sshAccess.length === 0) {
-    core4.warning("cluster.bastion is on but ssh-access is empty: nobody can reach the bastion until ssh-access lists CIDRs");
+    core4.warning(
+      "cluster.bastion is on but ssh-access is empty: nobody can reach the bastion until ssh-access lists CIDRs"
+    );
   }
   const yaml = toManifestYaml(rendered);
   import_node_fs6.default.mkdirSync(inputs.outputDir, { recursive: true });
@@ -39663,11 +39699,17 @@ function describe(rendered) {
   const rows = rendered.instanceGroups.map(
     (ig) => `| ${ig.metadata.name} | ${String(ig.spec.role)} | ${String(ig.spec.machineType)}${ig.spec.mixedInstancesPolicy ? " (spot)" : ""} | ${String(ig.spec.minSize)}–${String(ig.spec.maxSize)} | ${ig.spec.subnets.join(", ")} |`
   );
-  return ["| Instance group | Role | Type | Size | Subnets |", "|---|---|---|---|---|", ...rows].join("\n");
+  return [
+    "| Instance group | Role | Type | Size | Subnets |",
+    "|---|---|---|---|---|",
+    ...rows
+  ].join("\n");
 }
 function kopsFor(inputs, env, stateStore2) {
   if (!stateStore2) {
-    throw new Error("no state store: set input state-store or terraform-outputs (output kops_state_store)");
+    throw new Error(
+      "no state store: set input state-store or terraform-outputs (output kops_state_store)"
+    );
   }
   return new Kops({ kops: inputs.kops, clusterName: env.cluster.name, stateStore: stateStore2 });
 }
@@ -39708,11 +39750,19 @@ async function diff(inputs, env) {
   const rendered = render(inputs, env);
   const change = await changeAgainstState(kopsFor(inputs, env, rendered.stateStore), rendered);
   core4.info(change.diff || "no changes");
-  core4.setOutput("has-changes", String(!change.exists || change.diff !== "" || change.removedGroups.length > 0));
+  core4.setOutput(
+    "has-changes",
+    String(!change.exists || change.diff !== "" || change.removedGroups.length > 0)
+  );
   const markdown = changeMarkdown(env, change);
   writeSummary(markdown);
-  const comment = await upsertPullRequestSection({ environment: env.name, section: "kops", body: markdown });
-  if (comment) core4.info(`${comment.created ? "created" : "updated"} the PR comment ${comment.url}`);
+  const comment = await upsertPullRequestSection({
+    environment: env.name,
+    section: "kops",
+    body: markdown
+  });
+  if (comment)
+    core4.info(`${comment.created ? "created" : "updated"} the PR comment ${comment.url}`);
 }
 async function apply(inputs, env) {
   const rendered = render(inputs, env);
@@ -39720,7 +39770,8 @@ async function apply(inputs, env) {
   const change = await changeAgainstState(kops, rendered);
   core4.startGroup("What will change");
   core4.info(change.diff || "no changes to the cluster spec");
-  if (change.removedGroups.length) core4.info(`instance groups to delete: ${change.removedGroups.join(", ")}`);
+  if (change.removedGroups.length)
+    core4.info(`instance groups to delete: ${change.removedGroups.join(", ")}`);
   core4.endGroup();
   writeSummary(changeMarkdown(env, change));
   if (change.exists) await kops.replace(rendered.manifestPath);
@@ -39731,22 +39782,32 @@ async function apply(inputs, env) {
   core4.endGroup();
   await kops.update(true);
   if (change.exists) {
-    const kubeconfig = import_node_path4.default.join(import_node_fs6.default.mkdtempSync(import_node_path4.default.join(process.env.RUNNER_TEMP || import_node_os2.default.tmpdir(), "kops-")), "kubeconfig");
+    const kubeconfig = import_node_path4.default.join(
+      import_node_fs6.default.mkdtempSync(import_node_path4.default.join(process.env.RUNNER_TEMP || import_node_os2.default.tmpdir(), "kops-")),
+      "kubeconfig"
+    );
     await kops.exportKubeconfig(kubeconfig, inputs.adminTtl);
     await kops.rollingUpdate(kubeconfig);
   }
-  core4.setOutput("has-changes", String(!change.exists || change.diff !== "" || change.removedGroups.length > 0));
-  writeSummary(`Applied to \`${env.cluster.name}\`${change.exists ? " (rolling update done)" : " (created)"}.
-`);
+  core4.setOutput(
+    "has-changes",
+    String(!change.exists || change.diff !== "" || change.removedGroups.length > 0)
+  );
+  writeSummary(
+    `Applied to \`${env.cluster.name}\`${change.exists ? " (rolling update done)" : " (created)"}.
+`
+  );
 }
 async function validate(inputs, env) {
   const kops = kopsFor(inputs, env, stateStoreOf(inputs));
   await kops.exportKubeconfig(inputs.kubeconfig, inputs.adminTtl);
   await kops.validate(inputs.kubeconfig, inputs.validateTimeout);
-  writeSummary(`## kOps
+  writeSummary(
+    `## kOps
 
 Cluster \`${env.cluster.name}\` is valid (waited up to ${inputs.validateTimeout}).
-`);
+`
+  );
 }
 async function exportKubeconfig(inputs, env) {
   const kops = kopsFor(inputs, env, stateStoreOf(inputs));

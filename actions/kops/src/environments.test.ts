@@ -20,7 +20,10 @@ describe('kOps manifests of the shipped environments', () => {
 
   describe.each(shipped)('$name', ({ env, outputsFile }) => {
     const outputs = readTerraformOutputs(outputsFile);
-    const { cluster, instanceGroups } = renderCluster(env, outputs, { apiAccess: ['0.0.0.0/0'], sshAccess: [] });
+    const { cluster, instanceGroups } = renderCluster(env, outputs, {
+      apiAccess: ['0.0.0.0/0'],
+      sshAccess: [],
+    });
     const zones = outputs.azs.slice(0, env.network.az_count);
     const byRole = (role: string) => instanceGroups.filter((ig) => ig.spec.role === role);
 
@@ -43,10 +46,16 @@ describe('kOps manifests of the shipped environments', () => {
       expect(planes).toHaveLength(env.cluster.control_plane.count);
       if (env.cluster.control_plane.count >= 3) {
         // High availability: the control planes cover every zone (up to the count).
-        expect(new Set(planes.flatMap((p) => p.spec.subnets as string[])).size).toBe(Math.min(zones.length, planes.length));
+        expect(new Set(planes.flatMap((p) => p.spec.subnets as string[])).size).toBe(
+          Math.min(zones.length, planes.length),
+        );
       }
-      for (const etcd of cluster.spec.etcdClusters as Array<{ etcdMembers: Array<{ instanceGroup: string }> }>) {
-        expect(etcd.etcdMembers.map((m) => m.instanceGroup)).toEqual(planes.map((p) => p.metadata.name));
+      for (const etcd of cluster.spec.etcdClusters as Array<{
+        etcdMembers: Array<{ instanceGroup: string }>;
+      }>) {
+        expect(etcd.etcdMembers.map((m) => m.instanceGroup)).toEqual(
+          planes.map((p) => p.metadata.name),
+        );
       }
     });
 

@@ -3,7 +3,14 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { parseDuration, parseIpv4Cidr } from '@movies/actions-lib';
 
-export const COMMANDS = ['render', 'diff', 'apply', 'validate', 'export-kubeconfig', 'delete'] as const;
+export const COMMANDS = [
+  'render',
+  'diff',
+  'apply',
+  'validate',
+  'export-kubeconfig',
+  'delete',
+] as const;
 export type KopsCommand = (typeof COMMANDS)[number];
 
 export interface KopsInputs {
@@ -28,7 +35,8 @@ export function cidrList(name: string, text: string): string[] {
     .map((item) => item.trim())
     .filter(Boolean);
   for (const item of items) {
-    if (!parseIpv4Cidr(item)) throw new Error(`input ${name}: "${item}" is not an IPv4 CIDR (a.b.c.d/n)`);
+    if (!parseIpv4Cidr(item))
+      throw new Error(`input ${name}: "${item}" is not an IPv4 CIDR (a.b.c.d/n)`);
   }
   return items;
 }

@@ -32,19 +32,30 @@ export class Kops {
   async stored(): Promise<string | null> {
     const name = this.target.clusterName;
     try {
-      const cluster = await this.run(['get', 'cluster', '--name', name, '-o', 'yaml'], { silent: true });
+      const cluster = await this.run(['get', 'cluster', '--name', name, '-o', 'yaml'], {
+        silent: true,
+      });
       const groups = await this.run(['get', 'instancegroups', '--name', name, '-o', 'yaml'], {
         silent: true,
         okExitCodes: [0, 1],
       });
       // A cluster without instance groups makes `kops get instancegroups` fail with "no InstanceGroup objects found".
       if (groups.exitCode !== 0 && !/no InstanceGroup objects found/i.test(groups.stderr)) {
-        throw new CliError(`kops get instancegroups --name ${name}`, groups.exitCode, groups.stderr.trim(), groups.stdout, groups.stderr);
+        throw new CliError(
+          `kops get instancegroups --name ${name}`,
+          groups.exitCode,
+          groups.stderr.trim(),
+          groups.stdout,
+          groups.stderr,
+        );
       }
       const igYaml = groups.exitCode === 0 ? groups.stdout : '';
       return `${cluster.stdout.trimEnd()}\n---\n${igYaml}`;
     } catch (error) {
-      if (error instanceof CliError && /not found|does not exist|no such file/i.test(`${error.stderr}${error.stdout}`)) {
+      if (
+        error instanceof CliError &&
+        /not found|does not exist|no such file/i.test(`${error.stderr}${error.stdout}`)
+      ) {
         return null;
       }
       throw error;
@@ -65,7 +76,13 @@ export class Kops {
 
   /** Preview (without `yes`) or apply the cloud changes. */
   update(yes: boolean): Promise<CliResult> {
-    return this.run(['update', 'cluster', '--name', this.target.clusterName, ...(yes ? ['--yes'] : [])]);
+    return this.run([
+      'update',
+      'cluster',
+      '--name',
+      this.target.clusterName,
+      ...(yes ? ['--yes'] : []),
+    ]);
   }
 
   /** Replaces instances whose configuration changed, draining and validating as it goes. */

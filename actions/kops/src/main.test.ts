@@ -34,12 +34,18 @@ describe('kops action (bundled, as the runner runs it)', () => {
     const env = environmentConfig('dev');
     workspace.write('dev', { env });
     outputsFile = path.join(scratch, 'outputs.json');
-    fs.copyFileSync(path.join(__dirname, '__fixtures__', 'terraform-outputs', 'dev.json'), outputsFile);
+    fs.copyFileSync(
+      path.join(__dirname, '__fixtures__', 'terraform-outputs', 'dev.json'),
+      outputsFile,
+    );
     kops = writeKopsStandIn(scratch);
   });
   afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-  const run = (inputs: Record<string, string>, extra: { event?: Record<string, unknown>; eventName?: string } = {}) =>
+  const run = (
+    inputs: Record<string, string>,
+    extra: { event?: Record<string, unknown>; eventName?: string } = {},
+  ) =>
     runBundledAction({
       actionDir,
       workspace: workspace.root,
@@ -64,7 +70,9 @@ describe('kops action (bundled, as the runner runs it)', () => {
     expect(result.errors).toEqual([]);
     const manifestPath = result.outputs['manifest-path']!;
     expect(manifestPath).toBe(path.join(scratch, 'dev.movies.k8s.local.yaml'));
-    const docs = YAML.parseAllDocuments(fs.readFileSync(manifestPath, 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
+    const docs = YAML.parseAllDocuments(fs.readFileSync(manifestPath, 'utf8')).map(
+      (d) => d.toJS() as { kind: string; metadata: { name: string } },
+    );
     expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
       'Cluster/dev.movies.k8s.local',
       'InstanceGroup/control-plane-eu-west-1a',
@@ -84,7 +92,9 @@ describe('kops action (bundled, as the runner runs it)', () => {
     expect(kops.calls()[0]!.stateEnv).toBe('s3://movies-kops-state-111111111111-dev');
     const [comment] = github.comments('movies-org', 'movies-gitops', 5);
     expect(comment!.body).toContain('<!-- section:kops -->');
-    expect(comment!.body).toContain('Cluster `dev.movies.k8s.local` does not exist yet: it will be **created**.');
+    expect(comment!.body).toContain(
+      'Cluster `dev.movies.k8s.local` does not exist yet: it will be **created**.',
+    );
   });
 
   it('apply creates a new cluster, previews, then updates (no rolling update for new instances)', async () => {
@@ -106,7 +116,9 @@ describe('kops action (bundled, as the runner runs it)', () => {
     const stored = fs
       .readFileSync(manifest, 'utf8')
       .replace('maxSize: 2', 'maxSize: 1')
-      .concat('---\napiVersion: kops.k8s.io/v1alpha2\nkind: InstanceGroup\nmetadata:\n  name: old-eu-west-1a\n  creationTimestamp: "2026-01-01T00:00:00Z"\nspec:\n  role: Node\n');
+      .concat(
+        '---\napiVersion: kops.k8s.io/v1alpha2\nkind: InstanceGroup\nmetadata:\n  name: old-eu-west-1a\n  creationTimestamp: "2026-01-01T00:00:00Z"\nspec:\n  role: Node\n',
+      );
     kops.storeState(stored);
 
     const result = await run({ command: 'apply' });
@@ -117,7 +129,11 @@ describe('kops action (bundled, as the runner runs it)', () => {
       `delete instancegroup old-eu-west-1a --name dev.movies.k8s.local --yes ${state}`,
       `update cluster --name dev.movies.k8s.local ${state}`,
       `update cluster --name dev.movies.k8s.local --yes ${state}`,
-      expect.stringMatching(new RegExp(`^export kubeconfig --name dev.movies.k8s.local --admin=1h --kubeconfig \\S+/kubeconfig ${state}$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^export kubeconfig --name dev.movies.k8s.local --admin=1h --kubeconfig \\S+/kubeconfig ${state}$`,
+        ),
+      ),
       `rolling-update cluster --name dev.movies.k8s.local --yes ${state}`,
     ]);
     const rolling = kops.calls().at(-1)!;
@@ -127,7 +143,9 @@ describe('kops action (bundled, as the runner runs it)', () => {
     expect(printed).toMatch(/^- +maxSize: 1$/m);
     expect(printed).toMatch(/^\+ +maxSize: 2$/m);
     expect(printed.search(/^\+ +maxSize: 2$/m)).toBeLessThan(printed.indexOf('stored'));
-    expect(printed.indexOf('instance groups to delete: old-eu-west-1a')).toBeLessThan(printed.indexOf('stored'));
+    expect(printed.indexOf('instance groups to delete: old-eu-west-1a')).toBeLessThan(
+      printed.indexOf('stored'),
+    );
     expect(result.summary).toContain('**Instance groups to delete:** `old-eu-west-1a`');
   });
 
@@ -151,17 +169,27 @@ describe('kops action (bundled, as the runner runs it)', () => {
 
   it('export-kubeconfig writes the file and outputs its path; the state store input wins', async () => {
     const kubeconfig = path.join(scratch, 'sub', 'kubeconfig');
-    const result = await run({ command: 'export-kubeconfig', kubeconfig, 'admin-ttl': '30m', 'state-store': 's3://other', 'terraform-outputs': '' });
+    const result = await run({
+      command: 'export-kubeconfig',
+      kubeconfig,
+      'admin-ttl': '30m',
+      'state-store': 's3://other',
+      'terraform-outputs': '',
+    });
     expect(result.errors).toEqual([]);
     expect(result.outputs.kubeconfig).toBe(kubeconfig);
     expect(fs.existsSync(kubeconfig)).toBe(true);
-    expect(argvs()).toEqual([`export kubeconfig --name dev.movies.k8s.local --admin=30m --kubeconfig ${kubeconfig} --state s3://other`]);
+    expect(argvs()).toEqual([
+      `export kubeconfig --name dev.movies.k8s.local --admin=30m --kubeconfig ${kubeconfig} --state s3://other`,
+    ]);
   });
 
   it('delete runs only when confirm-delete names the cluster', async () => {
     const refused = await run({ command: 'delete', 'confirm-delete': 'dev' });
     expect(refused.exitCode).toBe(1);
-    expect(refused.errors.join('\n')).toMatch(/input confirm-delete must equal the cluster name "dev.movies.k8s.local"/);
+    expect(refused.errors.join('\n')).toMatch(
+      /input confirm-delete must equal the cluster name "dev.movies.k8s.local"/,
+    );
     expect(kops.calls()).toEqual([]);
     const done = await run({ command: 'delete', 'confirm-delete': 'dev.movies.k8s.local' });
     expect(done.errors).toEqual([]);
@@ -170,7 +198,11 @@ describe('kops action (bundled, as the runner runs it)', () => {
 
   describe('bad input names the problem', () => {
     it.each([
-      ['a missing outputs file', () => fs.rmSync(outputsFile), /terraform-outputs: cannot read .*outputs.json \(ENOENT\)/],
+      [
+        'a missing outputs file',
+        () => fs.rmSync(outputsFile),
+        /terraform-outputs: cannot read .*outputs.json \(ENOENT\)/,
+      ],
       [
         'an outputs file without a key',
         () => {
@@ -183,7 +215,9 @@ describe('kops action (bundled, as the runner runs it)', () => {
       [
         'a subnet missing for an AZ the environment uses',
         () => {
-          const json = JSON.parse(fs.readFileSync(outputsFile, 'utf8')) as { public_subnet_ids: { value: Record<string, string> } };
+          const json = JSON.parse(fs.readFileSync(outputsFile, 'utf8')) as {
+            public_subnet_ids: { value: Record<string, string> };
+          };
           delete json.public_subnet_ids.value['eu-west-1b'];
           fs.writeFileSync(outputsFile, JSON.stringify(json));
         },
@@ -191,7 +225,17 @@ describe('kops action (bundled, as the runner runs it)', () => {
       ],
       [
         'a node group with min > max',
-        () => workspace.write('dev', { env: environmentConfig('dev', { cluster: { ...environmentConfig('dev').cluster, node_groups: [{ name: 'nodes', instance_type: 't3.medium', min: 4, max: 2, spot: false }] } }) }),
+        () =>
+          workspace.write('dev', {
+            env: environmentConfig('dev', {
+              cluster: {
+                ...environmentConfig('dev').cluster,
+                node_groups: [
+                  { name: 'nodes', instance_type: 't3.medium', min: 4, max: 2, spot: false },
+                ],
+              },
+            }),
+          }),
         /node_groups\/0\/min must be <= max \(4 > 2\)/,
       ],
     ])('%s', async (_name, breakIt, message) => {
@@ -204,7 +248,9 @@ describe('kops action (bundled, as the runner runs it)', () => {
 
     it('an unknown command', async () => {
       const result = await run({ command: 'upgrade' });
-      expect(result.errors.join('\n')).toMatch(/input command: "upgrade" is not one of render, diff, apply/);
+      expect(result.errors.join('\n')).toMatch(
+        /input command: "upgrade" is not one of render, diff, apply/,
+      );
     });
   });
 });

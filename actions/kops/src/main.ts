@@ -60,10 +60,18 @@ function requireOutputsFile(inputs: KopsInputs): string {
 
 function render(inputs: KopsInputs, env: EnvConfig): Rendered {
   // The state-store input moves the cluster's configBase with it.
-  const outputs = { ...readTerraformOutputs(requireOutputsFile(inputs)), ...(inputs.stateStore ? { kopsStateStore: inputs.stateStore } : {}) };
-  const rendered = renderCluster(env, outputs, { apiAccess: inputs.apiAccess, sshAccess: inputs.sshAccess });
+  const outputs = {
+    ...readTerraformOutputs(requireOutputsFile(inputs)),
+    ...(inputs.stateStore ? { kopsStateStore: inputs.stateStore } : {}),
+  };
+  const rendered = renderCluster(env, outputs, {
+    apiAccess: inputs.apiAccess,
+    sshAccess: inputs.sshAccess,
+  });
   if (env.cluster.bastion && inputs.sshAccess.length === 0) {
-    core.warning('cluster.bastion is on but ssh-access is empty: nobody can reach the bastion until ssh-access lists CIDRs');
+    core.warning(
+      'cluster.bastion is on but ssh-access is empty: nobody can reach the bastion until ssh-access lists CIDRs',
+    );
   }
   const yaml = toManifestYaml(rendered);
   fs.mkdirSync(inputs.outputDir, { recursive: true });
@@ -84,12 +92,18 @@ function describe(rendered: RenderedCluster): string {
     (ig) =>
       `| ${ig.metadata.name} | ${String(ig.spec.role)} | ${String(ig.spec.machineType)}${ig.spec.mixedInstancesPolicy ? ' (spot)' : ''} | ${String(ig.spec.minSize)}–${String(ig.spec.maxSize)} | ${(ig.spec.subnets as string[]).join(', ')} |`,
   );
-  return ['| Instance group | Role | Type | Size | Subnets |', '|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| Instance group | Role | Type | Size | Subnets |',
+    '|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 function kopsFor(inputs: KopsInputs, env: EnvConfig, stateStore: string): Kops {
   if (!stateStore) {
-    throw new Error('no state store: set input state-store or terraform-outputs (output kops_state_store)');
+    throw new Error(
+      'no state store: set input state-store or terraform-outputs (output kops_state_store)',
+    );
   }
   return new Kops({ kops: inputs.kops, clusterName: env.cluster.name, stateStore });
 }
@@ -144,11 +158,19 @@ async function diff(inputs: KopsInputs, env: EnvConfig): Promise<void> {
   const rendered = render(inputs, env);
   const change = await changeAgainstState(kopsFor(inputs, env, rendered.stateStore), rendered);
   core.info(change.diff || 'no changes');
-  core.setOutput('has-changes', String(!change.exists || change.diff !== '' || change.removedGroups.length > 0));
+  core.setOutput(
+    'has-changes',
+    String(!change.exists || change.diff !== '' || change.removedGroups.length > 0),
+  );
   const markdown = changeMarkdown(env, change);
   writeSummary(markdown);
-  const comment = await upsertPullRequestSection({ environment: env.name, section: 'kops', body: markdown });
-  if (comment) core.info(`${comment.created ? 'created' : 'updated'} the PR comment ${comment.url}`);
+  const comment = await upsertPullRequestSection({
+    environment: env.name,
+    section: 'kops',
+    body: markdown,
+  });
+  if (comment)
+    core.info(`${comment.created ? 'created' : 'updated'} the PR comment ${comment.url}`);
 }
 
 async function apply(inputs: KopsInputs, env: EnvConfig): Promise<void> {
@@ -157,7 +179,8 @@ async function apply(inputs: KopsInputs, env: EnvConfig): Promise<void> {
   const change = await changeAgainstState(kops, rendered);
   core.startGroup('What will change');
   core.info(change.diff || 'no changes to the cluster spec');
-  if (change.removedGroups.length) core.info(`instance groups to delete: ${change.removedGroups.join(', ')}`);
+  if (change.removedGroups.length)
+    core.info(`instance groups to delete: ${change.removedGroups.join(', ')}`);
   core.endGroup();
   writeSummary(changeMarkdown(env, change));
 
@@ -172,19 +195,29 @@ async function apply(inputs: KopsInputs, env: EnvConfig): Promise<void> {
 
   if (change.exists) {
     // New instances come from the updated launch templates; replace the old ones node by node.
-    const kubeconfig = path.join(fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'kops-')), 'kubeconfig');
+    const kubeconfig = path.join(
+      fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'kops-')),
+      'kubeconfig',
+    );
     await kops.exportKubeconfig(kubeconfig, inputs.adminTtl);
     await kops.rollingUpdate(kubeconfig);
   }
-  core.setOutput('has-changes', String(!change.exists || change.diff !== '' || change.removedGroups.length > 0));
-  writeSummary(`Applied to \`${env.cluster.name}\`${change.exists ? ' (rolling update done)' : ' (created)'}.\n`);
+  core.setOutput(
+    'has-changes',
+    String(!change.exists || change.diff !== '' || change.removedGroups.length > 0),
+  );
+  writeSummary(
+    `Applied to \`${env.cluster.name}\`${change.exists ? ' (rolling update done)' : ' (created)'}.\n`,
+  );
 }
 
 async function validate(inputs: KopsInputs, env: EnvConfig): Promise<void> {
   const kops = kopsFor(inputs, env, stateStoreOf(inputs));
   await kops.exportKubeconfig(inputs.kubeconfig, inputs.adminTtl);
   await kops.validate(inputs.kubeconfig, inputs.validateTimeout);
-  writeSummary(`## kOps\n\nCluster \`${env.cluster.name}\` is valid (waited up to ${inputs.validateTimeout}).\n`);
+  writeSummary(
+    `## kOps\n\nCluster \`${env.cluster.name}\` is valid (waited up to ${inputs.validateTimeout}).\n`,
+  );
 }
 
 async function exportKubeconfig(inputs: KopsInputs, env: EnvConfig): Promise<void> {

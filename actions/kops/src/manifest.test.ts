@@ -9,7 +9,10 @@ import {
 } from './manifest';
 import { networkOutputs } from './__fixtures__/outputs';
 
-function environment(cluster: Partial<ClusterEnvironment['cluster']> = {}, azCount = 3): ClusterEnvironment {
+function environment(
+  cluster: Partial<ClusterEnvironment['cluster']> = {},
+  azCount = 3,
+): ClusterEnvironment {
   return {
     name: 'prod',
     aws: { region: 'eu-west-1' },
@@ -33,12 +36,48 @@ describe('renderCluster', () => {
     expect(cluster.spec.networkID).toBe('vpc-0a1b2c3d4e5f60718');
     expect(cluster.spec.networkCIDR).toBe('10.30.0.0/16');
     expect(cluster.spec.subnets).toEqual([
-      { name: 'eu-west-1a', type: 'Private', zone: 'eu-west-1a', id: 'subnet-0aa00000000000001', egress: 'External' },
-      { name: 'utility-eu-west-1a', type: 'Utility', zone: 'eu-west-1a', id: 'subnet-0bb00000000000001', egress: 'External' },
-      { name: 'eu-west-1b', type: 'Private', zone: 'eu-west-1b', id: 'subnet-0aa00000000000002', egress: 'External' },
-      { name: 'utility-eu-west-1b', type: 'Utility', zone: 'eu-west-1b', id: 'subnet-0bb00000000000002', egress: 'External' },
-      { name: 'eu-west-1c', type: 'Private', zone: 'eu-west-1c', id: 'subnet-0aa00000000000003', egress: 'External' },
-      { name: 'utility-eu-west-1c', type: 'Utility', zone: 'eu-west-1c', id: 'subnet-0bb00000000000003', egress: 'External' },
+      {
+        name: 'eu-west-1a',
+        type: 'Private',
+        zone: 'eu-west-1a',
+        id: 'subnet-0aa00000000000001',
+        egress: 'External',
+      },
+      {
+        name: 'utility-eu-west-1a',
+        type: 'Utility',
+        zone: 'eu-west-1a',
+        id: 'subnet-0bb00000000000001',
+        egress: 'External',
+      },
+      {
+        name: 'eu-west-1b',
+        type: 'Private',
+        zone: 'eu-west-1b',
+        id: 'subnet-0aa00000000000002',
+        egress: 'External',
+      },
+      {
+        name: 'utility-eu-west-1b',
+        type: 'Utility',
+        zone: 'eu-west-1b',
+        id: 'subnet-0bb00000000000002',
+        egress: 'External',
+      },
+      {
+        name: 'eu-west-1c',
+        type: 'Private',
+        zone: 'eu-west-1c',
+        id: 'subnet-0aa00000000000003',
+        egress: 'External',
+      },
+      {
+        name: 'utility-eu-west-1c',
+        type: 'Utility',
+        zone: 'eu-west-1c',
+        id: 'subnet-0bb00000000000003',
+        egress: 'External',
+      },
     ]);
   });
 
@@ -72,7 +111,10 @@ describe('renderCluster', () => {
 
   it('uses public DNS in the zone when one is set', () => {
     const outputs = networkOutputs({ clusterName: 'prod.k8s.movies.example.org' });
-    const env = environment({ name: 'prod.k8s.movies.example.org', dns_zone: 'movies.example.org' });
+    const env = environment({
+      name: 'prod.k8s.movies.example.org',
+      dns_zone: 'movies.example.org',
+    });
     const { cluster } = renderCluster(env, outputs, access);
     expect(cluster.spec.dnsZone).toBe('movies.example.org');
     expect(cluster.spec.topology).toEqual({ dns: { type: 'Public' } });
@@ -86,7 +128,10 @@ describe('renderCluster', () => {
       ['control-plane-eu-west-1b', ['eu-west-1b']],
       ['control-plane-eu-west-1c', ['eu-west-1c']],
     ]);
-    const etcd = cluster.spec.etcdClusters as Array<{ name: string; etcdMembers: Array<{ name: string; instanceGroup: string }> }>;
+    const etcd = cluster.spec.etcdClusters as Array<{
+      name: string;
+      etcdMembers: Array<{ name: string; instanceGroup: string }>;
+    }>;
     expect(etcd.map((c) => c.name)).toEqual(['main', 'events']);
     for (const c of etcd) {
       expect(c.etcdMembers.map((m) => m.instanceGroup)).toEqual(planes.map((p) => p.metadata.name));
@@ -97,7 +142,9 @@ describe('renderCluster', () => {
   it('places three control planes over two AZs with unique names', () => {
     const outputs = networkOutputs();
     const { instanceGroups } = renderCluster(environment({}, 2), outputs, access);
-    expect(instanceGroups.filter((ig) => ig.spec.role === 'ControlPlane').map((ig) => ig.metadata.name)).toEqual([
+    expect(
+      instanceGroups.filter((ig) => ig.spec.role === 'ControlPlane').map((ig) => ig.metadata.name),
+    ).toEqual([
       'control-plane-eu-west-1a-1',
       'control-plane-eu-west-1b',
       'control-plane-eu-west-1a-2',
@@ -113,7 +160,9 @@ describe('renderCluster', () => {
     });
     const { instanceGroups } = renderCluster(env, networkOutputs(), access);
     const nodes = instanceGroups.filter((ig) => ig.spec.role === 'Node');
-    expect(nodes.map((ig) => [ig.metadata.name, ig.spec.subnets, ig.spec.minSize, ig.spec.maxSize])).toEqual([
+    expect(
+      nodes.map((ig) => [ig.metadata.name, ig.spec.subnets, ig.spec.minSize, ig.spec.maxSize]),
+    ).toEqual([
       ['nodes-eu-west-1a', ['eu-west-1a'], 2, 4],
       ['nodes-eu-west-1b', ['eu-west-1b'], 1, 3],
       ['nodes-eu-west-1c', ['eu-west-1c'], 1, 3],
@@ -131,7 +180,11 @@ describe('renderCluster', () => {
   });
 
   it('requires IMDSv2 on every instance group and labels each with the cluster', () => {
-    const { instanceGroups } = renderCluster(environment({ bastion: true }), networkOutputs(), access);
+    const { instanceGroups } = renderCluster(
+      environment({ bastion: true }),
+      networkOutputs(),
+      access,
+    );
     for (const ig of instanceGroups) {
       expect(ig.spec.instanceMetadata).toMatchObject({ httpTokens: 'required' });
       expect(ig.metadata.labels).toEqual({ 'kops.k8s.io/cluster': 'prod.movies.k8s.local' });
@@ -141,9 +194,17 @@ describe('renderCluster', () => {
   it('adds a bastion in the utility subnets only when asked', () => {
     const without = renderCluster(environment(), networkOutputs(), access);
     expect(without.instanceGroups.some((ig) => ig.spec.role === 'Bastion')).toBe(false);
-    const { cluster, instanceGroups } = renderCluster(environment({ bastion: true }), networkOutputs(), access);
+    const { cluster, instanceGroups } = renderCluster(
+      environment({ bastion: true }),
+      networkOutputs(),
+      access,
+    );
     const bastion = instanceGroups.find((ig) => ig.spec.role === 'Bastion');
-    expect(bastion?.spec.subnets).toEqual(['utility-eu-west-1a', 'utility-eu-west-1b', 'utility-eu-west-1c']);
+    expect(bastion?.spec.subnets).toEqual([
+      'utility-eu-west-1a',
+      'utility-eu-west-1b',
+      'utility-eu-west-1c',
+    ]);
     expect(cluster.spec.topology).toMatchObject({ bastion: {} });
   });
 
@@ -153,7 +214,12 @@ describe('renderCluster', () => {
       node_groups: [{ name: 'nodes', min: 1, max: 3 }],
     });
     const { instanceGroups } = renderCluster(env, networkOutputs(), access);
-    expect(instanceGroups.map((ig) => ig.spec.machineType)).toEqual(['t3.medium', 't3.medium', 't3.medium', 't3.medium']);
+    expect(instanceGroups.map((ig) => ig.spec.machineType)).toEqual([
+      't3.medium',
+      't3.medium',
+      't3.medium',
+      't3.medium',
+    ]);
   });
 
   describe('errors name the problem', () => {
@@ -183,18 +249,32 @@ describe('renderCluster', () => {
       ],
       [
         'min > max',
-        () => renderCluster(environment({ node_groups: [{ name: 'nodes', min: 5, max: 4 }] }), networkOutputs(), access),
+        () =>
+          renderCluster(
+            environment({ node_groups: [{ name: 'nodes', min: 5, max: 4 }] }),
+            networkOutputs(),
+            access,
+          ),
         /cluster.node_groups\[0\] \(nodes\): min 5 is greater than max 4/,
       ],
       [
         'an invalid cluster name',
         () =>
-          renderCluster(environment({ name: 'Prod_Cluster.k8s.local' }), networkOutputs({ clusterName: 'Prod_Cluster.k8s.local' }), access),
+          renderCluster(
+            environment({ name: 'Prod_Cluster.k8s.local' }),
+            networkOutputs({ clusterName: 'Prod_Cluster.k8s.local' }),
+            access,
+          ),
         /cluster.name: "Prod_Cluster.k8s.local" is not a valid DNS name/,
       ],
       [
         'a name outside .k8s.local without a zone',
-        () => renderCluster(environment({ name: 'prod.movies.example.org' }), networkOutputs({ clusterName: 'prod.movies.example.org' }), access),
+        () =>
+          renderCluster(
+            environment({ name: 'prod.movies.example.org' }),
+            networkOutputs({ clusterName: 'prod.movies.example.org' }),
+            access,
+          ),
         /must end with .k8s.local when cluster.dns_zone is empty/,
       ],
       [
@@ -204,7 +284,12 @@ describe('renderCluster', () => {
       ],
       [
         'Terraform outputs for another cluster',
-        () => renderCluster(environment(), networkOutputs({ clusterName: 'dev.movies.k8s.local' }), access),
+        () =>
+          renderCluster(
+            environment(),
+            networkOutputs({ clusterName: 'dev.movies.k8s.local' }),
+            access,
+          ),
         /cluster_name "dev.movies.k8s.local" differs from cluster.name "prod.movies.k8s.local"/,
       ],
     ];
@@ -228,8 +313,14 @@ describe('helpers', () => {
   });
 
   it('writes one YAML document per object, Cluster first', () => {
-    const rendered = renderCluster(environment({ control_plane: { count: 1 } }, 1), networkOutputs(), access);
-    const docs = YAML.parseAllDocuments(toManifestYaml(rendered)).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
+    const rendered = renderCluster(
+      environment({ control_plane: { count: 1 } }, 1),
+      networkOutputs(),
+      access,
+    );
+    const docs = YAML.parseAllDocuments(toManifestYaml(rendered)).map(
+      (d) => d.toJS() as { kind: string; metadata: { name: string } },
+    );
     expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
       'Cluster/prod.movies.k8s.local',
       'InstanceGroup/control-plane-eu-west-1a',

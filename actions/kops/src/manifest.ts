@@ -223,7 +223,11 @@ function availabilityZones(env: ClusterEnvironment, outputs: NetworkOutputs): st
   return zones;
 }
 
-function instanceGroup(name: string, clusterName: string, spec: Record<string, unknown>): KopsObject {
+function instanceGroup(
+  name: string,
+  clusterName: string,
+  spec: Record<string, unknown>,
+): KopsObject {
   return {
     apiVersion: 'kops.k8s.io/v1alpha2',
     kind: 'InstanceGroup',
@@ -286,7 +290,9 @@ function nodeGroupPerZone(
 ): KopsObject[] {
   const field = `cluster.node_groups[${index}]`;
   if (!GROUP_NAME.test(group.name ?? '')) {
-    throw new ManifestError(`${field}.name: "${group.name}" must be lower-case letters, digits and '-'`);
+    throw new ManifestError(
+      `${field}.name: "${group.name}" must be lower-case letters, digits and '-'`,
+    );
   }
   for (const key of ['min', 'max'] as const) {
     if (!Number.isInteger(group[key]) || group[key] < 0) {

@@ -34,7 +34,11 @@ interface KopsDocument {
 }
 
 function isList(value: unknown): value is { items: unknown[] } {
-  return Boolean(value) && typeof value === 'object' && Array.isArray((value as { items?: unknown }).items);
+  return (
+    Boolean(value) &&
+    typeof value === 'object' &&
+    Array.isArray((value as { items?: unknown }).items)
+  );
 }
 
 function rank(object: KopsDocument): number {

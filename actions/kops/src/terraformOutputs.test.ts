@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseTerraformOutputs, readTerraformOutputs, TerraformOutputsError } from './terraformOutputs';
+import {
+  parseTerraformOutputs,
+  readTerraformOutputs,
+  TerraformOutputsError,
+} from './terraformOutputs';
 
 function outputsJson(): Record<string, { value: unknown; type?: unknown; sensitive?: boolean }> {
   return {
@@ -48,12 +52,16 @@ describe('parseTerraformOutputs', () => {
   it('names a malformed value', () => {
     const json = outputsJson();
     json.private_subnet_ids = { value: { 'eu-west-1a': 'sg-123' } };
-    expect(() => parseTerraformOutputs(json)).toThrow(/private_subnet_ids"\["eu-west-1a"\] = "sg-123"/);
+    expect(() => parseTerraformOutputs(json)).toThrow(
+      /private_subnet_ids"\["eu-west-1a"\] = "sg-123"/,
+    );
     json.private_subnet_ids = { value: ['subnet-0a'] };
     expect(() => parseTerraformOutputs(json)).toThrow(/"private_subnet_ids" must be a map/);
     const other = outputsJson();
     other.kops_state_store = { value: 'gs://bucket' };
-    expect(() => parseTerraformOutputs(other)).toThrow(/kops_state_store" = "gs:\/\/bucket" is not an s3:\/\/bucket URL/);
+    expect(() => parseTerraformOutputs(other)).toThrow(
+      /kops_state_store" = "gs:\/\/bucket" is not an s3:\/\/bucket URL/,
+    );
   });
 });
 

@@ -50,7 +50,10 @@ export function readTerraformOutputs(file: string): NetworkOutputs {
   return parseTerraformOutputs(json as OutputsJson, file);
 }
 
-export function parseTerraformOutputs(json: OutputsJson, source = 'terraform outputs'): NetworkOutputs {
+export function parseTerraformOutputs(
+  json: OutputsJson,
+  source = 'terraform outputs',
+): NetworkOutputs {
   const value = (key: string): unknown => {
     const entry = json[key];
     if (!entry || typeof entry !== 'object' || !('value' in entry) || entry.value === null) {
@@ -109,7 +112,11 @@ export function parseTerraformOutputs(json: OutputsJson, source = 'terraform out
     privateSubnetCidrs: cidrs('private_subnet_cidrs'),
     publicSubnetCidrs: cidrs('public_subnet_cidrs'),
     natGatewayIds: stringList('nat_gateway_ids', optional('nat_gateway_ids') ?? []),
-    kopsStateStore: string('kops_state_store', /^s3:\/\/[a-z0-9.-]+\/?$/, 'is not an s3://bucket URL'),
+    kopsStateStore: string(
+      'kops_state_store',
+      /^s3:\/\/[a-z0-9.-]+\/?$/,
+      'is not an s3://bucket URL',
+    ),
     clusterName: string('cluster_name'),
     region: string('region', /^[a-z]{2}(-[a-z]+)+-\d$/, 'is not an AWS region'),
   };

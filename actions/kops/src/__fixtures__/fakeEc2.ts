@@ -78,8 +78,11 @@ function answer(action: string, form: URLSearchParams, network: FakeNetwork): st
         `<vpcSet><item><vpcId>${network.vpcId}</vpcId><state>available</state><cidrBlock>${network.vpcCidr}</cidrBlock><cidrBlockAssociationSet><item><cidrBlock>${network.vpcCidr}</cidrBlock><associationId>vpc-cidr-assoc-0</associationId><cidrBlockState><state>associated</state></cidrBlockState></item></cidrBlockAssociationSet><isDefault>false</isDefault></item></vpcSet>`,
       );
     case 'DescribeSubnets': {
-      const vpcFilter = [...form.entries()].some(([k, v]) => /^Filter\.\d+\.Value\.\d+$/.test(k) && v === network.vpcId);
-      const subnets = vpcFilter || ![...form.keys()].some((k) => k.startsWith('Filter.')) ? network.subnets : [];
+      const vpcFilter = [...form.entries()].some(
+        ([k, v]) => /^Filter\.\d+\.Value\.\d+$/.test(k) && v === network.vpcId,
+      );
+      const subnets =
+        vpcFilter || ![...form.keys()].some((k) => k.startsWith('Filter.')) ? network.subnets : [];
       return response(
         action,
         `<subnetSet>${subnets

@@ -13,7 +13,11 @@ export interface KopsCall {
  * store the file, `get cluster`/`get instancegroups -o yaml` print the stored objects (or fail
  * with kops' not-found message), everything else answers as a successful kops run.
  */
-export function writeKopsStandIn(dir: string): { path: string; calls(): KopsCall[]; storeState(yaml: string): void } {
+export function writeKopsStandIn(dir: string): {
+  path: string;
+  calls(): KopsCall[];
+  storeState(yaml: string): void;
+} {
   const log = path.join(dir, 'calls.jsonl');
   const state = path.join(dir, 'state.yaml');
   const script = `#!/usr/bin/env node
@@ -45,7 +49,11 @@ process.stdout.write('kops ' + argv[0] + ' ok\\n');
     path: file,
     calls: () =>
       fs.existsSync(log)
-        ? fs.readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as KopsCall)
+        ? fs
+            .readFileSync(log, 'utf8')
+            .trim()
+            .split('\n')
+            .map((line) => JSON.parse(line) as KopsCall)
         : [],
     storeState: (yaml) => fs.writeFileSync(state, yaml),
   };
