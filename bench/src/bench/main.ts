@@ -52,6 +52,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   fs.writeFileSync(catalogFile, JSON.stringify(dataset.movies));
   const minter = new TokenMinter(topology.keyFile, 'resilience');
   const modes: ModeResult[] = [];
+  const failures: BenchResult['failures'] = [];
   const interrupted = (signal: NodeJS.Signals) => {
     log(`${signal}: stopping every process the benchmark started`);
     void stopEverything()
@@ -66,7 +67,12 @@ export async function run(argv: readonly string[]): Promise<void> {
     if (!options.skipMongo) wanted.push('ferretdb');
     for (const mode of wanted) {
       log(`${mode}: starting`);
-      modes.push(await runMode({ mode, topology, minter, dataset, catalogFile, options, log }));
+      try {
+        modes.push(await runMode({ mode, topology, minter, dataset, catalogFile, options, log }));
+      } catch (error) {
+        log(`${mode}: FAILED: ${String((error as Error)?.stack ?? error)}`);
+        failures.push({ mode, error: String((error as Error)?.message ?? error) });
+      }
     }
   } finally {
     await topology.stopAll();
@@ -98,6 +104,7 @@ export async function run(argv: readonly string[]): Promise<void> {
       fingerprint,
     },
     modes,
+    failures,
   };
   const stamp = result.startedAt.replace(/[:.]/g, '-');
   fs.mkdirSync(options.outDir, { recursive: true });
@@ -109,6 +116,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   fs.writeFileSync(path.join(options.outDir, `${stamp}.md`), markdown);
   fs.writeFileSync(path.join(options.outDir, `${stamp}.svg`), chartOf(modes));
   process.stdout.write(`\n${markdown}\n`);
+  if (failures.length > 0) process.exitCode = 1;
   log(`results: ${path.join(options.outDir, stamp)}.{json,md,svg}`);
   if (options.profileDir) {
     const summary = summarizeProfiles(options.profileDir, repoRoot);

@@ -64,6 +64,7 @@ const result: BenchResult = {
   },
   dataset: { users: 10_000, movies: 5000, ratings: 200_000, fingerprint: 'abc' },
   modes: [mode],
+  failures: [],
 };
 
 describe('figures', () => {
@@ -128,6 +129,16 @@ describe('renderMarkdown', () => {
     expect(row('| embedded | 40 |')).toBe('| embedded | 40 | 200.00 | 600.00 | 16384 |');
     expect(markdown).toContain('- auth runs with NODE_ENV=development');
     expect(markdown).toContain('fingerprint abc');
+  });
+  it('says which stack failed and why', () => {
+    const failed = renderMarkdown({
+      ...result,
+      failures: [{ mode: 'ferretdb', error: 'login timed out' }],
+    });
+    expect(failed).toContain(
+      '**The ferretdb stack failed part-way and is missing above:** login timed out',
+    );
+    expect(markdown).not.toContain('failed part-way');
   });
   it('marks errors next to the request rate', () => {
     const failing = renderMarkdown({

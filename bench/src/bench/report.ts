@@ -225,6 +225,12 @@ export function renderMarkdown(result: BenchResult): string {
     ),
     '',
   ];
+  for (const failure of result.failures) {
+    out.push(
+      `**The ${failure.mode} stack failed part-way and is missing above:** ${failure.error}`,
+      '',
+    );
+  }
   for (const mode of modes) {
     out.push(`Ratings in ${mode.mode} mode: ${mode.seedPath}.`);
     for (const note of mode.notes) out.push(`- ${note}`);

@@ -69,4 +69,6 @@ export interface BenchResult {
   };
   dataset: { users: number; movies: number; ratings: number; fingerprint: string };
   modes: ModeResult[];
+  /** Stacks that failed part-way: their error (the other stacks' figures still stand). */
+  failures: Array<{ mode: string; error: string }>;
 }

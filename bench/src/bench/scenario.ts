@@ -211,7 +211,16 @@ export async function runMode(ctx: ModeContext): Promise<ModeResult> {
       const client = new WebClient(web.url);
       const username = `bench_${ctx.mode}_${i}`;
       const password = randomBytes(12).toString('hex');
-      await client.signIn(username, password);
+      // A login on a busy machine can exceed web's upstream timeout (504): try again.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await client.signIn(username, password);
+          break;
+        } catch (error) {
+          if (attempt === 3) throw error;
+          log(`${ctx.mode}: signing in ${username} failed (${(error as Error).message}), retrying`);
+        }
+      }
       const cookie = client.headers().cookie;
       if (!cookie) throw new Error(`signing in ${username} through web set no session cookie`);
       users.push({ username, password, cookie, token: cookie.replace(/^movies_session=/, '') });
