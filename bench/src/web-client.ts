@@ -2,7 +2,10 @@
 export class WebClient {
   private cookie = '';
 
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly timeoutMs = 10_000,
+  ) {}
 
   headers(extra: Record<string, string> = {}): Record<string, string> {
     return {
@@ -23,7 +26,7 @@ export class WebClient {
       method,
       headers: this.headers(),
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(this.timeoutMs),
     });
     const setCookie = response.headers.get('set-cookie');
     const session = setCookie ? /movies_session=([^;]*)/.exec(setCookie) : null;
