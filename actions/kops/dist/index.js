@@ -39317,13 +39317,17 @@ function renderCluster(env, outputs, options) {
       ...dnsZone ? { dnsZone } : {},
       etcdClusters: ["main", "events"].map((name2) => ({
         name: name2,
-        etcdMembers: etcdMembers.map((member) => ({ ...member }))
+        etcdMembers: etcdMembers.map((member) => ({ ...member })),
+        // kOps' default, written out so the stored spec equals the render.
+        manager: { backupRetentionDays: 90 }
       })),
       iam: { allowContainerRegistry: true, legacy: false },
       kubelet: { anonymousAuth: false },
       kubernetesApiAccess: options.apiAccess,
       kubernetesVersion: env.cluster.kubernetes_version,
-      metricsServer: { enabled: true },
+      // Secure metrics-server (verified kubelet certificates) needs cert-manager, which kOps installs.
+      certManager: { enabled: true },
+      metricsServer: { enabled: true, insecure: false },
       networkCIDR: outputs.vpcCidr,
       networkID: outputs.vpcId,
       // Cilium enforces the chart's NetworkPolicies (default deny plus allow-lists).
@@ -39334,7 +39338,7 @@ function renderCluster(env, outputs, options) {
         enableRebalanceMonitoring: false
       },
       nonMasqueradeCIDR: "100.64.0.0/10",
-      sshAccess: options.sshAccess,
+      ...options.sshAccess.length ? { sshAccess: options.sshAccess } : {},
       subnets: zones.flatMap((zone) => [
         {
           name: zone,
@@ -39415,7 +39419,8 @@ function controlPlaneGroups(env, zones, clusterName) {
     const shared = (perZone.get(zone) ?? 1) > 1;
     const name2 = `control-plane-${zone}${shared ? `-${ordinal}` : ""}`;
     return instanceGroup(name2, clusterName, {
-      role: "ControlPlane",
+      // v1alpha2 spells the control-plane role Master (kOps converts ControlPlane back to it when storing).
+      role: "Master",
       machineType: env.cluster.control_plane.instance_type || DEFAULT_CONTROL_PLANE_TYPE,
       minSize: 1,
       maxSize: 1,
@@ -39497,10 +39502,15 @@ function toManifestYaml(rendered) {
 // actions/kops/src/normalize.ts
 var import_yaml3 = __toESM(require_dist());
 var STORED_ONLY_METADATA = ["creationTimestamp", "generation", "uid", "resourceVersion"];
-function canonicalManifest(yamlText) {
+function canonicalManifest(yamlText, options = {}) {
   const objects = import_yaml3.default.parseAllDocuments(yamlText).map((doc) => doc.toJS()).flatMap((value) => isList(value) ? value.items : [value]).filter((value) => Boolean(value) && typeof value === "object");
   for (const object of objects) {
     for (const key of STORED_ONLY_METADATA) delete object.metadata?.[key];
+    if (object.kind === "Cluster" && options.keepSubnetCidrs) {
+      for (const subnet of object.spec?.subnets ?? []) {
+        if (!options.keepSubnetCidrs.has(String(subnet.name))) delete subnet.cidr;
+      }
+    }
   }
   objects.sort((a, b) => rank(a) - rank(b) || name(a).localeCompare(name(b)));
   return objects.map((object) => import_yaml3.default.stringify(sortKeys(object), { lineWidth: 0 })).join("---\n");
@@ -39719,7 +39729,10 @@ function stateStoreOf(inputs) {
 }
 async function changeAgainstState(kops, rendered) {
   const stored = await kops.stored();
-  const storedYaml = stored === null ? "" : canonicalManifest(stored);
+  const renderedCidrs = new Set(
+    rendered.rendered.cluster.spec.subnets.filter((s) => s.cidr).map((s) => s.name)
+  );
+  const storedYaml = stored === null ? "" : canonicalManifest(stored, { keepSubnetCidrs: renderedCidrs });
   const diff2 = unifiedDiff(storedYaml, canonicalManifest(rendered.yaml), {
     fromLabel: `state store (${rendered.stateStore})`,
     toLabel: "rendered"

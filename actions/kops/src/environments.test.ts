@@ -42,7 +42,7 @@ describe('kOps manifests of the shipped environments', () => {
     });
 
     it('has the control planes of the environment, one etcd member each', () => {
-      const planes = byRole('ControlPlane');
+      const planes = byRole('Master');
       expect(planes).toHaveLength(env.cluster.control_plane.count);
       if (env.cluster.control_plane.count >= 3) {
         // High availability: the control planes cover every zone (up to the count).

@@ -122,7 +122,13 @@ interface ClusterChange {
 
 async function changeAgainstState(kops: Kops, rendered: Rendered): Promise<ClusterChange> {
   const stored = await kops.stored();
-  const storedYaml = stored === null ? '' : canonicalManifest(stored);
+  const renderedCidrs = new Set(
+    (rendered.rendered.cluster.spec.subnets as Array<{ name: string; cidr?: string }>)
+      .filter((s) => s.cidr)
+      .map((s) => s.name),
+  );
+  const storedYaml =
+    stored === null ? '' : canonicalManifest(stored, { keepSubnetCidrs: renderedCidrs });
   const diff = unifiedDiff(storedYaml, canonicalManifest(rendered.yaml), {
     fromLabel: `state store (${rendered.stateStore})`,
     toLabel: 'rendered',

@@ -104,9 +104,9 @@ describe('renderCluster', () => {
       api: { loadBalancer: { type: 'Public', class: 'Network' } },
       topology: { dns: { type: 'None' } },
       kubernetesApiAccess: ['0.0.0.0/0'],
-      sshAccess: [],
     });
     expect(cluster.spec.dnsZone).toBeUndefined();
+    expect(cluster.spec.sshAccess).toBeUndefined();
   });
 
   it('uses public DNS in the zone when one is set', () => {
@@ -122,7 +122,7 @@ describe('renderCluster', () => {
 
   it('spreads an HA control plane over the AZs with matching etcd members', () => {
     const { cluster, instanceGroups } = renderCluster(environment(), networkOutputs(), access);
-    const planes = instanceGroups.filter((ig) => ig.spec.role === 'ControlPlane');
+    const planes = instanceGroups.filter((ig) => ig.spec.role === 'Master');
     expect(planes.map((ig) => [ig.metadata.name, ig.spec.subnets])).toEqual([
       ['control-plane-eu-west-1a', ['eu-west-1a']],
       ['control-plane-eu-west-1b', ['eu-west-1b']],
@@ -143,7 +143,7 @@ describe('renderCluster', () => {
     const outputs = networkOutputs();
     const { instanceGroups } = renderCluster(environment({}, 2), outputs, access);
     expect(
-      instanceGroups.filter((ig) => ig.spec.role === 'ControlPlane').map((ig) => ig.metadata.name),
+      instanceGroups.filter((ig) => ig.spec.role === 'Master').map((ig) => ig.metadata.name),
     ).toEqual([
       'control-plane-eu-west-1a-1',
       'control-plane-eu-west-1b',

@@ -150,12 +150,16 @@ export function renderCluster(
       etcdClusters: ['main', 'events'].map((name) => ({
         name,
         etcdMembers: etcdMembers.map((member) => ({ ...member })),
+        // kOps' default, written out so the stored spec equals the render.
+        manager: { backupRetentionDays: 90 },
       })),
       iam: { allowContainerRegistry: true, legacy: false },
       kubelet: { anonymousAuth: false },
       kubernetesApiAccess: options.apiAccess,
       kubernetesVersion: env.cluster.kubernetes_version,
-      metricsServer: { enabled: true },
+      // Secure metrics-server (verified kubelet certificates) needs cert-manager, which kOps installs.
+      certManager: { enabled: true },
+      metricsServer: { enabled: true, insecure: false },
       networkCIDR: outputs.vpcCidr,
       networkID: outputs.vpcId,
       // Cilium enforces the chart's NetworkPolicies (default deny plus allow-lists).
@@ -166,7 +170,7 @@ export function renderCluster(
         enableRebalanceMonitoring: false,
       },
       nonMasqueradeCIDR: '100.64.0.0/10',
-      sshAccess: options.sshAccess,
+      ...(options.sshAccess.length ? { sshAccess: options.sshAccess } : {}),
       subnets: zones.flatMap((zone) => [
         {
           name: zone,
@@ -262,7 +266,8 @@ function controlPlaneGroups(
     const shared = (perZone.get(zone) ?? 1) > 1;
     const name = `control-plane-${zone}${shared ? `-${ordinal}` : ''}`;
     return instanceGroup(name, clusterName, {
-      role: 'ControlPlane',
+      // v1alpha2 spells the control-plane role Master (kOps converts ControlPlane back to it when storing).
+      role: 'Master',
       machineType: env.cluster.control_plane.instance_type || DEFAULT_CONTROL_PLANE_TYPE,
       minSize: 1,
       maxSize: 1,

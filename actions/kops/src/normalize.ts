@@ -7,13 +7,22 @@ const STORED_ONLY_METADATA = ['creationTimestamp', 'generation', 'uid', 'resourc
  * Canonical YAML of kOps objects for diffing: stored-only metadata dropped, keys sorted, one
  * document per object ordered Cluster first, then instance groups by name.
  */
-export function canonicalManifest(yamlText: string): string {
+export function canonicalManifest(
+  yamlText: string,
+  options: { keepSubnetCidrs?: Set<string> } = {},
+): string {
   const objects = YAML.parseAllDocuments(yamlText)
     .map((doc) => doc.toJS() as unknown)
     .flatMap((value) => (isList(value) ? value.items : [value]))
     .filter((value): value is KopsDocument => Boolean(value) && typeof value === 'object');
   for (const object of objects) {
     for (const key of STORED_ONLY_METADATA) delete object.metadata?.[key];
+    // kOps fills in the CIDR of a shared subnet from AWS; it is not a change when we left it out.
+    if (object.kind === 'Cluster' && options.keepSubnetCidrs) {
+      for (const subnet of (object.spec?.subnets ?? []) as Array<Record<string, unknown>>) {
+        if (!options.keepSubnetCidrs.has(String(subnet.name))) delete subnet.cidr;
+      }
+    }
   }
   objects.sort((a, b) => rank(a) - rank(b) || name(a).localeCompare(name(b)));
   return objects.map((object) => YAML.stringify(sortKeys(object), { lineWidth: 0 })).join('---\n');
@@ -31,6 +40,7 @@ export function objectNames(yamlText: string): string[] {
 interface KopsDocument {
   kind?: string;
   metadata?: Record<string, unknown>;
+  spec?: { subnets?: unknown[] };
 }
 
 function isList(value: unknown): value is { items: unknown[] } {
