@@ -140,6 +140,17 @@ describe('renderMarkdown', () => {
     );
     expect(markdown).not.toContain('failed part-way');
   });
+  it('judges no target on a row with too few answers', () => {
+    const starved = { ...measurement(0.4, 2900), requests: 2 };
+    const hot = { ...mode.hotReads[0]!, direct: starved };
+    const text = renderMarkdown({ ...result, modes: [{ ...mode, hotReads: [hot] }] });
+    expect(text).toContain(
+      '| embedded | data `GET /movies/:id` | 0 (2 answers) | 2900.00 | 8700.00 | n/a | ≥ 60% | n/a |',
+    );
+    expect(text).toContain(
+      '| embedded | `/api/movies/:id` vs `/movies/:id` | 2900.00 | 3.00 | n/a | ≤ 1 ms | n/a |',
+    );
+  });
   it('marks errors next to the request rate', () => {
     const failing = renderMarkdown({
       ...result,

@@ -14,6 +14,14 @@ export const TARGETS = {
   idleRssMiB: 80,
 } as const;
 
+/** Below this many answers in a row, its percentiles say nothing and no target is judged. */
+export const MIN_ANSWERS = 20;
+
+/** The figure, or NaN when one of the measurements behind it has too few answers. */
+export function judged(value: number, ...behind: Measurement[]): number {
+  return behind.every((m) => m.requests >= MIN_ANSWERS) ? value : Number.NaN;
+}
+
 /** value / ceiling; NaN when the ceiling measured nothing. */
 export function ratio(value: number, ceiling: number): number {
   return ceiling > 0 ? value / ceiling : Number.NaN;
@@ -44,7 +52,9 @@ const ms = (value: number) => fixed(value, 2);
 const percent = (value: number) =>
   Number.isFinite(value) ? `${(value * 100).toFixed(0)}%` : 'n/a';
 const rps = (m: Measurement) => fixed(m.requestsPerSecond, 0);
-const errors = (m: Measurement) => (m.errors > 0 ? ` (${m.errors} errors)` : '');
+const errors = (m: Measurement) =>
+  (m.errors > 0 ? ` (${m.errors} errors)` : '') +
+  (m.requests < MIN_ANSWERS ? ` (${m.requests} answers)` : '');
 
 /** A GitHub-flavoured markdown table; cells must not contain a pipe. */
 export function markdownTable(
@@ -82,7 +92,7 @@ function hotReadRows(mode: ModeResult): string[][] {
       [`${hot.service} \`GET ${hot.path}\``, hot.direct],
       [`web \`GET ${hot.webPath}\``, hot.web],
     ] as const) {
-      const share = ratio(m.requestsPerSecond, ceiling);
+      const share = judged(ratio(m.requestsPerSecond, ceiling), m, mode.ceiling);
       rows.push([
         mode.mode,
         label,
@@ -100,7 +110,7 @@ function hotReadRows(mode: ModeResult): string[][] {
 
 function webRows(mode: ModeResult): string[][] {
   return mode.hotReads.map((hot) => {
-    const added = webAddedP50(hot);
+    const added = judged(webAddedP50(hot), hot.direct, hot.web);
     return [
       mode.mode,
       `\`${hot.webPath}\` vs \`${hot.path}\``,
