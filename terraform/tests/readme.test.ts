@@ -6,7 +6,7 @@ import { loadTerraformDir } from './config';
 import { DOCS_BEGIN, DOCS_END, renderDocs, withDocs } from './docs';
 import { ALL_DIRS, terraformDir, terraformRoot } from './layout';
 
-// `UPDATE_TF_DOCS=1 npx jest --selectProjects terraform --testPathPatterns readme` rewrites the
+// `UPDATE_TF_DOCS=1 npx jest --selectProjects terraform --testPathPattern readme` rewrites the
 // generated sections after a variable or output changes.
 const update = process.env.UPDATE_TF_DOCS === '1';
 
