@@ -2,12 +2,13 @@
 // `npm test`: the whole suite from a fresh clone. Installs dependencies when node_modules is
 // missing or older than the lockfile, installs the pinned toolchain (a no-op when present),
 // builds and typechecks every workspace, then runs jest over all projects. Extra arguments go
-// to jest (`npm test -- --selectProjects auth`).
+// to jest (`npm test -- --selectProjects services/auth`).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dependenciesStale } from './stack/prepare.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -21,14 +22,7 @@ function run(label, command, args, env = process.env) {
   console.log(`test: ${label} done (${((Date.now() - started) / 1000).toFixed(1)}s)`);
 }
 
-function dependenciesStale(root = repoRoot) {
-  const installed = path.join(root, 'node_modules', '.package-lock.json');
-  const lock = path.join(root, 'package-lock.json');
-  if (!fs.existsSync(installed)) return true;
-  return fs.existsSync(lock) && fs.statSync(lock).mtimeMs > fs.statSync(installed).mtimeMs;
-}
-
-if (dependenciesStale()) {
+if (dependenciesStale(repoRoot)) {
   run('npm dependencies', 'npm', [
     fs.existsSync(path.join(repoRoot, 'package-lock.json')) ? 'ci' : 'install',
     '--no-audit',
