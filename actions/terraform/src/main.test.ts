@@ -9,6 +9,7 @@ import {
   startFakeGitHub,
   webhookExample,
   type FakeGitHub,
+  readRecordedCalls,
 } from '@movies/actions-lib/testing';
 import { repoRoot } from '@movies/testing';
 import { planHash, type PlanDocument } from './plan';
@@ -51,14 +52,7 @@ function sandbox(): Sandbox {
     bin,
     log,
     runnerTemp,
-    calls: () =>
-      fs.existsSync(log)
-        ? fs
-            .readFileSync(log, 'utf8')
-            .trim()
-            .split('\n')
-            .map((line) => JSON.parse(line) as { argv: string[]; cwd: string })
-        : [],
+    calls: () => readRecordedCalls<{ argv: string[]; cwd: string }>(log),
   };
 }
 

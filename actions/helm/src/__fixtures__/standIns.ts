@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { readRecordedCalls } from '@movies/actions-lib/testing';
 
 export interface RecordedCall {
   tool: 'helm' | 'kubectl';
@@ -56,13 +57,6 @@ switch (argv[0]) {
     fs.writeFileSync(path.join(dir, tool), script(tool), { mode: 0o755 });
   }
   return {
-    calls: () =>
-      fs.existsSync(log)
-        ? fs
-            .readFileSync(log, 'utf8')
-            .trim()
-            .split('\n')
-            .map((line) => JSON.parse(line) as RecordedCall)
-        : [],
+    calls: () => readRecordedCalls<RecordedCall>(log),
   };
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { readRecordedCalls } from '@movies/actions-lib/testing';
 
 export interface KopsCall {
   argv: string[];
@@ -47,14 +48,7 @@ process.stdout.write('kops ' + argv[0] + ' ok\\n');
   fs.writeFileSync(file, script, { mode: 0o755 });
   return {
     path: file,
-    calls: () =>
-      fs.existsSync(log)
-        ? fs
-            .readFileSync(log, 'utf8')
-            .trim()
-            .split('\n')
-            .map((line) => JSON.parse(line) as KopsCall)
-        : [],
+    calls: () => readRecordedCalls<KopsCall>(log),
     storeState: (yaml) => fs.writeFileSync(state, yaml),
   };
 }

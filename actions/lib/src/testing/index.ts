@@ -16,3 +16,4 @@ export {
 } from './run-bundled-action';
 export { distDifference, freshBundle } from './dist-check';
 export { webhookExample, forRepository } from './webhook-events';
+export { readRecordedCalls } from './recorded-calls';
