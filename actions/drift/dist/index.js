@@ -17585,12 +17585,12 @@ var require_lib = __commonJS({
             throw new Error("Client has already been disposed.");
           }
           const parsedUrl = new URL(requestUrl);
-          let info2 = this._prepareRequest(verb, parsedUrl, headers);
+          let info3 = this._prepareRequest(verb, parsedUrl, headers);
           const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb) ? this._maxRetries + 1 : 1;
           let numTries = 0;
           let response;
           do {
-            response = yield this.requestRaw(info2, data);
+            response = yield this.requestRaw(info3, data);
             if (response && response.message && response.message.statusCode === HttpCodes.Unauthorized) {
               let authenticationHandler;
               for (const handler of this.handlers) {
@@ -17600,7 +17600,7 @@ var require_lib = __commonJS({
                 }
               }
               if (authenticationHandler) {
-                return authenticationHandler.handleAuthentication(this, info2, data);
+                return authenticationHandler.handleAuthentication(this, info3, data);
               } else {
                 return response;
               }
@@ -17623,8 +17623,8 @@ var require_lib = __commonJS({
                   }
                 }
               }
-              info2 = this._prepareRequest(verb, parsedRedirectUrl, headers);
-              response = yield this.requestRaw(info2, data);
+              info3 = this._prepareRequest(verb, parsedRedirectUrl, headers);
+              response = yield this.requestRaw(info3, data);
               redirectsRemaining--;
             }
             if (!response.message.statusCode || !HttpResponseRetryCodes.includes(response.message.statusCode)) {
@@ -17653,7 +17653,7 @@ var require_lib = __commonJS({
        * @param info
        * @param data
        */
-      requestRaw(info2, data) {
+      requestRaw(info3, data) {
         return __awaiter(this, void 0, void 0, function* () {
           return new Promise((resolve, reject) => {
             function callbackForResult(err, res) {
@@ -17665,7 +17665,7 @@ var require_lib = __commonJS({
                 resolve(res);
               }
             }
-            this.requestRawWithCallback(info2, data, callbackForResult);
+            this.requestRawWithCallback(info3, data, callbackForResult);
           });
         });
       }
@@ -17675,12 +17675,12 @@ var require_lib = __commonJS({
        * @param data
        * @param onResult
        */
-      requestRawWithCallback(info2, data, onResult) {
+      requestRawWithCallback(info3, data, onResult) {
         if (typeof data === "string") {
-          if (!info2.options.headers) {
-            info2.options.headers = {};
+          if (!info3.options.headers) {
+            info3.options.headers = {};
           }
-          info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
+          info3.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
         }
         let callbackCalled = false;
         function handleResult(err, res) {
@@ -17689,7 +17689,7 @@ var require_lib = __commonJS({
             onResult(err, res);
           }
         }
-        const req = info2.httpModule.request(info2.options, (msg) => {
+        const req = info3.httpModule.request(info3.options, (msg) => {
           const res = new HttpClientResponse(msg);
           handleResult(void 0, res);
         });
@@ -17701,7 +17701,7 @@ var require_lib = __commonJS({
           if (socket) {
             socket.end();
           }
-          handleResult(new Error(`Request timeout: ${info2.options.path}`));
+          handleResult(new Error(`Request timeout: ${info3.options.path}`));
         });
         req.on("error", function(err) {
           handleResult(err);
@@ -17737,27 +17737,27 @@ var require_lib = __commonJS({
         return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
       }
       _prepareRequest(method, requestUrl, headers) {
-        const info2 = {};
-        info2.parsedUrl = requestUrl;
-        const usingSsl = info2.parsedUrl.protocol === "https:";
-        info2.httpModule = usingSsl ? https : http;
+        const info3 = {};
+        info3.parsedUrl = requestUrl;
+        const usingSsl = info3.parsedUrl.protocol === "https:";
+        info3.httpModule = usingSsl ? https : http;
         const defaultPort = usingSsl ? 443 : 80;
-        info2.options = {};
-        info2.options.host = info2.parsedUrl.hostname;
-        info2.options.port = info2.parsedUrl.port ? parseInt(info2.parsedUrl.port) : defaultPort;
-        info2.options.path = (info2.parsedUrl.pathname || "") + (info2.parsedUrl.search || "");
-        info2.options.method = method;
-        info2.options.headers = this._mergeHeaders(headers);
+        info3.options = {};
+        info3.options.host = info3.parsedUrl.hostname;
+        info3.options.port = info3.parsedUrl.port ? parseInt(info3.parsedUrl.port) : defaultPort;
+        info3.options.path = (info3.parsedUrl.pathname || "") + (info3.parsedUrl.search || "");
+        info3.options.method = method;
+        info3.options.headers = this._mergeHeaders(headers);
         if (this.userAgent != null) {
-          info2.options.headers["user-agent"] = this.userAgent;
+          info3.options.headers["user-agent"] = this.userAgent;
         }
-        info2.options.agent = this._getAgent(info2.parsedUrl);
+        info3.options.agent = this._getAgent(info3.parsedUrl);
         if (this.handlers) {
           for (const handler of this.handlers) {
-            handler.prepareRequest(info2.options);
+            handler.prepareRequest(info3.options);
           }
         }
-        return info2;
+        return info3;
       }
       _mergeHeaders(headers) {
         if (this.requestOptions && this.requestOptions.headers) {
@@ -19747,10 +19747,10 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
       (0, command_1.issueCommand)("notice", (0, utils_1.toCommandProperties)(properties), message instanceof Error ? message.toString() : message);
     }
     exports2.notice = notice;
-    function info2(message) {
+    function info3(message) {
       process.stdout.write(message + os.EOL);
     }
-    exports2.info = info2;
+    exports2.info = info3;
     function startGroup(name) {
       (0, command_1.issue)("group", name);
     }
@@ -36222,7 +36222,7 @@ var require_core3 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
     var ref_1 = require_ref();
-    var core4 = [
+    var core5 = [
       "$schema",
       "$id",
       "$defs",
@@ -36232,7 +36232,7 @@ var require_core3 = __commonJS({
       id_1.default,
       ref_1.default
     ];
-    exports2.default = core4;
+    exports2.default = core5;
   }
 });
 
@@ -38508,9 +38508,12 @@ var import_node_path = __toESM(require("node:path"));
 var import_ajv_formats = __toESM(require_dist2());
 var SCHEMA_DIR = import_node_path.default.join("environments", "schema");
 
+// actions/lib/src/pull-request-comment.ts
+var core3 = __toESM(require_core());
+
 // actions/drift/src/main.ts
 var import_node_fs2 = __toESM(require("node:fs"));
-var core3 = __toESM(require_core());
+var core4 = __toESM(require_core());
 
 // actions/drift/src/report.ts
 var PLAN_BUDGET = 6e4;
@@ -38556,32 +38559,32 @@ ${text.trim()}
 
 // actions/drift/src/main.ts
 function readPlan() {
-  const outcome = core3.getInput("outcome", { required: true });
-  const changes = core3.getInput("changes");
+  const outcome = core4.getInput("outcome", { required: true });
+  const changes = core4.getInput("changes");
   if (changes !== "" && changes !== "true" && changes !== "false") {
     throw new Error(
       `input changes must be "true", "false" or empty, got ${JSON.stringify(changes)}`
     );
   }
-  const planPath = core3.getInput("plan-path");
+  const planPath = core4.getInput("plan-path");
   let planMarkdown = "";
   if (planPath !== "") {
     if (import_node_fs2.default.existsSync(planPath)) planMarkdown = import_node_fs2.default.readFileSync(planPath, "utf8");
-    else core3.warning(`plan-path ${planPath} does not exist: the issue will have no plan`);
+    else core4.warning(`plan-path ${planPath} does not exist: the issue will have no plan`);
   }
   return {
     outcome,
     changes: changes === "true",
-    toAdd: core3.getInput("to-add"),
-    toChange: core3.getInput("to-change"),
-    toDestroy: core3.getInput("to-destroy"),
-    failureReason: core3.getInput("failure-reason"),
+    toAdd: core4.getInput("to-add"),
+    toChange: core4.getInput("to-change"),
+    toDestroy: core4.getInput("to-destroy"),
+    failureReason: core4.getInput("failure-reason"),
     planMarkdown
   };
 }
 async function run(now = () => /* @__PURE__ */ new Date()) {
-  const environment = core3.getInput("environment", { required: true });
-  const label = core3.getInput("label") || "drift";
+  const environment = core4.getInput("environment", { required: true });
+  const label = core4.getInput("label") || "drift";
   const plan = readPlan();
   const octokit = githubClient();
   const repo = repoFromEnv();
@@ -38632,15 +38635,15 @@ async function run(now = () => /* @__PURE__ */ new Date()) {
       action = "opened";
     }
   }
-  core3.setOutput("action", action);
-  core3.setOutput("issue-number", number === void 0 ? "" : String(number));
+  core4.setOutput("action", action);
+  core4.setOutput("issue-number", number === void 0 ? "" : String(number));
   const headline = isDrifted(plan) ? `drift: ${driftSummary(plan)}` : "no drift";
   writeSummary(
     `### Drift in \`${environment}\`: ${headline}
 
 Issue: ${number === void 0 ? "none" : `#${number} (${action})`}`
   );
-  core3.info(`${environment}: ${headline} (issue ${action})`);
+  core4.info(`${environment}: ${headline} (issue ${action})`);
   return action;
 }
 

@@ -17585,12 +17585,12 @@ var require_lib = __commonJS({
             throw new Error("Client has already been disposed.");
           }
           const parsedUrl = new URL(requestUrl);
-          let info2 = this._prepareRequest(verb, parsedUrl, headers);
+          let info3 = this._prepareRequest(verb, parsedUrl, headers);
           const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb) ? this._maxRetries + 1 : 1;
           let numTries = 0;
           let response;
           do {
-            response = yield this.requestRaw(info2, data);
+            response = yield this.requestRaw(info3, data);
             if (response && response.message && response.message.statusCode === HttpCodes.Unauthorized) {
               let authenticationHandler;
               for (const handler of this.handlers) {
@@ -17600,7 +17600,7 @@ var require_lib = __commonJS({
                 }
               }
               if (authenticationHandler) {
-                return authenticationHandler.handleAuthentication(this, info2, data);
+                return authenticationHandler.handleAuthentication(this, info3, data);
               } else {
                 return response;
               }
@@ -17623,8 +17623,8 @@ var require_lib = __commonJS({
                   }
                 }
               }
-              info2 = this._prepareRequest(verb, parsedRedirectUrl, headers);
-              response = yield this.requestRaw(info2, data);
+              info3 = this._prepareRequest(verb, parsedRedirectUrl, headers);
+              response = yield this.requestRaw(info3, data);
               redirectsRemaining--;
             }
             if (!response.message.statusCode || !HttpResponseRetryCodes.includes(response.message.statusCode)) {
@@ -17653,7 +17653,7 @@ var require_lib = __commonJS({
        * @param info
        * @param data
        */
-      requestRaw(info2, data) {
+      requestRaw(info3, data) {
         return __awaiter(this, void 0, void 0, function* () {
           return new Promise((resolve, reject) => {
             function callbackForResult(err, res) {
@@ -17665,7 +17665,7 @@ var require_lib = __commonJS({
                 resolve(res);
               }
             }
-            this.requestRawWithCallback(info2, data, callbackForResult);
+            this.requestRawWithCallback(info3, data, callbackForResult);
           });
         });
       }
@@ -17675,12 +17675,12 @@ var require_lib = __commonJS({
        * @param data
        * @param onResult
        */
-      requestRawWithCallback(info2, data, onResult) {
+      requestRawWithCallback(info3, data, onResult) {
         if (typeof data === "string") {
-          if (!info2.options.headers) {
-            info2.options.headers = {};
+          if (!info3.options.headers) {
+            info3.options.headers = {};
           }
-          info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
+          info3.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
         }
         let callbackCalled = false;
         function handleResult(err, res) {
@@ -17689,7 +17689,7 @@ var require_lib = __commonJS({
             onResult(err, res);
           }
         }
-        const req = info2.httpModule.request(info2.options, (msg) => {
+        const req = info3.httpModule.request(info3.options, (msg) => {
           const res = new HttpClientResponse(msg);
           handleResult(void 0, res);
         });
@@ -17701,7 +17701,7 @@ var require_lib = __commonJS({
           if (socket) {
             socket.end();
           }
-          handleResult(new Error(`Request timeout: ${info2.options.path}`));
+          handleResult(new Error(`Request timeout: ${info3.options.path}`));
         });
         req.on("error", function(err) {
           handleResult(err);
@@ -17737,27 +17737,27 @@ var require_lib = __commonJS({
         return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
       }
       _prepareRequest(method, requestUrl, headers) {
-        const info2 = {};
-        info2.parsedUrl = requestUrl;
-        const usingSsl = info2.parsedUrl.protocol === "https:";
-        info2.httpModule = usingSsl ? https : http;
+        const info3 = {};
+        info3.parsedUrl = requestUrl;
+        const usingSsl = info3.parsedUrl.protocol === "https:";
+        info3.httpModule = usingSsl ? https : http;
         const defaultPort = usingSsl ? 443 : 80;
-        info2.options = {};
-        info2.options.host = info2.parsedUrl.hostname;
-        info2.options.port = info2.parsedUrl.port ? parseInt(info2.parsedUrl.port) : defaultPort;
-        info2.options.path = (info2.parsedUrl.pathname || "") + (info2.parsedUrl.search || "");
-        info2.options.method = method;
-        info2.options.headers = this._mergeHeaders(headers);
+        info3.options = {};
+        info3.options.host = info3.parsedUrl.hostname;
+        info3.options.port = info3.parsedUrl.port ? parseInt(info3.parsedUrl.port) : defaultPort;
+        info3.options.path = (info3.parsedUrl.pathname || "") + (info3.parsedUrl.search || "");
+        info3.options.method = method;
+        info3.options.headers = this._mergeHeaders(headers);
         if (this.userAgent != null) {
-          info2.options.headers["user-agent"] = this.userAgent;
+          info3.options.headers["user-agent"] = this.userAgent;
         }
-        info2.options.agent = this._getAgent(info2.parsedUrl);
+        info3.options.agent = this._getAgent(info3.parsedUrl);
         if (this.handlers) {
           for (const handler of this.handlers) {
-            handler.prepareRequest(info2.options);
+            handler.prepareRequest(info3.options);
           }
         }
-        return info2;
+        return info3;
       }
       _mergeHeaders(headers) {
         if (this.requestOptions && this.requestOptions.headers) {
@@ -19747,10 +19747,10 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
       (0, command_1.issueCommand)("notice", (0, utils_1.toCommandProperties)(properties), message instanceof Error ? message.toString() : message);
     }
     exports2.notice = notice;
-    function info2(message) {
+    function info3(message) {
       process.stdout.write(message + os.EOL);
     }
-    exports2.info = info2;
+    exports2.info = info3;
     function startGroup(name) {
       (0, command_1.issue)("group", name);
     }
@@ -36222,7 +36222,7 @@ var require_core3 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
     var ref_1 = require_ref();
-    var core4 = [
+    var core5 = [
       "$schema",
       "$id",
       "$defs",
@@ -36232,7 +36232,7 @@ var require_core3 = __commonJS({
       id_1.default,
       ref_1.default
     ];
-    exports2.default = core4;
+    exports2.default = core5;
   }
 });
 
@@ -38821,8 +38821,11 @@ function loadEnvironments(repoRoot) {
   return loaded;
 }
 
-// actions/environments/src/main.ts
+// actions/lib/src/pull-request-comment.ts
 var core3 = __toESM(require_core());
+
+// actions/environments/src/main.ts
+var core4 = __toESM(require_core());
 
 // actions/environments/src/affected.ts
 var SHARED_PREFIXES = ["terraform/", "chart/", "services/", "environments/schema/"];
@@ -38911,7 +38914,7 @@ async function changedFilesOf(octokit, repo, event) {
 // actions/environments/src/main.ts
 var MODES = ["affected", "all", "one"];
 function readMode() {
-  const mode = core3.getInput("mode") || "affected";
+  const mode = core4.getInput("mode") || "affected";
   if (!MODES.includes(mode))
     throw new Error(`input mode must be one of ${MODES.join(", ")} (got "${mode}")`);
   return mode;
@@ -38923,7 +38926,7 @@ async function select(mode, names) {
       basis: "every environment (mode: all)"
     };
   if (mode === "one") {
-    const environment = core3.getInput("environment");
+    const environment = core4.getInput("environment");
     if (!environment) throw new Error('input environment is required when mode is "one"');
     if (!names.includes(environment))
       throw new Error(`input environment "${environment}" is not one of ${names.join(", ")}`);
@@ -38932,7 +38935,7 @@ async function select(mode, names) {
       basis: `environment ${environment} (mode: one)`
     };
   }
-  const input = core3.getInput("changed-files");
+  const input = core4.getInput("changed-files");
   const changed = input ? { kind: "files", files: parseChangedFilesInput(input) } : await changedFilesOf(() => githubClient(), repoFromEnv(), readEvent());
   if (changed.kind === "unknown") {
     return {
@@ -38940,7 +38943,7 @@ async function select(mode, names) {
       basis: `every environment: ${changed.reason}`
     };
   }
-  core3.info(
+  core4.info(
     `${changed.files.length} changed file(s):
 ${changed.files.map((f) => `  ${f}`).join("\n")}`
   );
@@ -38969,13 +38972,13 @@ async function run() {
   const mode = readMode();
   const environments = loadEnvironments(workspaceRoot());
   const names = environments.map((environment) => environment.name);
-  core3.info(`validated environments: ${names.join(", ")}`);
+  core4.info(`validated environments: ${names.join(", ")}`);
   const { affected, basis } = await select(mode, names);
   const list = affected.map((entry) => entry.name);
-  core3.info(`affected: ${list.length > 0 ? list.join(", ") : "none"} (${basis})`);
-  core3.setOutput("matrix", JSON.stringify({ environment: list }));
-  core3.setOutput("environments", JSON.stringify(list));
-  core3.setOutput("any", list.length > 0 ? "true" : "false");
+  core4.info(`affected: ${list.length > 0 ? list.join(", ") : "none"} (${basis})`);
+  core4.setOutput("matrix", JSON.stringify({ environment: list }));
+  core4.setOutput("environments", JSON.stringify(list));
+  core4.setOutput("any", list.length > 0 ? "true" : "false");
   writeSummary(summary(affected, basis, names));
 }
 

@@ -17585,12 +17585,12 @@ var require_lib = __commonJS({
             throw new Error("Client has already been disposed.");
           }
           const parsedUrl = new URL(requestUrl);
-          let info2 = this._prepareRequest(verb, parsedUrl, headers);
+          let info3 = this._prepareRequest(verb, parsedUrl, headers);
           const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb) ? this._maxRetries + 1 : 1;
           let numTries = 0;
           let response;
           do {
-            response = yield this.requestRaw(info2, data);
+            response = yield this.requestRaw(info3, data);
             if (response && response.message && response.message.statusCode === HttpCodes.Unauthorized) {
               let authenticationHandler;
               for (const handler of this.handlers) {
@@ -17600,7 +17600,7 @@ var require_lib = __commonJS({
                 }
               }
               if (authenticationHandler) {
-                return authenticationHandler.handleAuthentication(this, info2, data);
+                return authenticationHandler.handleAuthentication(this, info3, data);
               } else {
                 return response;
               }
@@ -17623,8 +17623,8 @@ var require_lib = __commonJS({
                   }
                 }
               }
-              info2 = this._prepareRequest(verb, parsedRedirectUrl, headers);
-              response = yield this.requestRaw(info2, data);
+              info3 = this._prepareRequest(verb, parsedRedirectUrl, headers);
+              response = yield this.requestRaw(info3, data);
               redirectsRemaining--;
             }
             if (!response.message.statusCode || !HttpResponseRetryCodes.includes(response.message.statusCode)) {
@@ -17653,7 +17653,7 @@ var require_lib = __commonJS({
        * @param info
        * @param data
        */
-      requestRaw(info2, data) {
+      requestRaw(info3, data) {
         return __awaiter(this, void 0, void 0, function* () {
           return new Promise((resolve, reject) => {
             function callbackForResult(err, res) {
@@ -17665,7 +17665,7 @@ var require_lib = __commonJS({
                 resolve(res);
               }
             }
-            this.requestRawWithCallback(info2, data, callbackForResult);
+            this.requestRawWithCallback(info3, data, callbackForResult);
           });
         });
       }
@@ -17675,12 +17675,12 @@ var require_lib = __commonJS({
        * @param data
        * @param onResult
        */
-      requestRawWithCallback(info2, data, onResult) {
+      requestRawWithCallback(info3, data, onResult) {
         if (typeof data === "string") {
-          if (!info2.options.headers) {
-            info2.options.headers = {};
+          if (!info3.options.headers) {
+            info3.options.headers = {};
           }
-          info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
+          info3.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
         }
         let callbackCalled = false;
         function handleResult(err, res) {
@@ -17689,7 +17689,7 @@ var require_lib = __commonJS({
             onResult(err, res);
           }
         }
-        const req = info2.httpModule.request(info2.options, (msg) => {
+        const req = info3.httpModule.request(info3.options, (msg) => {
           const res = new HttpClientResponse(msg);
           handleResult(void 0, res);
         });
@@ -17701,7 +17701,7 @@ var require_lib = __commonJS({
           if (socket) {
             socket.end();
           }
-          handleResult(new Error(`Request timeout: ${info2.options.path}`));
+          handleResult(new Error(`Request timeout: ${info3.options.path}`));
         });
         req.on("error", function(err) {
           handleResult(err);
@@ -17737,27 +17737,27 @@ var require_lib = __commonJS({
         return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
       }
       _prepareRequest(method, requestUrl, headers) {
-        const info2 = {};
-        info2.parsedUrl = requestUrl;
-        const usingSsl = info2.parsedUrl.protocol === "https:";
-        info2.httpModule = usingSsl ? https : http;
+        const info3 = {};
+        info3.parsedUrl = requestUrl;
+        const usingSsl = info3.parsedUrl.protocol === "https:";
+        info3.httpModule = usingSsl ? https : http;
         const defaultPort = usingSsl ? 443 : 80;
-        info2.options = {};
-        info2.options.host = info2.parsedUrl.hostname;
-        info2.options.port = info2.parsedUrl.port ? parseInt(info2.parsedUrl.port) : defaultPort;
-        info2.options.path = (info2.parsedUrl.pathname || "") + (info2.parsedUrl.search || "");
-        info2.options.method = method;
-        info2.options.headers = this._mergeHeaders(headers);
+        info3.options = {};
+        info3.options.host = info3.parsedUrl.hostname;
+        info3.options.port = info3.parsedUrl.port ? parseInt(info3.parsedUrl.port) : defaultPort;
+        info3.options.path = (info3.parsedUrl.pathname || "") + (info3.parsedUrl.search || "");
+        info3.options.method = method;
+        info3.options.headers = this._mergeHeaders(headers);
         if (this.userAgent != null) {
-          info2.options.headers["user-agent"] = this.userAgent;
+          info3.options.headers["user-agent"] = this.userAgent;
         }
-        info2.options.agent = this._getAgent(info2.parsedUrl);
+        info3.options.agent = this._getAgent(info3.parsedUrl);
         if (this.handlers) {
           for (const handler of this.handlers) {
-            handler.prepareRequest(info2.options);
+            handler.prepareRequest(info3.options);
           }
         }
-        return info2;
+        return info3;
       }
       _mergeHeaders(headers) {
         if (this.requestOptions && this.requestOptions.headers) {
@@ -19747,10 +19747,10 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
       (0, command_1.issueCommand)("notice", (0, utils_1.toCommandProperties)(properties), message instanceof Error ? message.toString() : message);
     }
     exports2.notice = notice;
-    function info2(message) {
+    function info3(message) {
       process.stdout.write(message + os3.EOL);
     }
-    exports2.info = info2;
+    exports2.info = info3;
     function startGroup2(name) {
       (0, command_1.issue)("group", name);
     }
@@ -36222,7 +36222,7 @@ var require_core3 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
     var ref_1 = require_ref();
-    var core5 = [
+    var core6 = [
       "$schema",
       "$id",
       "$defs",
@@ -36232,7 +36232,7 @@ var require_core3 = __commonJS({
       id_1.default,
       ref_1.default
     ];
-    exports2.default = core5;
+    exports2.default = core6;
   }
 });
 
@@ -39055,6 +39055,7 @@ function parseDuration(text, inputName = "duration") {
 }
 
 // actions/lib/src/pull-request-comment.ts
+var core3 = __toESM(require_core());
 function pullRequestNumber() {
   const event = readEvent();
   const pull = event.payload.pull_request;
@@ -39067,11 +39068,22 @@ async function upsertPullRequestSection(options) {
   const { owner, repo } = repoFromEnv();
   return upsertCommentSection({ octokit: githubClient(), owner, repo, issueNumber, ...options });
 }
+async function publishSection(options) {
+  writeSummary(options.markdown);
+  const comment = await upsertPullRequestSection({
+    environment: options.environment,
+    section: options.section,
+    body: options.markdown
+  });
+  if (comment)
+    core3.info(`${comment.created ? "created" : "updated"} the PR comment ${comment.url}`);
+  return comment;
+}
 
 // actions/helm/src/main.ts
 var import_node_fs7 = __toESM(require("node:fs"));
 var import_node_path7 = __toESM(require("node:path"));
-var core4 = __toESM(require_core());
+var core5 = __toESM(require_core());
 
 // actions/helm/src/chart.ts
 var import_node_fs5 = __toESM(require("node:fs"));
@@ -39316,38 +39328,38 @@ function imageArgs(settings) {
 // actions/helm/src/inputs.ts
 var import_node_os = __toESM(require("node:os"));
 var import_node_path5 = __toESM(require("node:path"));
-var core3 = __toESM(require_core());
+var core4 = __toESM(require_core());
 var COMMANDS = ["diff", "upgrade", "rollback", "uninstall", "test"];
 function readInputs(root) {
-  const command = core3.getInput("command", { required: true });
+  const command = core4.getInput("command", { required: true });
   if (!COMMANDS.includes(command)) {
     throw new Error(`input command: "${command}" is not one of ${COMMANDS.join(", ")}`);
   }
-  const environment = core3.getInput("environment", { required: true });
-  const timeout = core3.getInput("timeout") || "10m";
+  const environment = core4.getInput("environment", { required: true });
+  const timeout = core4.getInput("timeout") || "10m";
   parseDuration(timeout, "timeout");
-  const revision = core3.getInput("revision");
+  const revision = core4.getInput("revision");
   if (revision && !/^[1-9]\d*$/.test(revision)) {
     throw new Error(`input revision: "${revision}" is not a release revision number`);
   }
-  const kubeconfig = core3.getInput("kubeconfig");
+  const kubeconfig = core4.getInput("kubeconfig");
   return {
     command,
     environment,
-    chart: import_node_path5.default.resolve(root, core3.getInput("chart") || "chart"),
-    release: core3.getInput("release") || "movies",
-    namespace: core3.getInput("namespace") || "movies",
+    chart: import_node_path5.default.resolve(root, core4.getInput("chart") || "chart"),
+    release: core4.getInput("release") || "movies",
+    namespace: core4.getInput("namespace") || "movies",
     kubeconfig: kubeconfig ? import_node_path5.default.resolve(root, kubeconfig) : "",
     timeout,
     revision,
-    baseRef: core3.getInput("base-ref"),
-    baseDir: core3.getInput("base-dir") ? import_node_path5.default.resolve(root, core3.getInput("base-dir")) : "",
-    smokeUrl: core3.getInput("smoke-url"),
-    smokeTimeoutMs: parseDuration(core3.getInput("smoke-timeout") || "5m", "smoke-timeout"),
-    smokeIntervalMs: parseDuration(core3.getInput("smoke-interval") || "10s", "smoke-interval"),
-    helm: core3.getInput("helm-path") || "helm",
-    kubectl: core3.getInput("kubectl-path") || "kubectl",
-    outputDir: core3.getInput("output-dir") || import_node_path5.default.join(process.env.RUNNER_TEMP || import_node_os.default.tmpdir(), "helm", environment)
+    baseRef: core4.getInput("base-ref"),
+    baseDir: core4.getInput("base-dir") ? import_node_path5.default.resolve(root, core4.getInput("base-dir")) : "",
+    smokeUrl: core4.getInput("smoke-url"),
+    smokeTimeoutMs: parseDuration(core4.getInput("smoke-timeout") || "5m", "smoke-timeout"),
+    smokeIntervalMs: parseDuration(core4.getInput("smoke-interval") || "10s", "smoke-interval"),
+    helm: core4.getInput("helm-path") || "helm",
+    kubectl: core4.getInput("kubectl-path") || "kubectl",
+    outputDir: core4.getInput("output-dir") || import_node_path5.default.join(process.env.RUNNER_TEMP || import_node_os.default.tmpdir(), "helm", environment)
   };
 }
 
@@ -39561,7 +39573,7 @@ async function changeOf(inputs, root, environment, target) {
   import_node_fs7.default.mkdirSync(inputs.outputDir, { recursive: true });
   const manifestPath = import_node_path7.default.join(inputs.outputDir, "manifest.yaml");
   import_node_fs7.default.writeFileSync(manifestPath, rendered);
-  core4.setOutput("manifest-path", manifestPath);
+  core5.setOutput("manifest-path", manifestPath);
   const baseline = await deployedManifest(inputs.helm, target) ?? await baseRender(inputs.helm, root, environment.name, common, {
     baseDir: inputs.baseDir,
     baseRef: inputs.baseRef
@@ -39599,24 +39611,17 @@ ${images}${body}
 }
 async function diff(inputs, root, environment, target) {
   const change = await changeOf(inputs, root, environment, target);
-  core4.info(change.diff || "no changes");
-  core4.setOutput("has-changes", String(change.diff !== ""));
+  core5.info(change.diff || "no changes");
+  core5.setOutput("has-changes", String(change.diff !== ""));
   const markdown = changeMarkdown(environment, change);
-  writeSummary(markdown);
-  const comment = await upsertPullRequestSection({
-    environment: environment.name,
-    section: "helm",
-    body: markdown
-  });
-  if (comment)
-    core4.info(`${comment.created ? "created" : "updated"} the PR comment ${comment.url}`);
+  await publishSection({ environment: environment.name, section: "helm", markdown });
 }
 async function upgrade(inputs, root, environment, target) {
   const images = releaseImages(environment, chartServices(target.chart), { requireAll: true });
   const change = await changeOf(inputs, root, environment, target);
-  core4.startGroup("What will change");
-  core4.info(change.diff || "no changes to the rendered manifests");
-  core4.endGroup();
+  core5.startGroup("What will change");
+  core5.info(change.diff || "no changes to the rendered manifests");
+  core5.endGroup();
   writeSummary(changeMarkdown(environment, change));
   const sha = process.env.GITHUB_SHA;
   if (!sha) throw new Error("GITHUB_SHA is not set: the deployment records the commit it deploys");
@@ -39632,19 +39637,19 @@ async function upgrade(inputs, root, environment, target) {
     },
     ...runUrl() ? { logUrl: runUrl() } : {}
   });
-  core4.setOutput("deployment-id", String(deployment.id));
+  core5.setOutput("deployment-id", String(deployment.id));
   await deployment.setStatus("in_progress", `upgrading ${target.release}`);
   let environmentUrl = environment.env.app.url || "";
   try {
     await runCli(inputs.helm, upgradeArgs(target, imageArgs(images), inputs.timeout));
     const status = await runCli(inputs.helm, statusArgs(target), { silent: true });
     const revision = JSON.parse(status.stdout).version;
-    if (revision !== void 0) core4.setOutput("revision", String(revision));
+    if (revision !== void 0) core5.setOutput("revision", String(revision));
     environmentUrl ||= await loadBalancerUrl(inputs, target) ?? "";
-    if (environmentUrl) core4.setOutput("environment-url", environmentUrl);
+    if (environmentUrl) core5.setOutput("environment-url", environmentUrl);
     const smokeUrl = inputs.smokeUrl || environmentUrl;
     if (!smokeUrl) {
-      core4.warning(
+      core5.warning(
         "no smoke-url, app.url or LoadBalancer address: the public smoke test was skipped"
       );
     } else {
@@ -39652,14 +39657,14 @@ async function upgrade(inputs, root, environment, target) {
         paths: ["/healthz", "/readyz"],
         timeoutMs: inputs.smokeTimeoutMs,
         intervalMs: inputs.smokeIntervalMs,
-        log: (line) => core4.info(line)
+        log: (line) => core5.info(line)
       });
       if (!result.ok) {
         throw new Error(
           `smoke test of ${smokeUrl} failed after ${result.attempts} attempt(s): ${result.lastError}`
         );
       }
-      core4.info(`smoke test of ${smokeUrl} passed (attempt ${result.attempts})`);
+      core5.info(`smoke test of ${smokeUrl} passed (attempt ${result.attempts})`);
     }
   } catch (error) {
     await deployment.setStatus(
@@ -39700,7 +39705,7 @@ async function loadBalancerUrl(inputs, target) {
       if (host) return `http://${host}`;
     }
   } catch (error) {
-    core4.warning(`could not read the LoadBalancer address: ${describeError(error)}`);
+    core5.warning(`could not read the LoadBalancer address: ${describeError(error)}`);
   }
   return void 0;
 }

@@ -9,7 +9,7 @@ import {
   repoFromEnv,
   runCli,
   unifiedDiff,
-  upsertPullRequestSection,
+  publishSection,
   workspaceRoot,
   writeSummary,
   type LoadedEnvironment,
@@ -137,14 +137,7 @@ async function diff(
   core.info(change.diff || 'no changes');
   core.setOutput('has-changes', String(change.diff !== ''));
   const markdown = changeMarkdown(environment, change);
-  writeSummary(markdown);
-  const comment = await upsertPullRequestSection({
-    environment: environment.name,
-    section: 'helm',
-    body: markdown,
-  });
-  if (comment)
-    core.info(`${comment.created ? 'created' : 'updated'} the PR comment ${comment.url}`);
+  await publishSection({ environment: environment.name, section: 'helm', markdown });
 }
 
 async function upgrade(

@@ -17585,12 +17585,12 @@ var require_lib = __commonJS({
             throw new Error("Client has already been disposed.");
           }
           const parsedUrl = new URL(requestUrl);
-          let info2 = this._prepareRequest(verb, parsedUrl, headers);
+          let info3 = this._prepareRequest(verb, parsedUrl, headers);
           const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb) ? this._maxRetries + 1 : 1;
           let numTries = 0;
           let response;
           do {
-            response = yield this.requestRaw(info2, data);
+            response = yield this.requestRaw(info3, data);
             if (response && response.message && response.message.statusCode === HttpCodes.Unauthorized) {
               let authenticationHandler;
               for (const handler of this.handlers) {
@@ -17600,7 +17600,7 @@ var require_lib = __commonJS({
                 }
               }
               if (authenticationHandler) {
-                return authenticationHandler.handleAuthentication(this, info2, data);
+                return authenticationHandler.handleAuthentication(this, info3, data);
               } else {
                 return response;
               }
@@ -17623,8 +17623,8 @@ var require_lib = __commonJS({
                   }
                 }
               }
-              info2 = this._prepareRequest(verb, parsedRedirectUrl, headers);
-              response = yield this.requestRaw(info2, data);
+              info3 = this._prepareRequest(verb, parsedRedirectUrl, headers);
+              response = yield this.requestRaw(info3, data);
               redirectsRemaining--;
             }
             if (!response.message.statusCode || !HttpResponseRetryCodes.includes(response.message.statusCode)) {
@@ -17653,7 +17653,7 @@ var require_lib = __commonJS({
        * @param info
        * @param data
        */
-      requestRaw(info2, data) {
+      requestRaw(info3, data) {
         return __awaiter(this, void 0, void 0, function* () {
           return new Promise((resolve, reject) => {
             function callbackForResult(err, res) {
@@ -17665,7 +17665,7 @@ var require_lib = __commonJS({
                 resolve(res);
               }
             }
-            this.requestRawWithCallback(info2, data, callbackForResult);
+            this.requestRawWithCallback(info3, data, callbackForResult);
           });
         });
       }
@@ -17675,12 +17675,12 @@ var require_lib = __commonJS({
        * @param data
        * @param onResult
        */
-      requestRawWithCallback(info2, data, onResult) {
+      requestRawWithCallback(info3, data, onResult) {
         if (typeof data === "string") {
-          if (!info2.options.headers) {
-            info2.options.headers = {};
+          if (!info3.options.headers) {
+            info3.options.headers = {};
           }
-          info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
+          info3.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
         }
         let callbackCalled = false;
         function handleResult(err, res) {
@@ -17689,7 +17689,7 @@ var require_lib = __commonJS({
             onResult(err, res);
           }
         }
-        const req = info2.httpModule.request(info2.options, (msg) => {
+        const req = info3.httpModule.request(info3.options, (msg) => {
           const res = new HttpClientResponse(msg);
           handleResult(void 0, res);
         });
@@ -17701,7 +17701,7 @@ var require_lib = __commonJS({
           if (socket) {
             socket.end();
           }
-          handleResult(new Error(`Request timeout: ${info2.options.path}`));
+          handleResult(new Error(`Request timeout: ${info3.options.path}`));
         });
         req.on("error", function(err) {
           handleResult(err);
@@ -17737,27 +17737,27 @@ var require_lib = __commonJS({
         return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
       }
       _prepareRequest(method, requestUrl, headers) {
-        const info2 = {};
-        info2.parsedUrl = requestUrl;
-        const usingSsl = info2.parsedUrl.protocol === "https:";
-        info2.httpModule = usingSsl ? https : http;
+        const info3 = {};
+        info3.parsedUrl = requestUrl;
+        const usingSsl = info3.parsedUrl.protocol === "https:";
+        info3.httpModule = usingSsl ? https : http;
         const defaultPort = usingSsl ? 443 : 80;
-        info2.options = {};
-        info2.options.host = info2.parsedUrl.hostname;
-        info2.options.port = info2.parsedUrl.port ? parseInt(info2.parsedUrl.port) : defaultPort;
-        info2.options.path = (info2.parsedUrl.pathname || "") + (info2.parsedUrl.search || "");
-        info2.options.method = method;
-        info2.options.headers = this._mergeHeaders(headers);
+        info3.options = {};
+        info3.options.host = info3.parsedUrl.hostname;
+        info3.options.port = info3.parsedUrl.port ? parseInt(info3.parsedUrl.port) : defaultPort;
+        info3.options.path = (info3.parsedUrl.pathname || "") + (info3.parsedUrl.search || "");
+        info3.options.method = method;
+        info3.options.headers = this._mergeHeaders(headers);
         if (this.userAgent != null) {
-          info2.options.headers["user-agent"] = this.userAgent;
+          info3.options.headers["user-agent"] = this.userAgent;
         }
-        info2.options.agent = this._getAgent(info2.parsedUrl);
+        info3.options.agent = this._getAgent(info3.parsedUrl);
         if (this.handlers) {
           for (const handler of this.handlers) {
-            handler.prepareRequest(info2.options);
+            handler.prepareRequest(info3.options);
           }
         }
-        return info2;
+        return info3;
       }
       _mergeHeaders(headers) {
         if (this.requestOptions && this.requestOptions.headers) {
@@ -19747,10 +19747,10 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
       (0, command_1.issueCommand)("notice", (0, utils_1.toCommandProperties)(properties), message instanceof Error ? message.toString() : message);
     }
     exports2.notice = notice;
-    function info2(message) {
+    function info3(message) {
       process.stdout.write(message + os3.EOL);
     }
-    exports2.info = info2;
+    exports2.info = info3;
     function startGroup2(name2) {
       (0, command_1.issue)("group", name2);
     }
@@ -36222,7 +36222,7 @@ var require_core3 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
     var ref_1 = require_ref();
-    var core5 = [
+    var core6 = [
       "$schema",
       "$id",
       "$defs",
@@ -36232,7 +36232,7 @@ var require_core3 = __commonJS({
       id_1.default,
       ref_1.default
     ];
-    exports2.default = core5;
+    exports2.default = core6;
   }
 });
 
@@ -39055,6 +39055,7 @@ function parseDuration(text, inputName = "duration") {
 }
 
 // actions/lib/src/pull-request-comment.ts
+var core3 = __toESM(require_core());
 function pullRequestNumber() {
   const event = readEvent();
   const pull = event.payload.pull_request;
@@ -39067,17 +39068,28 @@ async function upsertPullRequestSection(options) {
   const { owner, repo } = repoFromEnv();
   return upsertCommentSection({ octokit: githubClient(), owner, repo, issueNumber, ...options });
 }
+async function publishSection(options) {
+  writeSummary(options.markdown);
+  const comment = await upsertPullRequestSection({
+    environment: options.environment,
+    section: options.section,
+    body: options.markdown
+  });
+  if (comment)
+    core3.info(`${comment.created ? "created" : "updated"} the PR comment ${comment.url}`);
+  return comment;
+}
 
 // actions/kops/src/main.ts
 var import_node_fs6 = __toESM(require("node:fs"));
 var import_node_os2 = __toESM(require("node:os"));
 var import_node_path4 = __toESM(require("node:path"));
-var core4 = __toESM(require_core());
+var core5 = __toESM(require_core());
 
 // actions/kops/src/inputs.ts
 var import_node_os = __toESM(require("node:os"));
 var import_node_path3 = __toESM(require("node:path"));
-var core3 = __toESM(require_core());
+var core4 = __toESM(require_core());
 var COMMANDS = [
   "render",
   "diff",
@@ -39105,25 +39117,25 @@ function stateStore(value) {
   return value.replace(/\/$/, "");
 }
 function readInputs() {
-  const command = core3.getInput("command", { required: true });
+  const command = core4.getInput("command", { required: true });
   if (!COMMANDS.includes(command)) {
     throw new Error(`input command: "${command}" is not one of ${COMMANDS.join(", ")}`);
   }
-  const environment = core3.getInput("environment", { required: true });
+  const environment = core4.getInput("environment", { required: true });
   const scratch = process.env.RUNNER_TEMP || import_node_os.default.tmpdir();
   return {
     command,
     environment,
-    terraformOutputs: core3.getInput("terraform-outputs"),
-    stateStore: stateStore(core3.getInput("state-store")),
-    outputDir: core3.getInput("output-dir") || import_node_path3.default.join(scratch, "kops", environment),
-    kops: core3.getInput("kops-path") || "kops",
-    apiAccess: cidrList("api-access", core3.getInput("api-access") || "0.0.0.0/0"),
-    sshAccess: cidrList("ssh-access", core3.getInput("ssh-access")),
-    validateTimeout: duration("validate-timeout", core3.getInput("validate-timeout") || "15m"),
-    kubeconfig: core3.getInput("kubeconfig") || import_node_path3.default.join(scratch, `kubeconfig-${environment}`),
-    adminTtl: duration("admin-ttl", core3.getInput("admin-ttl") || "1h"),
-    confirmDelete: core3.getInput("confirm-delete")
+    terraformOutputs: core4.getInput("terraform-outputs"),
+    stateStore: stateStore(core4.getInput("state-store")),
+    outputDir: core4.getInput("output-dir") || import_node_path3.default.join(scratch, "kops", environment),
+    kops: core4.getInput("kops-path") || "kops",
+    apiAccess: cidrList("api-access", core4.getInput("api-access") || "0.0.0.0/0"),
+    sshAccess: cidrList("ssh-access", core4.getInput("ssh-access")),
+    validateTimeout: duration("validate-timeout", core4.getInput("validate-timeout") || "15m"),
+    kubeconfig: core4.getInput("kubeconfig") || import_node_path3.default.join(scratch, `kubeconfig-${environment}`),
+    adminTtl: duration("admin-ttl", core4.getInput("admin-ttl") || "1h"),
+    confirmDelete: core4.getInput("confirm-delete")
   };
 }
 
@@ -39679,7 +39691,7 @@ function render(inputs, env) {
     sshAccess: inputs.sshAccess
   });
   if (env.cluster.bastion && inputs.sshAccess.length === 0) {
-    core4.warning(
+    core5.warning(
       "cluster.bastion is on but ssh-access is empty: nobody can reach the bastion until ssh-access lists CIDRs"
     );
   }
@@ -39687,8 +39699,8 @@ function render(inputs, env) {
   import_node_fs6.default.mkdirSync(inputs.outputDir, { recursive: true });
   const manifestPath = import_node_path4.default.join(inputs.outputDir, `${env.cluster.name}.yaml`);
   import_node_fs6.default.writeFileSync(manifestPath, yaml);
-  core4.setOutput("manifest-path", manifestPath);
-  core4.info(`rendered ${rendered.instanceGroups.length + 1} kOps objects to ${manifestPath}`);
+  core5.setOutput("manifest-path", manifestPath);
+  core5.info(`rendered ${rendered.instanceGroups.length + 1} kOps objects to ${manifestPath}`);
   if (inputs.command === "render") {
     writeSummary(
       `## kOps manifest for \`${env.name}\`
@@ -39762,37 +39774,30 @@ ${headline}${removals}${body}
 async function diff(inputs, env) {
   const rendered = render(inputs, env);
   const change = await changeAgainstState(kopsFor(inputs, env, rendered.stateStore), rendered);
-  core4.info(change.diff || "no changes");
-  core4.setOutput(
+  core5.info(change.diff || "no changes");
+  core5.setOutput(
     "has-changes",
     String(!change.exists || change.diff !== "" || change.removedGroups.length > 0)
   );
   const markdown = changeMarkdown(env, change);
-  writeSummary(markdown);
-  const comment = await upsertPullRequestSection({
-    environment: env.name,
-    section: "kops",
-    body: markdown
-  });
-  if (comment)
-    core4.info(`${comment.created ? "created" : "updated"} the PR comment ${comment.url}`);
+  await publishSection({ environment: env.name, section: "kops", markdown });
 }
 async function apply(inputs, env) {
   const rendered = render(inputs, env);
   const kops = kopsFor(inputs, env, rendered.stateStore);
   const change = await changeAgainstState(kops, rendered);
-  core4.startGroup("What will change");
-  core4.info(change.diff || "no changes to the cluster spec");
+  core5.startGroup("What will change");
+  core5.info(change.diff || "no changes to the cluster spec");
   if (change.removedGroups.length)
-    core4.info(`instance groups to delete: ${change.removedGroups.join(", ")}`);
-  core4.endGroup();
+    core5.info(`instance groups to delete: ${change.removedGroups.join(", ")}`);
+  core5.endGroup();
   writeSummary(changeMarkdown(env, change));
   if (change.exists) await kops.replace(rendered.manifestPath);
   else await kops.create(rendered.manifestPath);
   for (const group of change.removedGroups) await kops.deleteInstanceGroup(group);
-  core4.startGroup("Cloud changes (preview)");
+  core5.startGroup("Cloud changes (preview)");
   await kops.update(false);
-  core4.endGroup();
+  core5.endGroup();
   await kops.update(true);
   if (change.exists) {
     const kubeconfig = import_node_path4.default.join(
@@ -39802,7 +39807,7 @@ async function apply(inputs, env) {
     await kops.exportKubeconfig(kubeconfig, inputs.adminTtl);
     await kops.rollingUpdate(kubeconfig);
   }
-  core4.setOutput(
+  core5.setOutput(
     "has-changes",
     String(!change.exists || change.diff !== "" || change.removedGroups.length > 0)
   );
@@ -39826,7 +39831,7 @@ async function exportKubeconfig(inputs, env) {
   const kops = kopsFor(inputs, env, stateStoreOf(inputs));
   import_node_fs6.default.mkdirSync(import_node_path4.default.dirname(inputs.kubeconfig), { recursive: true });
   await kops.exportKubeconfig(inputs.kubeconfig, inputs.adminTtl);
-  core4.setOutput("kubeconfig", inputs.kubeconfig);
+  core5.setOutput("kubeconfig", inputs.kubeconfig);
 }
 async function deleteCluster(inputs, env) {
   if (inputs.confirmDelete !== env.cluster.name) {

@@ -6,7 +6,7 @@ import {
   diffStats,
   loadEnvironment,
   unifiedDiff,
-  upsertPullRequestSection,
+  publishSection,
   workspaceRoot,
   writeSummary,
   type EnvConfig,
@@ -169,14 +169,7 @@ async function diff(inputs: KopsInputs, env: EnvConfig): Promise<void> {
     String(!change.exists || change.diff !== '' || change.removedGroups.length > 0),
   );
   const markdown = changeMarkdown(env, change);
-  writeSummary(markdown);
-  const comment = await upsertPullRequestSection({
-    environment: env.name,
-    section: 'kops',
-    body: markdown,
-  });
-  if (comment)
-    core.info(`${comment.created ? 'created' : 'updated'} the PR comment ${comment.url}`);
+  await publishSection({ environment: env.name, section: 'kops', markdown });
 }
 
 async function apply(inputs: KopsInputs, env: EnvConfig): Promise<void> {

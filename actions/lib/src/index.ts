@@ -45,4 +45,8 @@ export {
 } from './environment-types';
 export { unifiedDiff, diffStats } from './unified-diff';
 export { parseDuration } from './duration';
-export { upsertPullRequestSection, pullRequestNumber } from './pull-request-comment';
+export {
+  publishSection,
+  upsertPullRequestSection,
+  pullRequestNumber,
+} from './pull-request-comment';

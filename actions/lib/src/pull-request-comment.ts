@@ -1,5 +1,7 @@
+import * as core from '@actions/core';
 import { upsertCommentSection, type UpsertedComment } from './comment';
 import { githubClient, readEvent, repoFromEnv } from './github';
+import { writeSummary } from './summary';
 
 /** The pull request number of the triggering event, or null when it is not a pull_request event. */
 export function pullRequestNumber(): number | null {
@@ -22,4 +24,24 @@ export async function upsertPullRequestSection(options: {
   if (issueNumber === null) return null;
   const { owner, repo } = repoFromEnv();
   return upsertCommentSection({ octokit: githubClient(), owner, repo, issueNumber, ...options });
+}
+
+/**
+ * Publishes a change report: the job summary always, and on a pull_request event the
+ * environment's PR comment section too.
+ */
+export async function publishSection(options: {
+  environment: string;
+  section: string;
+  markdown: string;
+}): Promise<UpsertedComment | null> {
+  writeSummary(options.markdown);
+  const comment = await upsertPullRequestSection({
+    environment: options.environment,
+    section: options.section,
+    body: options.markdown,
+  });
+  if (comment)
+    core.info(`${comment.created ? 'created' : 'updated'} the PR comment ${comment.url}`);
+  return comment;
 }

@@ -17598,12 +17598,12 @@ var require_lib = __commonJS({
             throw new Error("Client has already been disposed.");
           }
           const parsedUrl = new URL(requestUrl);
-          let info2 = this._prepareRequest(verb, parsedUrl, headers);
+          let info3 = this._prepareRequest(verb, parsedUrl, headers);
           const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb) ? this._maxRetries + 1 : 1;
           let numTries = 0;
           let response;
           do {
-            response = yield this.requestRaw(info2, data);
+            response = yield this.requestRaw(info3, data);
             if (response && response.message && response.message.statusCode === HttpCodes.Unauthorized) {
               let authenticationHandler;
               for (const handler of this.handlers) {
@@ -17613,7 +17613,7 @@ var require_lib = __commonJS({
                 }
               }
               if (authenticationHandler) {
-                return authenticationHandler.handleAuthentication(this, info2, data);
+                return authenticationHandler.handleAuthentication(this, info3, data);
               } else {
                 return response;
               }
@@ -17636,8 +17636,8 @@ var require_lib = __commonJS({
                   }
                 }
               }
-              info2 = this._prepareRequest(verb, parsedRedirectUrl, headers);
-              response = yield this.requestRaw(info2, data);
+              info3 = this._prepareRequest(verb, parsedRedirectUrl, headers);
+              response = yield this.requestRaw(info3, data);
               redirectsRemaining--;
             }
             if (!response.message.statusCode || !HttpResponseRetryCodes.includes(response.message.statusCode)) {
@@ -17666,7 +17666,7 @@ var require_lib = __commonJS({
        * @param info
        * @param data
        */
-      requestRaw(info2, data) {
+      requestRaw(info3, data) {
         return __awaiter(this, void 0, void 0, function* () {
           return new Promise((resolve, reject) => {
             function callbackForResult(err, res) {
@@ -17678,7 +17678,7 @@ var require_lib = __commonJS({
                 resolve(res);
               }
             }
-            this.requestRawWithCallback(info2, data, callbackForResult);
+            this.requestRawWithCallback(info3, data, callbackForResult);
           });
         });
       }
@@ -17688,12 +17688,12 @@ var require_lib = __commonJS({
        * @param data
        * @param onResult
        */
-      requestRawWithCallback(info2, data, onResult) {
+      requestRawWithCallback(info3, data, onResult) {
         if (typeof data === "string") {
-          if (!info2.options.headers) {
-            info2.options.headers = {};
+          if (!info3.options.headers) {
+            info3.options.headers = {};
           }
-          info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
+          info3.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
         }
         let callbackCalled = false;
         function handleResult(err, res) {
@@ -17702,7 +17702,7 @@ var require_lib = __commonJS({
             onResult(err, res);
           }
         }
-        const req = info2.httpModule.request(info2.options, (msg) => {
+        const req = info3.httpModule.request(info3.options, (msg) => {
           const res = new HttpClientResponse(msg);
           handleResult(void 0, res);
         });
@@ -17714,7 +17714,7 @@ var require_lib = __commonJS({
           if (socket) {
             socket.end();
           }
-          handleResult(new Error(`Request timeout: ${info2.options.path}`));
+          handleResult(new Error(`Request timeout: ${info3.options.path}`));
         });
         req.on("error", function(err) {
           handleResult(err);
@@ -17750,27 +17750,27 @@ var require_lib = __commonJS({
         return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
       }
       _prepareRequest(method, requestUrl, headers) {
-        const info2 = {};
-        info2.parsedUrl = requestUrl;
-        const usingSsl = info2.parsedUrl.protocol === "https:";
-        info2.httpModule = usingSsl ? https : http;
+        const info3 = {};
+        info3.parsedUrl = requestUrl;
+        const usingSsl = info3.parsedUrl.protocol === "https:";
+        info3.httpModule = usingSsl ? https : http;
         const defaultPort = usingSsl ? 443 : 80;
-        info2.options = {};
-        info2.options.host = info2.parsedUrl.hostname;
-        info2.options.port = info2.parsedUrl.port ? parseInt(info2.parsedUrl.port) : defaultPort;
-        info2.options.path = (info2.parsedUrl.pathname || "") + (info2.parsedUrl.search || "");
-        info2.options.method = method;
-        info2.options.headers = this._mergeHeaders(headers);
+        info3.options = {};
+        info3.options.host = info3.parsedUrl.hostname;
+        info3.options.port = info3.parsedUrl.port ? parseInt(info3.parsedUrl.port) : defaultPort;
+        info3.options.path = (info3.parsedUrl.pathname || "") + (info3.parsedUrl.search || "");
+        info3.options.method = method;
+        info3.options.headers = this._mergeHeaders(headers);
         if (this.userAgent != null) {
-          info2.options.headers["user-agent"] = this.userAgent;
+          info3.options.headers["user-agent"] = this.userAgent;
         }
-        info2.options.agent = this._getAgent(info2.parsedUrl);
+        info3.options.agent = this._getAgent(info3.parsedUrl);
         if (this.handlers) {
           for (const handler of this.handlers) {
-            handler.prepareRequest(info2.options);
+            handler.prepareRequest(info3.options);
           }
         }
-        return info2;
+        return info3;
       }
       _mergeHeaders(headers) {
         if (this.requestOptions && this.requestOptions.headers) {
@@ -19760,10 +19760,10 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
       (0, command_1.issueCommand)("notice", (0, utils_1.toCommandProperties)(properties), message instanceof Error ? message.toString() : message);
     }
     exports2.notice = notice2;
-    function info2(message) {
+    function info3(message) {
       process.stdout.write(message + os2.EOL);
     }
-    exports2.info = info2;
+    exports2.info = info3;
     function startGroup(name) {
       (0, command_1.issue)("group", name);
     }
@@ -36235,7 +36235,7 @@ var require_core3 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
     var ref_1 = require_ref();
-    var core7 = [
+    var core8 = [
       "$schema",
       "$id",
       "$defs",
@@ -36245,7 +36245,7 @@ var require_core3 = __commonJS({
       id_1.default,
       ref_1.default
     ];
-    exports2.default = core7;
+    exports2.default = core8;
   }
 });
 
@@ -72206,11 +72206,14 @@ function loadEnvironment(repoRoot, name) {
   return loaded;
 }
 
+// actions/lib/src/pull-request-comment.ts
+var core3 = __toESM(require_core());
+
 // actions/promote/src/main.ts
-var core6 = __toESM(require_core());
+var core7 = __toESM(require_core());
 
 // actions/promote/src/commit-release.ts
-var core3 = __toESM(require_core());
+var core4 = __toESM(require_core());
 
 // actions/promote/src/release.ts
 var TAG = /^[0-9a-f]{40}$/;
@@ -72449,7 +72452,7 @@ async function runCommitRelease(options) {
     content,
     message: `${environment}: release images of ${options.sourceSha.slice(0, 12)}`
   });
-  core3.setOutput("commit-sha", commit ?? "");
+  core4.setOutput("commit-sha", commit ?? "");
   writeSummary(
     commit ? `### ${environment} release updated
 
@@ -72463,7 +72466,7 @@ ${releaseFile(environment)} already pins these images.`
 }
 
 // actions/promote/src/gate-command.ts
-var core4 = __toESM(require_core());
+var core5 = __toESM(require_core());
 
 // actions/promote/src/deployments.ts
 var SEARCH_DEPTH = 30;
@@ -72653,22 +72656,22 @@ async function runGate(options) {
       body: markdown
     });
   }
-  core4.setOutput("result", result.outcome);
-  core4.setOutput("target", result.target ?? "");
-  core4.setOutput("source", result.source ?? "");
-  core4.setOutput("reasons", JSON.stringify(result.reasons));
+  core5.setOutput("result", result.outcome);
+  core5.setOutput("target", result.target ?? "");
+  core5.setOutput("source", result.source ?? "");
+  core5.setOutput("reasons", JSON.stringify(result.reasons));
   if (result.outcome === "failed") {
     throw new Error(
       `${description}:
 ${result.reasons.map((reason) => `  - ${reason}`).join("\n")}`
     );
   }
-  core4.info(description);
+  core5.info(description);
   return result;
 }
 
 // actions/promote/src/open-pr.ts
-var core5 = __toESM(require_core());
+var core6 = __toESM(require_core());
 function promotionBody(source, target, deployment, runUrl2) {
   return [
     `Promotes to **${target}** the images that **${source}** runs healthy.`,
@@ -72715,7 +72718,7 @@ async function runOpenPr(options) {
   for (const [service, image] of releaseEntries(targetEnv.release))
     if (image.digest) current[service] = { tag: image.tag, digest: image.digest };
   if (sameImages(current, deployment.images)) {
-    core5.notice(
+    core6.notice(
       `${target} already runs what ${source} deployment ${deployment.id} runs: no promotion pull request needed`
     );
     writeSummary(
@@ -72775,8 +72778,8 @@ ${pr.html_url}
 
 ${imagesTable(deployment.images)}`
   );
-  core5.setOutput("pull-request-number", String(pr.number));
-  core5.setOutput("pull-request-url", pr.html_url);
+  core6.setOutput("pull-request-number", String(pr.number));
+  core6.setOutput("pull-request-url", pr.html_url);
   return { number: pr.number, url: pr.html_url, branch, created };
 }
 
@@ -72811,8 +72814,8 @@ var EcrImageRegistry = class {
 var COMMANDS = ["gate", "open-pr", "commit-release"];
 var defaultDependencies = {
   registryFor: (target) => new EcrImageRegistry({
-    region: core6.getInput("aws-region") || target.env.aws.region,
-    registryId: core6.getInput("registry-id") || target.env.aws.account_id
+    region: core7.getInput("aws-region") || target.env.aws.region,
+    registryId: core7.getInput("registry-id") || target.env.aws.account_id
   })
 };
 function runUrl() {
@@ -72820,10 +72823,10 @@ function runUrl() {
   return `${server}/${process.env.GITHUB_REPOSITORY ?? ""}/actions/runs/${process.env.GITHUB_RUN_ID ?? ""}`;
 }
 function defaultBranch() {
-  return core6.getInput("base") || "main";
+  return core7.getInput("base") || "main";
 }
 async function run(dependencies = defaultDependencies) {
-  const command5 = core6.getInput("command", { required: true });
+  const command5 = core7.getInput("command", { required: true });
   const octokit = githubClient();
   const repo = repoFromEnv();
   const workspace = workspaceRoot();
@@ -72842,7 +72845,7 @@ async function run(dependencies = defaultDependencies) {
         octokit,
         repo,
         workspace,
-        target: core6.getInput("target", { required: true }),
+        target: core7.getInput("target", { required: true }),
         base: defaultBranch(),
         runUrl: runUrl()
       });
@@ -72852,8 +72855,8 @@ async function run(dependencies = defaultDependencies) {
         octokit,
         repo,
         workspace,
-        environment: core6.getInput("environment", { required: true }),
-        imagesJson: core6.getInput("images", { required: true }),
+        environment: core7.getInput("environment", { required: true }),
+        imagesJson: core7.getInput("images", { required: true }),
         branch: defaultBranch(),
         sourceSha: process.env.GITHUB_SHA ?? ""
       });

@@ -17585,12 +17585,12 @@ var require_lib = __commonJS({
             throw new Error("Client has already been disposed.");
           }
           const parsedUrl = new URL(requestUrl);
-          let info2 = this._prepareRequest(verb, parsedUrl, headers);
+          let info3 = this._prepareRequest(verb, parsedUrl, headers);
           const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb) ? this._maxRetries + 1 : 1;
           let numTries = 0;
           let response;
           do {
-            response = yield this.requestRaw(info2, data);
+            response = yield this.requestRaw(info3, data);
             if (response && response.message && response.message.statusCode === HttpCodes.Unauthorized) {
               let authenticationHandler;
               for (const handler of this.handlers) {
@@ -17600,7 +17600,7 @@ var require_lib = __commonJS({
                 }
               }
               if (authenticationHandler) {
-                return authenticationHandler.handleAuthentication(this, info2, data);
+                return authenticationHandler.handleAuthentication(this, info3, data);
               } else {
                 return response;
               }
@@ -17623,8 +17623,8 @@ var require_lib = __commonJS({
                   }
                 }
               }
-              info2 = this._prepareRequest(verb, parsedRedirectUrl, headers);
-              response = yield this.requestRaw(info2, data);
+              info3 = this._prepareRequest(verb, parsedRedirectUrl, headers);
+              response = yield this.requestRaw(info3, data);
               redirectsRemaining--;
             }
             if (!response.message.statusCode || !HttpResponseRetryCodes.includes(response.message.statusCode)) {
@@ -17653,7 +17653,7 @@ var require_lib = __commonJS({
        * @param info
        * @param data
        */
-      requestRaw(info2, data) {
+      requestRaw(info3, data) {
         return __awaiter(this, void 0, void 0, function* () {
           return new Promise((resolve, reject) => {
             function callbackForResult(err, res) {
@@ -17665,7 +17665,7 @@ var require_lib = __commonJS({
                 resolve(res);
               }
             }
-            this.requestRawWithCallback(info2, data, callbackForResult);
+            this.requestRawWithCallback(info3, data, callbackForResult);
           });
         });
       }
@@ -17675,12 +17675,12 @@ var require_lib = __commonJS({
        * @param data
        * @param onResult
        */
-      requestRawWithCallback(info2, data, onResult) {
+      requestRawWithCallback(info3, data, onResult) {
         if (typeof data === "string") {
-          if (!info2.options.headers) {
-            info2.options.headers = {};
+          if (!info3.options.headers) {
+            info3.options.headers = {};
           }
-          info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
+          info3.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
         }
         let callbackCalled = false;
         function handleResult(err, res) {
@@ -17689,7 +17689,7 @@ var require_lib = __commonJS({
             onResult(err, res);
           }
         }
-        const req = info2.httpModule.request(info2.options, (msg) => {
+        const req = info3.httpModule.request(info3.options, (msg) => {
           const res = new HttpClientResponse(msg);
           handleResult(void 0, res);
         });
@@ -17701,7 +17701,7 @@ var require_lib = __commonJS({
           if (socket) {
             socket.end();
           }
-          handleResult(new Error(`Request timeout: ${info2.options.path}`));
+          handleResult(new Error(`Request timeout: ${info3.options.path}`));
         });
         req.on("error", function(err) {
           handleResult(err);
@@ -17737,27 +17737,27 @@ var require_lib = __commonJS({
         return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
       }
       _prepareRequest(method, requestUrl, headers) {
-        const info2 = {};
-        info2.parsedUrl = requestUrl;
-        const usingSsl = info2.parsedUrl.protocol === "https:";
-        info2.httpModule = usingSsl ? https : http;
+        const info3 = {};
+        info3.parsedUrl = requestUrl;
+        const usingSsl = info3.parsedUrl.protocol === "https:";
+        info3.httpModule = usingSsl ? https : http;
         const defaultPort = usingSsl ? 443 : 80;
-        info2.options = {};
-        info2.options.host = info2.parsedUrl.hostname;
-        info2.options.port = info2.parsedUrl.port ? parseInt(info2.parsedUrl.port) : defaultPort;
-        info2.options.path = (info2.parsedUrl.pathname || "") + (info2.parsedUrl.search || "");
-        info2.options.method = method;
-        info2.options.headers = this._mergeHeaders(headers);
+        info3.options = {};
+        info3.options.host = info3.parsedUrl.hostname;
+        info3.options.port = info3.parsedUrl.port ? parseInt(info3.parsedUrl.port) : defaultPort;
+        info3.options.path = (info3.parsedUrl.pathname || "") + (info3.parsedUrl.search || "");
+        info3.options.method = method;
+        info3.options.headers = this._mergeHeaders(headers);
         if (this.userAgent != null) {
-          info2.options.headers["user-agent"] = this.userAgent;
+          info3.options.headers["user-agent"] = this.userAgent;
         }
-        info2.options.agent = this._getAgent(info2.parsedUrl);
+        info3.options.agent = this._getAgent(info3.parsedUrl);
         if (this.handlers) {
           for (const handler of this.handlers) {
-            handler.prepareRequest(info2.options);
+            handler.prepareRequest(info3.options);
           }
         }
-        return info2;
+        return info3;
       }
       _mergeHeaders(headers) {
         if (this.requestOptions && this.requestOptions.headers) {
@@ -19747,10 +19747,10 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
       (0, command_1.issueCommand)("notice", (0, utils_1.toCommandProperties)(properties), message instanceof Error ? message.toString() : message);
     }
     exports2.notice = notice;
-    function info2(message) {
+    function info3(message) {
       process.stdout.write(message + os2.EOL);
     }
-    exports2.info = info2;
+    exports2.info = info3;
     function startGroup(name) {
       (0, command_1.issue)("group", name);
     }
@@ -36222,7 +36222,7 @@ var require_core3 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
     var ref_1 = require_ref();
-    var core5 = [
+    var core6 = [
       "$schema",
       "$id",
       "$defs",
@@ -36232,7 +36232,7 @@ var require_core3 = __commonJS({
       id_1.default,
       ref_1.default
     ];
-    exports2.default = core5;
+    exports2.default = core6;
   }
 });
 
@@ -38944,6 +38944,7 @@ function loadEnvironment(repoRoot, name) {
 }
 
 // actions/lib/src/pull-request-comment.ts
+var core3 = __toESM(require_core());
 function pullRequestNumber() {
   const event = readEvent();
   const pull = event.payload.pull_request;
@@ -38955,7 +38956,7 @@ function pullRequestNumber() {
 var import_node_fs6 = __toESM(require("node:fs"));
 var import_node_os = __toESM(require("node:os"));
 var import_node_path4 = __toESM(require("node:path"));
-var core4 = __toESM(require_core());
+var core5 = __toESM(require_core());
 
 // actions/terraform/src/attributes.ts
 var SENSITIVE = "(sensitive)";
@@ -39239,7 +39240,7 @@ ${outputs.map(([name, change]) => {
 }
 
 // actions/terraform/src/terraform-cli.ts
-var core3 = __toESM(require_core());
+var core4 = __toESM(require_core());
 
 // actions/terraform/src/state-lock.ts
 function parseStateLock(output) {
@@ -39290,7 +39291,7 @@ function terraformRunner(workingDirectory, binary = "terraform") {
         const lock = parseStateLock(`${error.stderr}
 ${error.stdout}`);
         if (lock) {
-          core3.setOutput("lock-id", lock.id);
+          core4.setOutput("lock-id", lock.id);
           throw new TerraformFailure("state-locked", describeStateLock(lock));
         }
         throw new TerraformFailure(`${args[0] ?? "terraform"}-failed`, error.message);
@@ -39304,19 +39305,19 @@ ${error.stdout}`);
 var COMMANDS = ["plan", "apply", "destroy-plan", "destroy", "output"];
 var COMMENT_SECTION = "terraform";
 function readInputs() {
-  const command = core4.getInput("command", { required: true });
+  const command = core5.getInput("command", { required: true });
   if (!COMMANDS.includes(command))
     throw new Error(`input command must be one of ${COMMANDS.join(", ")} (got "${command}")`);
-  const hash = core4.getInput("plan-hash").trim();
+  const hash = core5.getInput("plan-hash").trim();
   if (hash && !/^[0-9a-f]{64}$/.test(hash))
     throw new Error(`input plan-hash must be 64 hex characters (a sha256), got "${hash}"`);
-  const pr = core4.getInput("pull-request").trim();
+  const pr = core5.getInput("pull-request").trim();
   if (pr && !/^[1-9][0-9]*$/.test(pr))
     throw new Error(`input pull-request must be a pull request number, got "${pr}"`);
   return {
-    environment: core4.getInput("environment", { required: true }),
+    environment: core5.getInput("environment", { required: true }),
     command,
-    workingDirectory: core4.getInput("working-directory") || "terraform/environment",
+    workingDirectory: core5.getInput("working-directory") || "terraform/environment",
     planHash: hash,
     pullRequest: pr ? Number(pr) : null
   };
@@ -39329,7 +39330,7 @@ function maskSensitive(plan) {
     ...(plan.resource_changes ?? []).map((r) => r.change),
     ...Object.values(plan.output_changes ?? {})
   ];
-  for (const change of changes) for (const value of sensitiveValues(change)) core4.setSecret(value);
+  for (const change of changes) for (const value of sensitiveValues(change)) core5.setSecret(value);
 }
 async function planAndShow(terraform, inputs, artifacts) {
   const destroy = inputs.command === "destroy-plan" || inputs.command === "destroy";
@@ -39361,11 +39362,11 @@ async function planAndShow(terraform, inputs, artifacts) {
   const counts = countChanges(plan);
   const hash = planHash(plan);
   const changes = planned.exitCode === 2 || hasChanges(counts);
-  core4.setOutput("changes", String(changes));
-  core4.setOutput("to-add", String(counts.add));
-  core4.setOutput("to-change", String(counts.change));
-  core4.setOutput("to-destroy", String(counts.destroy));
-  core4.setOutput("plan-hash", hash);
+  core5.setOutput("changes", String(changes));
+  core5.setOutput("to-add", String(counts.add));
+  core5.setOutput("to-change", String(counts.change));
+  core5.setOutput("to-destroy", String(counts.destroy));
+  core5.setOutput("plan-hash", hash);
   const report = renderPlan({
     environment: inputs.environment,
     command: inputs.command,
@@ -39375,9 +39376,9 @@ async function planAndShow(terraform, inputs, artifacts) {
   const reportFile = import_node_path4.default.join(artifacts, `${inputs.environment}-plan.md`);
   import_node_fs6.default.writeFileSync(reportFile, `${report}
 `);
-  core4.setOutput("plan-path", reportFile);
-  core4.setOutput("planfile-path", planFile);
-  core4.info(
+  core5.setOutput("plan-path", reportFile);
+  core5.setOutput("planfile-path", planFile);
+  core5.info(
     `plan hash ${hash}: ${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy`
   );
   return { plan, hash, planFile, changes };
@@ -39417,7 +39418,7 @@ async function postComment(environment, pullRequest, body) {
     section: COMMENT_SECTION,
     body
   });
-  core4.info(
+  core5.info(
     `${comment.created ? "created" : "updated"} the ${environment} comment on #${pullRequest}: ${comment.url}`
   );
 }
@@ -39439,12 +39440,12 @@ async function writeOutputs(terraform, environment, artifacts) {
         after: output.value,
         after_sensitive: true
       }))
-        core4.setSecret(value);
+        core5.setSecret(value);
   }
   const file = import_node_path4.default.join(artifacts, `${environment}-outputs.json`);
   import_node_fs6.default.writeFileSync(file, `${JSON.stringify(outputs, null, 2)}
 `, { mode: 384 });
-  core4.setOutput("outputs-path", file);
+  core5.setOutput("outputs-path", file);
   writeSummary(
     `### Terraform outputs for \`${environment}\`
 
@@ -39483,7 +39484,7 @@ async function execute(inputs) {
     writeSummary(report);
     const pullRequest2 = pullRequestOf(inputs);
     if (pullRequest2) await postComment(inputs.environment, pullRequest2, report);
-    else core4.info("not a pull request: the plan is in the job summary only");
+    else core5.info("not a pull request: the plan is in the job summary only");
     return;
   }
   let reviewed = inputs.planHash;
@@ -39547,7 +39548,7 @@ ${message}
   try {
     await postComment(inputs.environment, pullRequest, body);
   } catch (postError) {
-    core4.warning(
+    core5.warning(
       `could not report the failed plan on #${pullRequest}: ${postError.message}`
     );
   }
@@ -39557,7 +39558,7 @@ async function run() {
   try {
     await execute(inputs);
   } catch (error) {
-    if (error instanceof TerraformFailure) core4.setOutput("failure-reason", error.reason);
+    if (error instanceof TerraformFailure) core5.setOutput("failure-reason", error.reason);
     await reportFailedPlan(inputs, error);
     throw error;
   }
