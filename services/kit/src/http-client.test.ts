@@ -120,9 +120,120 @@ describe('createHttpClient', () => {
     expect(error).toMatchObject({ kind: 'unavailable', upstream: 'auth' });
   });
 
-  it('gives the raw response for streaming', async () => {
-    const response = await client().requestRaw({ path: '/text' });
-    expect(response.status).toBe(200);
-    expect(await response.text()).toBe('plain words');
+  /** A server that answers "ok" and counts the connections it was called on. */
+  async function countingServer() {
+    const sockets = new Set<unknown>();
+    const counting = http.createServer((req, res) => {
+      sockets.add(req.socket);
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => counting.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(counting.address() as AddressInfo).port}`,
+      sockets,
+      close: () => new Promise((resolve) => counting.close(resolve)),
+    };
+  }
+
+  it('reuses one pooled connection for calls in sequence', async () => {
+    const server = await countingServer();
+    const pooled = createHttpClient({ name: 'data', baseUrl: server.url, timeoutMs: 1000 });
+    try {
+      for (let i = 0; i < 5; i += 1) expect((await pooled.request({ path: '/' })).text).toBe('ok');
+      expect(server.sockets.size).toBe(1);
+    } finally {
+      pooled.close();
+      await server.close();
+    }
+  });
+
+  it('opens a new connection once the pooled one is older than maxSocketAgeMs', async () => {
+    const server = await countingServer();
+    const aging = createHttpClient({
+      name: 'data',
+      baseUrl: server.url,
+      timeoutMs: 1000,
+      maxSocketAgeMs: 50,
+    });
+    try {
+      await aging.request({ path: '/' });
+      await aging.request({ path: '/' });
+      expect(server.sockets.size).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      await aging.request({ path: '/' });
+      await aging.request({ path: '/' });
+      expect(server.sockets.size).toBe(2);
+    } finally {
+      aging.close();
+      await server.close();
+    }
+  });
+
+  describe('a pooled connection the server has closed', () => {
+    // The server drops any connection on its second request without answering: what a client
+    // sees when a keep-alive connection was closed by the server just as it was reused.
+    let dropping: http.Server;
+    let dropUrl: string;
+    const received: string[] = [];
+    beforeAll(async () => {
+      const served = new WeakMap<object, number>();
+      dropping = http.createServer((req, res) => {
+        const count = (served.get(req.socket) ?? 0) + 1;
+        served.set(req.socket, count);
+        if (count > 1) {
+          req.socket.destroy();
+          return;
+        }
+        received.push(`${req.method} ${req.url}`);
+        res.end('ok');
+      });
+      await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
+      dropUrl = `http://127.0.0.1:${(dropping.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      dropping.closeAllConnections();
+      await new Promise((resolve) => dropping.close(resolve));
+    });
+
+    it('is retried once on a new connection for an idempotent call', async () => {
+      const retrying = createHttpClient({ name: 'data', baseUrl: dropUrl, timeoutMs: 1000 });
+      try {
+        await retrying.request({ path: '/first' });
+        expect((await retrying.request({ path: '/second' })).text).toBe('ok');
+        expect(received.slice(-2)).toEqual(['GET /first', 'GET /second']);
+      } finally {
+        retrying.close();
+      }
+    });
+
+    it('fails as unavailable for a POST, which is never sent twice', async () => {
+      const posting = createHttpClient({ name: 'auth', baseUrl: dropUrl, timeoutMs: 1000 });
+      try {
+        await posting.request({ path: '/first' });
+        const before = received.length;
+        const error = await failure(posting.request({ method: 'POST', path: '/login', body: {} }));
+        expect(error).toMatchObject({ kind: 'unavailable', upstream: 'auth' });
+        expect(received.length).toBe(before);
+      } finally {
+        posting.close();
+      }
+    });
+  });
+
+  it('fails with bad_response when the body is larger than maxResponseBytes', async () => {
+    const small = createHttpClient({ name: 'data', baseUrl, timeoutMs: 1000, maxResponseBytes: 5 });
+    expect(await failure(small.request({ path: '/text' }))).toMatchObject({
+      kind: 'bad_response',
+      upstream: 'data',
+    });
+    expect((await client().request({ path: '/text' })).text).toBe('plain words');
+  });
+
+  it('keeps a path prefix of the base URL and refuses other protocols', async () => {
+    const prefixed = createHttpClient({ name: 'data', baseUrl: `${baseUrl}json`, timeoutMs: 300 });
+    expect((await prefixed.request({ path: '' })).body).toEqual({ echo: null });
+    expect(() => createHttpClient({ name: 'x', baseUrl: 'ftp://127.0.0.1', timeoutMs: 1 })).toThrow(
+      /http\(s\)/,
+    );
   });
 });

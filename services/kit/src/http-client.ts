@@ -1,3 +1,6 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
 import { UpstreamError } from './errors';
 import type { Logger } from './logger';
 import { REQUEST_ID_HEADER } from './request-id';
@@ -9,6 +12,17 @@ export interface HttpClientOptions {
   /** Default per-call timeout, covering connect, headers and body. */
   timeoutMs: number;
   logger?: Logger;
+  /**
+   * A pooled connection is closed once it is this old (default 30 s), so traffic behind a
+   * Kubernetes Service spreads onto replicas that started after the connection was opened.
+   */
+  maxSocketAgeMs?: number;
+  /** Idle pooled connections are closed after this long (default 4 s, below every server's keep-alive timeout). */
+  idleSocketTimeoutMs?: number;
+  /** Connections kept per upstream at most (default 256); further calls wait for one. */
+  maxSockets?: number;
+  /** Larger response bodies fail with `bad_response` (default 32 MiB). */
+  maxResponseBytes?: number;
 }
 
 export interface UpstreamRequest {
@@ -26,6 +40,7 @@ export interface UpstreamRequest {
 
 export interface UpstreamResponse<T = unknown> {
   status: number;
+  /** Lower-case names; repeated headers joined with ", ". */
   headers: Record<string, string>;
   /** Parsed JSON when the response is JSON, else the text. */
   body: T;
@@ -35,56 +50,204 @@ export interface UpstreamResponse<T = unknown> {
 export interface HttpClient {
   readonly name: string;
   request<T = unknown>(options: UpstreamRequest): Promise<UpstreamResponse<T>>;
-  /** The raw fetch Response (body unread, for streaming); the timeout still applies to reading it. */
-  requestRaw(options: UpstreamRequest): Promise<Response>;
+  /** Closes the pooled connections (at shutdown). */
+  close(): void;
 }
 
-function encodeBody(body: unknown, headers: Record<string, string>): RequestInit['body'] {
+/** Methods a client may resend when a pooled connection turned out to be closed (RFC 9110 §9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+const SOCKET_BORN = Symbol('movies.socketBornAt');
+
+type AgentBase = typeof http.Agent;
+
+/** An agent that keeps connections alive, but never past their maximum age. */
+function agentWithMaxAge(Base: AgentBase, maxAgeMs: number, options: http.AgentOptions) {
+  const agent = new Base(options);
+  const keepSocketAlive = agent.keepSocketAlive.bind(agent);
+  agent.keepSocketAlive = (socket: Socket) => {
+    const bornAt = (socket as Socket & { [SOCKET_BORN]?: number })[SOCKET_BORN];
+    if (bornAt === undefined)
+      (socket as Socket & { [SOCKET_BORN]?: number })[SOCKET_BORN] = Date.now();
+    else if (Date.now() - bornAt >= maxAgeMs) return false;
+    return keepSocketAlive(socket);
+  };
+  return agent;
+}
+
+function encodeBody(
+  body: unknown,
+  headers: Record<string, string>,
+): string | Uint8Array | undefined {
   if (body === undefined) return undefined;
-  if (typeof body === 'string' || body instanceof Uint8Array) return body as RequestInit['body'];
+  if (typeof body === 'string' || body instanceof Uint8Array) return body;
   headers['content-type'] ??= 'application/json';
   return JSON.stringify(body);
 }
 
-function isTimeout(error: unknown, signal: AbortSignal): boolean {
-  // Checked by name and signal state: errors may come from another realm (jest's vm contexts).
-  const name = (error as { name?: unknown } | null)?.name;
-  return signal.aborted || name === 'TimeoutError' || name === 'AbortError';
+function flattenHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
 }
 
-function describeCause(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  if (cause && typeof cause.code === 'string') return cause.code;
-  return String((error as { message?: unknown } | null)?.message ?? error);
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
 }
 
-/** A small fetch-based client for service-to-service calls: a timeout on every call, typed failures. */
+class CallTimeout extends Error {
+  constructor(readonly phase: 'headers' | 'body') {
+    super(`no answer within the timeout (${phase})`);
+    this.name = 'TimeoutError';
+  }
+}
+
+class ResponseTooLarge extends Error {
+  constructor(limit: number) {
+    super(`response body larger than ${limit} bytes`);
+  }
+}
+
+/**
+ * The client for service-to-service calls: pooled keep-alive connections (node:http), a timeout
+ * on every call, typed failures, and one transparent retry of an idempotent call whose pooled
+ * connection the server had already closed.
+ */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const base = new URL(options.baseUrl);
+  if (base.protocol !== 'http:' && base.protocol !== 'https:')
+    throw new Error(`${options.name}: base URL must be http(s), got ${base.protocol}`);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const transport = base.protocol === 'https:' ? https : http;
+  const agent = agentWithMaxAge(transport.Agent, options.maxSocketAgeMs ?? 30_000, {
+    keepAlive: true,
+    maxSockets: options.maxSockets ?? 256,
+    maxFreeSockets: 64,
+    timeout: options.idleSocketTimeoutMs ?? 4000,
+    scheduling: 'fifo',
+  });
+  const maxResponseBytes = options.maxResponseBytes ?? 32 * 2 ** 20;
   const { name } = options;
 
-  const send = async (call: UpstreamRequest, signal: AbortSignal): Promise<Response> => {
+  const attempt = (
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | Uint8Array | undefined,
+    deadline: number,
+  ) =>
+    new Promise<RawAnswer>((resolve, reject) => {
+      let phase: 'headers' | 'body' = 'headers';
+      // Our own reason to give up (timeout, size): later error events of the destroyed request report it.
+      let cause: CallTimeout | ResponseTooLarge | undefined;
+      const request = transport.request(
+        {
+          protocol: base.protocol,
+          hostname: base.hostname.replace(/^\[|\]$/g, ''),
+          port: base.port || undefined,
+          method,
+          path: `${prefix}${path}`,
+          headers,
+          agent,
+        },
+        (response) => {
+          phase = 'body';
+          const chunks: Buffer[] = [];
+          let size = 0;
+          response.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size <= maxResponseBytes) chunks.push(chunk);
+            else if (!cause) {
+              cause = new ResponseTooLarge(maxResponseBytes);
+              fail(cause);
+              response.destroy();
+            }
+          });
+          response.on('end', () => {
+            if (cause) {
+              fail(cause);
+              return;
+            }
+            clearTimeout(timer);
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: flattenHeaders(response.headers),
+              text: Buffer.concat(chunks).toString('utf8'),
+            });
+          });
+          response.on('error', fail);
+          response.on('aborted', () => fail(new Error('response aborted')));
+        },
+      );
+      function fail(error: unknown) {
+        clearTimeout(timer);
+        if (cause) reject(cause);
+        else reject(Object.assign(error as object, { reusedSocket: request.reusedSocket, phase }));
+      }
+      const timer = setTimeout(
+        () => {
+          cause = new CallTimeout(phase);
+          fail(cause);
+          request.destroy();
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      request.on('error', fail);
+      request.end(body);
+    });
+
+  const send = async (call: UpstreamRequest): Promise<RawAnswer> => {
+    const method = call.method ?? 'GET';
     const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
     if (call.requestId) headers[REQUEST_ID_HEADER] = call.requestId;
     const body = encodeBody(call.body, headers);
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+    const deadline = Date.now() + (call.timeoutMs ?? options.timeoutMs);
     try {
-      return await fetch(`${baseUrl}${call.path}`, {
-        method: call.method ?? 'GET',
-        headers,
-        body,
-        signal,
-        redirect: 'manual',
-      });
+      try {
+        return await attempt(method, call.path, headers, body, deadline);
+      } catch (error) {
+        const failed = error as { reusedSocket?: boolean; phase?: string; code?: string };
+        // The server closed a pooled connection as we reused it: nothing was processed, resend once.
+        const staleConnection =
+          failed.reusedSocket === true &&
+          failed.phase === 'headers' &&
+          (failed.code === 'ECONNRESET' || failed.code === 'EPIPE');
+        if (!staleConnection || !IDEMPOTENT.has(method)) throw error;
+        return await attempt(method, call.path, headers, body, deadline);
+      }
     } catch (error) {
-      if (isTimeout(error, signal))
+      if (error instanceof CallTimeout)
         throw new UpstreamError(
           name,
           'timeout',
-          `${name}: no answer within the timeout`,
+          error.phase === 'headers'
+            ? `${name}: no answer within the timeout`
+            : `${name}: response body not received in time`,
           undefined,
           { cause: error },
         );
-      throw new UpstreamError(name, 'unavailable', `${name}: ${describeCause(error)}`, undefined, {
+      if (error instanceof ResponseTooLarge)
+        throw new UpstreamError(name, 'bad_response', `${name}: ${error.message}`, undefined, {
+          cause: error,
+        });
+      const failed = error as { code?: unknown; message?: unknown; phase?: string };
+      if (failed.phase === 'body')
+        throw new UpstreamError(
+          name,
+          'bad_response',
+          `${name}: response body could not be read`,
+          undefined,
+          {
+            cause: error,
+          },
+        );
+      const reason =
+        typeof failed.code === 'string' ? failed.code : String(failed.message ?? error);
+      throw new UpstreamError(name, 'unavailable', `${name}: ${reason}`, undefined, {
         cause: error,
       });
     }
@@ -92,72 +255,47 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   return {
     name,
-    async requestRaw(call) {
-      const signal = AbortSignal.timeout(call.timeoutMs ?? options.timeoutMs);
-      return send(call, signal);
-    },
+    close: () => agent.destroy(),
     async request<T>(call: UpstreamRequest): Promise<UpstreamResponse<T>> {
       const started = Date.now();
-      const signal = AbortSignal.timeout(call.timeoutMs ?? options.timeoutMs);
-      const response = await send(call, signal);
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        if (isTimeout(error, signal))
-          throw new UpstreamError(
-            name,
-            'timeout',
-            `${name}: response body not received in time`,
-            response.status,
-            { cause: error },
-          );
-        throw new UpstreamError(
-          name,
-          'bad_response',
-          `${name}: response body could not be read`,
-          response.status,
-          { cause: error },
-        );
-      }
-      const headers: Record<string, string> = {};
-      response.headers.forEach((value, key) => {
-        headers[key] = value;
-      });
+      const answer = await send(call);
       options.logger?.debug(
         {
           upstream: name,
           method: call.method ?? 'GET',
           path: call.path,
-          status: response.status,
+          status: answer.status,
           durationMs: Date.now() - started,
           requestId: call.requestId,
         },
         'upstream call',
       );
-      if (response.status >= 500 && !call.allowServerErrors) {
+      if (answer.status >= 500 && !call.allowServerErrors) {
         throw new UpstreamError(
           name,
           'bad_response',
-          `${name}: answered ${response.status}`,
-          response.status,
+          `${name}: answered ${answer.status}`,
+          answer.status,
         );
       }
-      let body: unknown = text;
-      if (/^application\/(.+\+)?json/i.test(headers['content-type'] ?? '') && text !== '') {
+      let body: unknown = answer.text;
+      if (
+        /^application\/(.+\+)?json/i.test(answer.headers['content-type'] ?? '') &&
+        answer.text !== ''
+      ) {
         try {
-          body = JSON.parse(text);
+          body = JSON.parse(answer.text);
         } catch (error) {
           throw new UpstreamError(
             name,
             'bad_response',
             `${name}: invalid JSON in the response`,
-            response.status,
+            answer.status,
             { cause: error },
           );
         }
       }
-      return { status: response.status, headers, body: body as T, text };
+      return { status: answer.status, headers: answer.headers, body: body as T, text: answer.text };
     },
   };
 }
