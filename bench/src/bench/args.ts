@@ -6,6 +6,11 @@ export interface BenchOptions {
   warmupSeconds: number;
   /** Concurrent keep-alive connections of the load generator. */
   connections: number;
+  /**
+   * Seconds of the second measurement of each call, on one connection (one request at a time):
+   * the per-request latency, without the queueing that saturating load adds.
+   */
+  unloadedSeconds: number;
   /** Dataset sizes (ratings) at which recommendation is measured; ascending prefixes of the dataset. */
   sizes: number[];
   /** The same for the FerretDB stack (smaller: its change feed costs a collection scan per page). */
@@ -33,6 +38,7 @@ export const USAGE = `npm run bench -- [options]
   --duration N      seconds of measured load per scenario (default 4)
   --warmup N        seconds of discarded warm-up load before each one (default 1)
   --connections N   concurrent connections of the load generator (default 16)
+  --unloaded N      seconds of each call's one-connection latency run (default 2)
   --sizes A,B,C     dataset sizes in ratings for the recommendation scaling
                     (default 50000,100000,200000; each at most ${DATASET_RATINGS})
   --mongo-sizes A,B the same for the FerretDB stack (default 2000,5000,10000: on
@@ -86,6 +92,7 @@ export function parseArgs(argv: readonly string[], defaultOutDir: string): Bench
     durationSeconds: 4,
     warmupSeconds: 1,
     connections: 16,
+    unloadedSeconds: 2,
     sizes: DEFAULT_SIZES,
     mongoSizes: DEFAULT_MONGO_SIZES,
     skipMongo: false,
@@ -106,6 +113,9 @@ export function parseArgs(argv: readonly string[], defaultOutDir: string): Bench
         break;
       case '--connections':
         options.connections = integer(flag, value(), 1, 1024);
+        break;
+      case '--unloaded':
+        options.unloadedSeconds = integer(flag, value(), 1, 600);
         break;
       case '--sizes':
         options.sizes = sizes(flag, value());

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import autocannon from 'autocannon';
 import { startProcess, type StartedProcess } from '@movies/testing';
 import { summarize } from '../stats';
@@ -123,29 +124,19 @@ export async function measure(
   };
 }
 
-/** A movie-sized JSON answer, the same for every request: what Node's HTTP stack alone can do. */
-export const CEILING_BODY = JSON.stringify({
-  id: '12-angry-men-1957',
-  title: '12 Angry Men',
-  year: 1957,
-  genres: ['Drama'],
-});
-
-/** The raw node:http ceiling server in its own process (as each service has its own). */
-export async function startCeilingServer(): Promise<{ url: string; process: StartedProcess }> {
-  const code = `
-    const body = ${JSON.stringify(CEILING_BODY)};
-    const server = require('node:http').createServer((req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-    });
-    server.listen(0, '127.0.0.1', () => console.log('ceiling listening on ' + server.address().port));
-    process.on('SIGTERM', () => server.close(() => process.exit(0)));`;
-  const started = await startProcess(process.execPath, ['-e', code], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'production' },
-    readyPattern: /ceiling listening on \d+/,
-    timeoutMs: 10_000,
-  });
+/** A reference server (raw node:http or bare Express 5, see ceiling-server.ts) in its own process. */
+export async function startCeilingServer(
+  kind: 'raw' | 'express',
+): Promise<{ url: string; process: StartedProcess }> {
+  const started = await startProcess(
+    process.execPath,
+    [path.join(__dirname, 'ceiling-server.js'), kind],
+    {
+      env: { PATH: process.env.PATH, NODE_ENV: 'production' },
+      readyPattern: /ceiling listening on \d+/,
+      timeoutMs: 10_000,
+    },
+  );
   const port = /ceiling listening on (\d+)/.exec(started.output())?.[1];
   return { url: `http://127.0.0.1:${port}`, process: started };
 }

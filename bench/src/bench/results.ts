@@ -15,8 +15,12 @@ export interface HotRead {
   path: string;
   /** The same call through web. */
   webPath: string;
+  /** Under load (the benchmark's connections, saturating): throughput. */
   direct: Measurement;
   web: Measurement;
+  /** One connection, one request at a time: the latency of a call itself. */
+  directUnloaded: Measurement;
+  webUnloaded: Measurement;
 }
 
 export interface SizePoint {
@@ -25,7 +29,10 @@ export interface SizePoint {
   seedMs: number;
   /** recommendation process start → first /readyz 200 (the first full model load is part of it). */
   modelLoadMs: number;
+  /** Under load (saturating). */
   latency: Measurement;
+  /** One connection, one request at a time: the per-request cost. */
+  unloaded: Measurement;
 }
 
 export interface ServiceFootprint {
@@ -42,6 +49,8 @@ export interface ModeResult {
   /** How ratings were written in this mode. */
   seedPath: string;
   ceiling: Measurement;
+  /** A bare Express 5 app answering the same body: what the framework itself allows. */
+  expressCeiling: Measurement;
   hotReads: HotRead[];
   sizes: SizePoint[];
   footprints: ServiceFootprint[];
@@ -63,6 +72,7 @@ export interface BenchResult {
     durationSeconds: number;
     warmupSeconds: number;
     connections: number;
+    unloadedSeconds: number;
     sizes: number[];
     mongoSizes: number[];
     seed: number;

@@ -98,7 +98,7 @@ export async function runMode(ctx: ModeContext): Promise<ModeResult> {
   const services = new Map<ServiceName, ServiceInstance>();
   const readyMs = new Map<ServiceName, number>();
   let ferret: FerretDBServer | undefined;
-  let ceiling: Awaited<ReturnType<typeof startCeilingServer>> | undefined;
+  const ceilings: Array<Awaited<ReturnType<typeof startCeilingServer>>> = [];
 
   const start = async (name: ServiceName, env: Record<string, string>) => {
     const nodeArgs = options.profileDir
@@ -134,6 +134,22 @@ export async function runMode(ctx: ModeContext): Promise<ModeResult> {
     log(
       `${ctx.mode}: ${spec.url}${spec.requests[0]?.path}: ${measurement.requestsPerSecond.toFixed(0)} req/s, ` +
         `p50 ${measurement.p50.toFixed(2)} ms, p99 ${measurement.p99.toFixed(2)} ms, ${measurement.errors} errors`,
+    );
+    return measurement;
+  };
+  /** The same call on one connection right after its loaded run (so already warm). */
+  const measureUnloaded = async (
+    spec: Omit<LoadSpec, 'connections' | 'durationSeconds' | 'warmupSeconds'>,
+  ) => {
+    const { measurement } = await measure({
+      ...spec,
+      connections: 1,
+      durationSeconds: options.unloadedSeconds,
+      warmupSeconds: 0,
+    });
+    log(
+      `${ctx.mode}: ${spec.url}${spec.requests[0]?.path} on one connection: ` +
+        `p50 ${measurement.p50.toFixed(2)} ms, p95 ${measurement.p95.toFixed(2)} ms, ${measurement.errors} errors`,
     );
     return measurement;
   };
@@ -205,15 +221,15 @@ export async function runMode(ctx: ModeContext): Promise<ModeResult> {
       });
       if (probe.status !== 200)
         throw new Error(`recommendation answered ${probe.status}: ${await probe.text()}`);
-      const latency = await measureAll({
-        url: recommendation.url,
-        requests: recRequests('', false),
-      });
+      const recSpec = { url: recommendation.url, requests: recRequests('', false) };
+      const latency = await measureAll(recSpec);
+      const unloaded = await measureUnloaded(recSpec);
       sizes.push({
         ratings: size,
         seedMs,
         modelLoadMs: readyMs.get('recommendation') as number,
         latency,
+        unloaded,
       });
       if (index < sizeList.length - 1) {
         await recommendation.stop();
@@ -250,9 +266,16 @@ export async function runMode(ctx: ModeContext): Promise<ModeResult> {
       users.push({ username, password, cookie: `movies_session=${token}`, token });
     }
 
-    ceiling = await startCeilingServer();
-    running.add(ceiling.process);
-    const ceilingMeasurement = await measureAll({ url: ceiling.url, requests: [{ path: '/' }] });
+    const reference = async (kind: 'raw' | 'express') => {
+      const server = await startCeilingServer(kind);
+      ceilings.push(server);
+      running.add(server.process);
+      const measured = await measureAll({ url: server.url, requests: [{ path: '/movies/x' }] });
+      await server.process.stop('SIGTERM', 5000);
+      return measured;
+    };
+    const ceilingMeasurement = await reference('raw');
+    const expressMeasurement = await reference('express');
 
     const movieIds = dataset.movies.slice(0, HOT_MOVIES).map((m) => m.id);
     const pairs: Array<{
@@ -296,14 +319,20 @@ export async function runMode(ctx: ModeContext): Promise<ModeResult> {
     ];
     const hotReads: HotRead[] = [];
     for (const pair of pairs) {
-      const direct = await measureAll({ url: pair.url, requests: pair.direct });
-      const viaWeb = await measureAll({ url: web.url, requests: pair.web });
+      const directSpec = { url: pair.url, requests: pair.direct };
+      const webSpec = { url: web.url, requests: pair.web };
+      const direct = await measureAll(directSpec);
+      const directUnloaded = await measureUnloaded(directSpec);
+      const viaWeb = await measureAll(webSpec);
+      const webUnloaded = await measureUnloaded(webSpec);
       hotReads.push({
         service: pair.service,
         path: pair.path,
         webPath: `/api${pair.path === '/me' ? '/auth/me' : pair.path}`,
         direct,
         web: viaWeb,
+        directUnloaded,
+        webUnloaded,
       });
     }
 
@@ -335,6 +364,7 @@ export async function runMode(ctx: ModeContext): Promise<ModeResult> {
           ? "inserted directly with the mongodb driver in data's RatingDocument schema (insertMany, 5000 per batch)"
           : "PUT /ratings/:movieId through data's API with minted tokens (16 concurrent)",
       ceiling: ceilingMeasurement,
+      expressCeiling: expressMeasurement,
       hotReads,
       sizes,
       footprints,
@@ -342,7 +372,7 @@ export async function runMode(ctx: ModeContext): Promise<ModeResult> {
       notes,
     };
   } finally {
-    await ceiling?.process.stop('SIGTERM', 5000);
+    for (const server of ceilings) await server.process.stop('SIGTERM', 5000);
     for (const instance of [...services.values()].reverse()) await instance.stop();
     await ferret?.stop();
     running.clear();
