@@ -1,3 +1,6 @@
+import { Interner, findPacked, grown, isRating, pack, packedIndex, packedRating } from './compact';
+import { NeighbourTable, StrongestNeighbours } from './neighbours';
+
 /**
  * Item-based collaborative filtering with popularity and genre fallbacks, kept in memory.
  *
@@ -5,7 +8,9 @@
  * each user's ratings centred on a damped personal mean, shrunk towards zero when few users
  * co-rated the pair. No pair matrix is stored (memory stays O(ratings) whatever the catalog
  * size): an item's similarities are computed from its raters' ratings when its neighbour list is
- * stale, i.e. when one of its raters changed a rating. Neighbour lists (the K most similar and
+ * stale, i.e. when one of its raters changed a rating. Storage is compact (see compact.ts): users
+ * and items are interned to indices, each user's ratings and each item's raters are packed int32
+ * lists, neighbour lists live in flat typed arrays. Neighbour lists (the K most similar and
  * the K most dissimilar items per item; the dissimilar ones only veto candidates) and popularity
  * orders are refreshed after each batch of changes (cost per stale item: Σ over its raters of
  * their number of ratings). A recommendation then costs
@@ -59,54 +64,51 @@ export const DEFAULT_MODEL_OPTIONS: ModelOptions = {
 
 const MIDPOINT = 3;
 
-interface Neighbour {
-  item: number;
-  similarity: number;
-}
+const NO_RATINGS = new Int32Array(0);
 
 const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-interface UserRecord {
-  /** item index → rating */
-  items: Map<number, number>;
-  /** Damped mean the deviations are taken from. */
-  mean: number;
-  /** The same ratings as parallel arrays (item, deviation from the mean) for the hot loop. */
-  itemList: Int32Array;
-  deviations: Float64Array;
-}
-
 export class RecommendationModel {
   private readonly options: ModelOptions;
-  private readonly itemIndex = new Map<string, number>();
-  private readonly itemIds: string[] = [];
+  private readonly items = new Interner('movies');
+  private readonly itemIds = this.items.ids;
   private readonly catalog = new Map<string, CatalogMovie>();
-  /** item index → whether it is in the catalog (the hot loop avoids string lookups). */
-  private inCatalog: boolean[] = [];
-  /** item index → (user → rating): who rated each item. */
-  private readonly itemRaters: Array<Map<UserRecord, number>> = [];
-  private readonly itemSums: number[] = [];
-  private readonly itemCounts: number[] = [];
+  /** item index → 1 when it is in the catalog (the hot loops avoid string lookups). */
+  private inCatalog = new Uint8Array(0);
+  /** item index → its raters, packed (user index, rating), unordered; `raterCounts` long. */
+  private readonly itemRaters: Int32Array[] = [];
+  private raterCounts = new Int32Array(0);
+  private itemSums = new Float64Array(0);
   private ratingSum = 0;
   private ratingCount = 0;
-  private readonly users = new Map<string, UserRecord>();
-  private neighbourLists: Neighbour[][] = [];
+  private readonly users = new Interner('users');
+  /** user index → their ratings, packed (item index, rating), sorted by item; exact length. */
+  private readonly userRatings: Int32Array[] = [];
+  /** user index → damped mean their deviations are taken from. */
+  private userMeans = new Float64Array(0);
+  private userCount = 0;
+  private readonly neighbours: NeighbourTable;
   /** Items whose neighbour list must be recomputed (rated by a user whose ratings changed). */
-  private readonly staleItems = new Set<number>();
-  private popularityScores: number[] = [];
+  private staleFlags = new Uint8Array(0);
+  private readonly staleItems: number[] = [];
+  private popularityScores = new Float64Array(0);
   private popularOrder: number[] = [];
   private popularByGenre = new Map<string, number[]>();
   private dirty = true;
-  // Scratch accumulators reused by neighbour computations (one slot per item).
-  private scratch = {
-    dot: new Float64Array(0),
-    own: new Float64Array(0),
-    other: new Float64Array(0),
-    count: new Float64Array(0),
-  };
+  /**
+   * Scratch sums reused by neighbour computations: per item, 4 consecutive slots (dot product,
+   * own squares, other squares, co-rater count) so one item's sums share a cache line.
+   */
+  private sums = new Float64Array(0);
+  private touched = new Int32Array(0);
+  private readonly similar: StrongestNeighbours;
+  private readonly dissimilar: StrongestNeighbours;
 
   constructor(options: Partial<ModelOptions> = {}) {
     this.options = { ...DEFAULT_MODEL_OPTIONS, ...options };
+    this.neighbours = new NeighbourTable(2 * this.options.neighbours);
+    this.similar = new StrongestNeighbours(this.options.neighbours);
+    this.dissimilar = new StrongestNeighbours(this.options.neighbours);
   }
 
   /** Replaces the catalog (titles and genres); ratings of movies outside it are kept but never recommended. */
@@ -117,8 +119,10 @@ export class RecommendationModel {
       this.indexOf(movie.id);
     }
     // Which items may appear as neighbours changed: recompute every list.
-    this.inCatalog = this.itemIds.map((id) => this.catalog.has(id));
-    for (let item = 0; item < this.itemIds.length; item += 1) this.staleItems.add(item);
+    for (let item = 0; item < this.itemIds.length; item += 1) {
+      this.inCatalog[item] = this.catalog.has(this.itemIds[item]!) ? 1 : 0;
+      this.markStale(item);
+    }
     this.dirty = true;
     this.rebuildPopularity();
   }
@@ -131,40 +135,34 @@ export class RecommendationModel {
   applyChanges(changes: readonly RatingChange[]): { changedUsers: number } {
     const result = this.ingest(changes);
     this.refresh();
-    return result;
+    return { changedUsers: result.changedUsers };
   }
 
   /**
    * Records changes without refreshing neighbour lists (call refresh() after): lets a caller
-   * spread the refresh over several event-loop turns.
+   * spread the refresh over several event-loop turns, or ingest a feed page by page. Later
+   * changes of the same user and movie win. Throws (naming the change) before recording
+   * anything when a rating is not an integer 1–5 or null.
    */
-  ingest(changes: readonly RatingChange[]): { changedUsers: number } {
-    const byUser = new Map<string, RatingChange[]>();
+  ingest(changes: readonly RatingChange[]): { changedUsers: number; changedUserIds: string[] } {
+    changes.forEach((change, index) => {
+      if (change.rating !== null && !isRating(change.rating))
+        throw new RangeError(
+          `changes[${index}].rating: ${String(change.rating)} is not an integer 1–5 or null`,
+        );
+    });
+    const byUser = new Map<string, Map<number, number>>();
     for (const change of changes) {
-      const list = byUser.get(change.userId) ?? [];
-      list.push(change);
-      byUser.set(change.userId, list);
+      let latest = byUser.get(change.userId);
+      if (!latest) byUser.set(change.userId, (latest = new Map()));
+      latest.set(this.indexOf(change.movieId), change.rating ?? 0);
     }
-    let changedUsers = 0;
-    for (const [userId, userChanges] of byUser) {
-      const user = this.users.get(userId) ?? {
-        items: new Map<number, number>(),
-        mean: MIDPOINT,
-        itemList: new Int32Array(0),
-        deviations: new Float64Array(0),
-      };
-      const next = new Map(user.items);
-      for (const change of userChanges) {
-        const item = this.indexOf(change.movieId);
-        if (change.rating === null) next.delete(item);
-        else next.set(item, change.rating);
-      }
-      if (sameRatings(user.items, next)) continue;
-      changedUsers += 1;
-      this.setUserRatings(userId, user, next);
+    const changedUserIds: string[] = [];
+    for (const [userId, latest] of byUser) {
+      if (this.setUserRatings(userId, latest)) changedUserIds.push(userId);
     }
-    if (changedUsers > 0) this.dirty = true;
-    return { changedUsers };
+    if (changedUserIds.length > 0) this.dirty = true;
+    return { changedUsers: changedUserIds.length, changedUserIds };
   }
 
   /**
@@ -175,18 +173,24 @@ export class RecommendationModel {
   refresh(budgetMs = Number.POSITIVE_INFINITY): boolean {
     if (!this.dirty) return true;
     const deadline = performance.now() + budgetMs;
-    const limit = this.options.neighbours;
-    for (const item of this.staleItems) {
-      const similar = new TopK(limit, this.itemIds);
-      const dissimilar = new TopK(limit, this.itemIds);
-      this.forEachCoRated(item, (other, similarity) => {
-        if (!this.inCatalog[other]) return;
+    const { similar, dissimilar } = this;
+    const idOrder = this.idOrder();
+    while (this.staleItems.length > 0) {
+      const item = this.staleItems.pop()!;
+      this.staleFlags[item] = 0;
+      similar.clear(idOrder);
+      dissimilar.clear(idOrder);
+      const touchedCount = this.accumulateCoRatings(item);
+      const touched = this.touched;
+      for (let t = 0; t < touchedCount; t += 1) {
+        const other = touched[t]!;
+        const similarity = this.takeSimilarity(other);
+        if (this.inCatalog[other] === 0) continue;
         if (similarity > 1e-9) similar.offer(other, similarity);
         else if (similarity < -1e-9) dissimilar.offer(other, similarity);
-      });
-      this.neighbourLists[item] = [...similar.sorted(), ...dissimilar.sorted()];
-      this.staleItems.delete(item);
-      if (performance.now() > deadline && this.staleItems.size > 0) return false;
+      }
+      this.neighbours.set(item, similar, dissimilar);
+      if (this.staleItems.length > 0 && performance.now() > deadline) return false;
     }
     this.rebuildPopularity();
     this.dirty = false;
@@ -196,22 +200,29 @@ export class RecommendationModel {
   /** The model's copy of a user's ratings (as fresh as the last applied change). */
   ratingsOf(userId: string): ReadonlyMap<string, number> {
     const user = this.users.get(userId);
-    return new Map([...(user?.items ?? [])].map(([item, rating]) => [this.itemIds[item]!, rating]));
+    const result = new Map<string, number>();
+    if (user === undefined) return result;
+    for (const entry of this.userRatings[user]!)
+      result.set(this.itemIds[packedIndex(entry)]!, packedRating(entry));
+    return result;
   }
 
   stats(): { users: number; ratings: number; items: number } {
-    return { users: this.users.size, ratings: this.ratingCount, items: this.catalog.size };
+    return { users: this.userCount, ratings: this.ratingCount, items: this.catalog.size };
   }
 
   /** Similarity of two movies as used for neighbours (0 when unknown or never co-rated). */
   similarity(a: string, b: string): number {
-    const i = this.itemIndex.get(a);
-    const j = this.itemIndex.get(b);
+    const i = this.items.get(a);
+    const j = this.items.get(b);
     if (i === undefined || j === undefined || i === j) return 0;
     let result = 0;
-    this.forEachCoRated(i, (other, similarity) => {
-      if (other === j) result = similarity;
-    });
+    const touchedCount = this.accumulateCoRatings(i);
+    const touched = this.touched;
+    for (let t = 0; t < touchedCount; t += 1) {
+      const similarity = this.takeSimilarity(touched[t]!);
+      if (touched[t] === j) result = similarity;
+    }
     return result;
   }
 
@@ -226,10 +237,15 @@ export class RecommendationModel {
     const { sum, weight, best: bestContribution, bestSource } = this.candidateScratch();
     const touched: number[] = [];
     for (const [movieId, rating] of ratings) {
-      const source = this.itemIndex.get(movieId);
+      const source = this.items.get(movieId);
       if (source === undefined) continue;
       const deviation = rating - mean;
-      for (const { item, similarity } of this.neighbourLists[source] ?? []) {
+      const { items: neighbourItems, similarities } = this.neighbours;
+      const first = this.neighbours.start(source);
+      const end = first + this.neighbours.count(source);
+      for (let at = first; at < end; at += 1) {
+        const item = neighbourItems[at]!;
+        const similarity = similarities[at]!;
         if (weight[item] === 0) touched.push(item);
         const contribution = similarity * deviation;
         sum[item]! += contribution;
@@ -386,111 +402,198 @@ export class RecommendationModel {
       sum += rating;
       count += 1;
     }
+    return this.dampedMeanOf(sum, count);
+  }
+
+  private dampedMeanOf(sum: number, count: number): number {
     const weight = this.options.userPriorWeight;
     return (weight * MIDPOINT + sum) / (weight + count);
   }
 
   private indexOf(movieId: string): number {
-    const known = this.itemIndex.get(movieId);
-    if (known !== undefined) return known;
-    const index = this.itemIds.length;
-    this.itemIds.push(movieId);
-    this.itemIndex.set(movieId, index);
-    this.inCatalog.push(this.catalog.has(movieId));
-    this.itemRaters.push(new Map());
-    this.itemSums.push(0);
-    this.itemCounts.push(0);
-    this.neighbourLists.push([]);
-    return index;
+    return this.items.intern(movieId, (index) => {
+      this.inCatalog = grown(this.inCatalog, index + 1);
+      this.inCatalog[index] = this.catalog.has(movieId) ? 1 : 0;
+      this.itemRaters.push(NO_RATINGS);
+      this.raterCounts = grown(this.raterCounts, index + 1);
+      this.itemSums = grown(this.itemSums, index + 1);
+      this.staleFlags = grown(this.staleFlags, index + 1);
+    });
   }
 
-  /** Replaces a user's ratings; every item they rated before or now gets a stale neighbour list. */
-  private setUserRatings(userId: string, user: UserRecord, next: Map<number, number>): void {
-    for (const [item, rating] of user.items) {
-      this.itemRaters[item]!.delete(user);
-      this.itemSums[item]! -= rating;
-      this.itemCounts[item]! -= 1;
-      this.ratingSum -= rating;
-      this.ratingCount -= 1;
-      this.staleItems.add(item);
-    }
-    user.items = next;
-    user.mean = this.dampedMean(next.values());
-    user.itemList = Int32Array.from(next.keys());
-    user.deviations = Float64Array.from(next.values(), (rating) => rating - user.mean);
-    for (const [item, rating] of next) {
-      this.itemRaters[item]!.set(user, rating);
-      this.itemSums[item]! += rating;
-      this.itemCounts[item]! += 1;
-      this.ratingSum += rating;
-      this.ratingCount += 1;
-      this.staleItems.add(item);
-    }
-    if (next.size === 0) this.users.delete(userId);
-    else this.users.set(userId, user);
+  private userIndexOf(userId: string): number {
+    return this.users.intern(userId, (index) => {
+      this.userRatings.push(NO_RATINGS);
+      this.userMeans = grown(this.userMeans, index + 1);
+    });
+  }
+
+  private idOrderCache = new Int32Array(0);
+
+  /** item index → rank of its movie id in id order (recomputed when items were added). */
+  private idOrder(): Int32Array {
+    if (this.idOrderCache.length === this.itemIds.length) return this.idOrderCache;
+    const order = new Int32Array(this.itemIds.length);
+    this.itemIds
+      .map((_, item) => item)
+      .sort((a, b) => compareIds(this.itemIds[a]!, this.itemIds[b]!))
+      .forEach((item, rank) => {
+        order[item] = rank;
+      });
+    this.idOrderCache = order;
+    return order;
+  }
+
+  private markStale(item: number): void {
+    if (this.staleFlags[item] === 1) return;
+    this.staleFlags[item] = 1;
+    this.staleItems.push(item);
   }
 
   /**
-   * Calls back with every item co-rated with `item` and their similarity: the shrunk
-   * mean-centred cosine over the users who rated both. Cost: Σ over the item's raters of their
-   * number of ratings.
+   * Applies one user's latest states (item → rating, 0 for deleted). Returns whether anything
+   * changed; if so, every item the user rated before or now gets a stale neighbour list (the
+   * user's mean, hence every deviation, moved).
    */
-  private forEachCoRated(item: number, visit: (other: number, similarity: number) => void): void {
-    const size = this.itemIds.length;
-    if (this.scratch.dot.length < size) {
-      const capacity = Math.max(64, size * 2);
-      this.scratch = {
-        dot: new Float64Array(capacity),
-        own: new Float64Array(capacity),
-        other: new Float64Array(capacity),
-        count: new Float64Array(capacity),
-      };
+  private setUserRatings(userId: string, latest: ReadonlyMap<number, number>): boolean {
+    const known = this.users.get(userId);
+    const before = known === undefined ? NO_RATINGS : this.userRatings[known]!;
+    const changed: number[] = [];
+    let growth = 0;
+    for (const [item, rating] of latest) {
+      const at = findPacked(before, before.length, item);
+      const previous = at >= 0 ? packedRating(before[at]!) : 0;
+      if (previous === rating) continue;
+      changed.push(pack(item, rating));
+      growth += (rating === 0 ? 0 : 1) - (previous === 0 ? 0 : 1);
     }
-    const { dot, own, other, count } = this.scratch;
-    const touched: number[] = [];
-    for (const [user, rating] of this.itemRaters[item]!) {
-      const deviation = rating - user.mean;
-      const { itemList, deviations } = user;
-      for (let index = 0; index < itemList.length; index += 1) {
-        const otherItem = itemList[index]!;
+    if (changed.length === 0) return false;
+    const user = known ?? this.userIndexOf(userId);
+    for (const entry of before) this.markStale(packedIndex(entry));
+
+    // Merge the sorted changes into the sorted list (packing keeps item order).
+    const updates = Int32Array.from(changed).sort();
+    const next = new Int32Array(before.length + growth);
+    let length = 0;
+    let sum = 0;
+    let read = 0;
+    const keep = (entry: number) => {
+      next[length++] = entry;
+      sum += packedRating(entry);
+    };
+    for (const update of updates) {
+      const item = packedIndex(update);
+      while (read < before.length && packedIndex(before[read]!) < item) keep(before[read++]!);
+      let previous = 0;
+      if (read < before.length && packedIndex(before[read]!) === item)
+        previous = packedRating(before[read++]!);
+      const rating = packedRating(update);
+      this.setRater(item, user, previous, rating);
+      if (rating !== 0) keep(update);
+    }
+    while (read < before.length) keep(before[read++]!);
+    for (const entry of next) this.markStale(packedIndex(entry));
+    this.userRatings[user] = next;
+    this.userMeans[user] = this.dampedMeanOf(sum, next.length);
+    if (before.length === 0) this.userCount += 1;
+    if (next.length === 0) this.userCount -= 1;
+    return true;
+  }
+
+  /** Records that `user` now rates `item` `rating` (0: not at all) where it was `previous`. */
+  private setRater(item: number, user: number, previous: number, rating: number): void {
+    let raters = this.itemRaters[item]!;
+    const count = this.raterCounts[item]!;
+    this.itemSums[item]! += rating - previous;
+    this.ratingSum += rating - previous;
+    if (previous === 0) {
+      if (count === raters.length) this.itemRaters[item] = raters = grown(raters, count + 1);
+      raters[count] = pack(user, rating);
+      this.raterCounts[item] = count + 1;
+      this.ratingCount += 1;
+      return;
+    }
+    let at = 0;
+    while (packedIndex(raters[at]!) !== user) at += 1;
+    if (rating !== 0) {
+      raters[at] = pack(user, rating);
+      return;
+    }
+    raters[at] = raters[count - 1]!;
+    this.raterCounts[item] = count - 1;
+    this.ratingCount -= 1;
+  }
+
+  /**
+   * Sums, for every item co-rated with `item`, the deviation products and squares over the
+   * users who rated both into the scratch sums; returns how many items it touched (listed in
+   * `touched`). Each must then be read with takeSimilarity(), which clears its slots.
+   * Cost: Σ over the item's raters of their number of ratings.
+   */
+  private accumulateCoRatings(item: number): number {
+    const size = this.itemIds.length;
+    if (this.touched.length < size) {
+      this.sums = new Float64Array(size * 2 * 4);
+      this.touched = new Int32Array(size * 2);
+    }
+    const { sums, touched } = this;
+    const raters = this.itemRaters[item]!;
+    const raterCount = this.raterCounts[item]!;
+    const { userRatings, userMeans } = this;
+    let touchedCount = 0;
+    for (let r = 0; r < raterCount; r += 1) {
+      const rater = raters[r]!;
+      const user = packedIndex(rater);
+      const mean = userMeans[user]!;
+      const deviation = packedRating(rater) - mean;
+      const squared = deviation * deviation;
+      const list = userRatings[user]!;
+      for (let index = 0; index < list.length; index += 1) {
+        const entry = list[index]!;
+        const otherItem = packedIndex(entry);
         if (otherItem === item) continue;
-        const otherDeviation = deviations[index]!;
-        if (count[otherItem] === 0) touched.push(otherItem);
-        dot[otherItem]! += deviation * otherDeviation;
-        own[otherItem]! += deviation * deviation;
-        other[otherItem]! += otherDeviation * otherDeviation;
-        count[otherItem]! += 1;
+        const otherDeviation = packedRating(entry) - mean;
+        const slot = otherItem * 4;
+        if (sums[slot + 3] === 0) touched[touchedCount++] = otherItem;
+        sums[slot]! += deviation * otherDeviation;
+        sums[slot + 1]! += squared;
+        sums[slot + 2]! += otherDeviation * otherDeviation;
+        sums[slot + 3]! += 1;
       }
     }
-    for (const otherItem of touched) {
-      const norm = Math.sqrt(own[otherItem]! * other[otherItem]!);
-      const n = count[otherItem]!;
-      const similarity =
-        norm < 1e-12
-          ? 0
-          : clamp(dot[otherItem]! / norm, -1, 1) * (n / (n + this.options.shrinkage));
-      dot[otherItem] = 0;
-      own[otherItem] = 0;
-      other[otherItem] = 0;
-      count[otherItem] = 0;
-      visit(otherItem, similarity);
-    }
+    return touchedCount;
+  }
+
+  /** The shrunk mean-centred cosine from an item's accumulated sums, clearing them. */
+  private takeSimilarity(otherItem: number): number {
+    const { sums } = this;
+    const slot = otherItem * 4;
+    const norm = Math.sqrt(sums[slot + 1]! * sums[slot + 2]!);
+    const n = sums[slot + 3]!;
+    const similarity =
+      norm < 1e-12 ? 0 : clamp(sums[slot]! / norm, -1, 1) * (n / (n + this.options.shrinkage));
+    sums[slot] = 0;
+    sums[slot + 1] = 0;
+    sums[slot + 2] = 0;
+    sums[slot + 3] = 0;
+    return similarity;
   }
 
   private rebuildPopularity(): void {
     const globalMean = this.ratingCount > 0 ? this.ratingSum / this.ratingCount : MIDPOINT;
     const damping = this.options.popularityDamping;
-    this.popularityScores = this.itemIds.map(
-      (_, item) =>
-        (damping * globalMean + this.itemSums[item]!) / (damping + this.itemCounts[item]!),
-    );
+    const scores = new Float64Array(this.itemIds.length);
+    const counts = this.raterCounts;
+    for (let item = 0; item < scores.length; item += 1)
+      scores[item] = (damping * globalMean + this.itemSums[item]!) / (damping + counts[item]!);
+    this.popularityScores = scores;
     this.popularOrder = this.itemIds
       .map((_, item) => item)
-      .filter((item) => this.catalog.has(this.itemIds[item]!))
+      .filter((item) => this.inCatalog[item] === 1)
       .sort(
         (a, b) =>
-          this.popularityScores[b]! - this.popularityScores[a]! ||
-          this.itemCounts[b]! - this.itemCounts[a]! ||
+          scores[b]! - scores[a]! ||
+          counts[b]! - counts[a]! ||
           compareIds(this.itemIds[a]!, this.itemIds[b]!),
       );
     this.popularByGenre = new Map();
@@ -502,43 +605,6 @@ export class RecommendationModel {
       }
     }
   }
-}
-
-/** Keeps the k strongest (by |similarity|, then movie id) of the neighbours offered. */
-class TopK {
-  private readonly kept: Neighbour[] = [];
-
-  constructor(
-    private readonly k: number,
-    private readonly ids: readonly string[],
-  ) {}
-
-  /** Whether a ranks before b. */
-  private before(a: Neighbour, b: Neighbour): boolean {
-    const strength = Math.abs(a.similarity) - Math.abs(b.similarity);
-    return strength > 0 || (strength === 0 && this.ids[a.item]! < this.ids[b.item]!);
-  }
-
-  offer(item: number, similarity: number): void {
-    const candidate = { item, similarity };
-    if (this.kept.length === this.k && !this.before(candidate, this.kept[this.kept.length - 1]!))
-      return;
-    // Insertion into a short sorted array: k is small (30).
-    let index = this.kept.length;
-    while (index > 0 && this.before(candidate, this.kept[index - 1]!)) index -= 1;
-    this.kept.splice(index, 0, candidate);
-    if (this.kept.length > this.k) this.kept.pop();
-  }
-
-  sorted(): Neighbour[] {
-    return this.kept;
-  }
-}
-
-function sameRatings(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [movieId, rating] of a) if (b.get(movieId) !== rating) return false;
-  return true;
 }
 
 function clamp(value: number, min: number, max: number): number {
