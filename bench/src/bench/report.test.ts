@@ -4,6 +4,7 @@ import {
   ratio,
   recommendationGrowth,
   renderMarkdown,
+  runTime,
   webAddedP50,
   webAddedP50UnderLoad,
 } from './report';
@@ -153,6 +154,10 @@ describe('renderMarkdown', () => {
     expect(row('| embedded | 40 |')).toBe('| embedded | 40 | 200.00 | 600.00 | 16384 |');
     expect(markdown).toContain('- auth runs with NODE_ENV=development');
     expect(markdown).toContain('fingerprint abc');
+  });
+  it('states how long the run took', () => {
+    expect(markdown).toContain('Run time: 8 min 0 s');
+    expect(runTime({ startedAt: '2026-11-23T23:00:00.000Z', finishedAt: 'garbage' })).toBe('n/a');
   });
   it('says which stack failed and why', () => {
     const failed = renderMarkdown({

@@ -187,12 +187,21 @@ function footprintRows(mode: ModeResult): string[][] {
   ]);
 }
 
+/** "7 min 12 s" from the run's start and finish times. */
+export function runTime(result: Pick<BenchResult, 'startedAt' | 'finishedAt'>): string {
+  const seconds = Math.round((Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000);
+  if (!Number.isFinite(seconds) || seconds < 0) return 'n/a';
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
 /** The whole run as markdown: one table per question, every mode side by side. */
 export function renderMarkdown(result: BenchResult): string {
   const { options, dataset, machine } = result;
   const modes = result.modes;
   const out: string[] = [
     `# Benchmark ${result.startedAt}`,
+    '',
+    `Run time: ${runTime(result)} (both stacks, seeding included; the build before it is not).`,
     '',
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ` +
       `load average at start ${machine.loadAverage.map((l) => l.toFixed(1)).join(' / ')}. ` +
