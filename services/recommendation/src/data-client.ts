@@ -1,20 +1,7 @@
 import { UpstreamError, createHttpClient, type Logger } from '@movies/kit';
 import { z } from 'zod';
-import type { CatalogMovie, RatingChange } from './engine/model';
-
-const feedPage = z.object({
-  changes: z.array(
-    z.object({
-      userId: z.string(),
-      movieId: z.string(),
-      rating: z.number().int().min(1).max(5).nullable(),
-      deleted: z.boolean(),
-      updatedAt: z.string(),
-    }),
-  ),
-  nextCursor: z.string().nullable(),
-  hasMore: z.boolean(),
-});
+import type { CatalogMovie } from './engine/model';
+import { FeedPageError, parseFeedPage, type FeedPage } from './feed-page';
 
 const moviePage = z.object({
   movies: z.array(z.object({ id: z.string(), title: z.string(), genres: z.array(z.string()) })),
@@ -25,17 +12,11 @@ const userRatings = z.object({
   ratings: z.array(z.object({ movieId: z.string(), rating: z.number().int().min(1).max(5) })),
 });
 
-export interface FeedChange extends RatingChange {
-  updatedAtMs: number;
-}
+export type { FeedChange } from './feed-page';
 
 export interface DataClient {
   /** One page of the change feed (`since` in ms, or continue after `cursor`). */
-  changes(options: { since?: number; cursor?: string; limit: number }): Promise<{
-    changes: FeedChange[];
-    nextCursor: string | null;
-    hasMore: boolean;
-  }>;
+  changes(options: { since?: number; cursor?: string; limit: number }): Promise<FeedPage>;
   /** The whole catalog (paged through /movies). */
   catalog(): Promise<CatalogMovie[]>;
   /** A user's current ratings, straight from data. */
@@ -58,11 +39,10 @@ export function createDataClient(options: {
     logger: options.logger,
   });
 
-  const getJson = async <T extends z.ZodType>(
-    schema: T,
+  const getBody = async (
     path: string,
     call: { requestId?: string; timeoutMs?: number } = {},
-  ): Promise<z.output<T>> => {
+  ): Promise<unknown> => {
     const response = await http.request({
       path,
       requestId: call.requestId,
@@ -76,13 +56,26 @@ export function createDataClient(options: {
         response.status,
       );
     }
-    const parsed = schema.safeParse(response.body);
-    if (!parsed.success)
-      throw new UpstreamError(
-        'data',
-        'bad_response',
-        `data: unexpected response shape from ${path.split('?')[0]}`,
-      );
+    return response.body;
+  };
+
+  const badShape = (path: string, detail?: string) =>
+    new UpstreamError(
+      'data',
+      'bad_response',
+      `data: unexpected response shape from ${path.split('?')[0]}${detail ? `: ${detail}` : ''}`,
+    );
+
+  const getJson = async <T extends z.ZodType>(
+    schema: T,
+    path: string,
+    call: { requestId?: string; timeoutMs?: number } = {},
+  ): Promise<z.output<T>> => {
+    const parsed = schema.safeParse(await getBody(path, call));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw badShape(path, issue && `${issue.path.join('.')}: ${issue.message}`);
+    }
     return parsed.data;
   };
 
@@ -91,17 +84,14 @@ export function createDataClient(options: {
       const query = new URLSearchParams({ limit: String(limit) });
       if (cursor) query.set('cursor', cursor);
       else if (since !== undefined) query.set('since', String(Math.max(0, Math.floor(since))));
-      const page = await getJson(feedPage, `/internal/ratings?${query}`);
-      return {
-        changes: page.changes.map((change) => ({
-          userId: change.userId,
-          movieId: change.movieId,
-          rating: change.deleted ? null : change.rating,
-          updatedAtMs: Date.parse(change.updatedAt),
-        })),
-        nextCursor: page.nextCursor,
-        hasMore: page.hasMore,
-      };
+      const path = `/internal/ratings?${query}`;
+      const body = await getBody(path);
+      try {
+        return parseFeedPage(body);
+      } catch (error) {
+        if (error instanceof FeedPageError) throw badShape(path, error.message);
+        throw error;
+      }
     },
 
     async catalog() {

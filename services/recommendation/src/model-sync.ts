@@ -1,6 +1,7 @@
 import type { Logger } from '@movies/kit';
-import type { DataClient, FeedChange } from './data-client';
+import type { DataClient } from './data-client';
 import type { RecommendationModel } from './engine/model';
+import type { FeedPage } from './feed-page';
 
 export interface ModelSyncOptions {
   model: RecommendationModel;
@@ -55,35 +56,68 @@ export function createModelSync(options: ModelSyncOptions): ModelSync {
     logger.info({ movies: movies.length }, 'model: catalog loaded');
   };
 
+  /**
+   * Reads the feed page by page, ingesting each page as it arrives while the next one is
+   * already being fetched (data works on page n + 1 while this process ingests page n), so no
+   * more than two pages are held at a time however large the feed. The first load reads the
+   * catalog concurrently: ingesting needs no catalog, and a rating of a movie the catalog read
+   * missed (created meanwhile) triggers one more catalog read before the neighbour lists are
+   * computed.
+   */
   const refresh = async () => {
     const startedAt = Date.now();
-    if (!catalogLoaded) await loadCatalog();
-    const changes: FeedChange[] = [];
-    let cursor: string | undefined;
+    const catalogRead = catalogLoaded ? undefined : loadCatalog();
+    catalogRead?.catch(() => undefined); // awaited below; never an unhandled rejection
     const since = newestSeenMs === undefined ? undefined : newestSeenMs - overlapMs;
-    for (;;) {
-      const page = await data.changes({ since, cursor, limit: pageSize });
-      changes.push(...page.changes);
-      if (!page.hasMore || !page.nextCursor) break;
-      cursor = page.nextCursor;
+    const changedUsers = new Set<string>();
+    let changeCount = 0;
+    let ingestMs = 0;
+    let newest = newestSeenMs;
+    let next: Promise<FeedPage> | undefined = data.changes({ since, limit: pageSize });
+    while (next) {
+      const page: FeedPage = await next;
+      next =
+        page.hasMore && page.nextCursor
+          ? data.changes({ since, cursor: page.nextCursor, limit: pageSize })
+          : undefined;
+      next?.catch(() => undefined); // awaited in the next turn, or dropped when this one throws
+      if (!catalogRead && page.changes.some((change) => !model.hasMovie(change.movieId)))
+        await loadCatalog();
+      const ingestStart = performance.now();
+      for (const userId of model.ingest(page.changes).changedUserIds) changedUsers.add(userId);
+      ingestMs += performance.now() - ingestStart;
+      changeCount += page.changes.length;
+      for (const change of page.changes) {
+        if (newest === undefined || change.updatedAtMs > newest) newest = change.updatedAtMs;
+      }
     }
-    if (changes.some((change) => !model.hasMovie(change.movieId))) await loadCatalog();
-    const { changedUsers } = model.ingest(changes);
+    if (catalogRead) {
+      await catalogRead;
+      if (model.ratedOutsideCatalog()) await loadCatalog();
+    }
     // Recompute neighbour lists in slices so requests keep being answered meanwhile.
+    const neighboursStart = performance.now();
     while (!model.refresh(sliceMs)) await new Promise((resolve) => setImmediate(resolve));
-    for (const change of changes) {
-      if (newestSeenMs === undefined || change.updatedAtMs > newestSeenMs)
-        newestSeenMs = change.updatedAtMs;
-    }
+    const neighboursMs = performance.now() - neighboursStart;
+    // Only now: a failed refresh re-reads the same window (the model applies it idempotently).
     // With no change at all yet, later reads still start from the beginning (nothing to re-read).
+    newestSeenMs = newest;
     successAt = startedAt;
     errorText = undefined;
-    const level = changedUsers > 0 ? 'info' : 'debug';
+    const level = changedUsers.size > 0 ? 'info' : 'debug';
     logger[level](
-      { changes: changes.length, changedUsers, ...model.stats(), ms: Date.now() - startedAt },
+      {
+        changes: changeCount,
+        changedUsers: changedUsers.size,
+        ...model.stats(),
+        ms: Date.now() - startedAt,
+        // Of which: applying the changes, and recomputing neighbour lists (the rest is reading).
+        ingestMs: Math.round(ingestMs),
+        neighboursMs: Math.round(neighboursMs),
+      },
       'model: refreshed',
     );
-    return { changes: changes.length, changedUsers };
+    return { changes: changeCount, changedUsers: changedUsers.size };
   };
 
   const tick = async () => {

@@ -82,11 +82,20 @@ export class RecommendationModel {
   private ratingSum = 0;
   private ratingCount = 0;
   private readonly users = new Interner('users');
-  /** user index → their ratings, packed (item index, rating), sorted by item; exact length. */
+  /** user index → their ratings, packed (item index, rating), sorted by item; `userLengths` long. */
   private readonly userRatings: Int32Array[] = [];
+  private userLengths = new Int32Array(0);
   /** user index → damped mean their deviations are taken from. */
   private userMeans = new Float64Array(0);
+  /** user index → sum of their ratings. */
+  private userSums = new Float64Array(0);
   private userCount = 0;
+  /** user index → value of `staleEpoch` when their items were last all marked stale. */
+  private userStaleEpoch = new Int32Array(0);
+  private staleEpoch = 1;
+  /** user index → number of the ingest() call that last changed them (counts each user once). */
+  private changedInCall = new Int32Array(0);
+  private ingestCalls = 0;
   private readonly neighbours: NeighbourTable;
   /** Items whose neighbour list must be recomputed (rated by a user whose ratings changed). */
   private staleFlags = new Uint8Array(0);
@@ -131,6 +140,13 @@ export class RecommendationModel {
     return this.catalog.has(movieId);
   }
 
+  /** Whether some movie outside the catalog has ratings (the catalog read may have missed it). */
+  ratedOutsideCatalog(): boolean {
+    for (let item = 0; item < this.itemIds.length; item += 1)
+      if (this.inCatalog[item] === 0 && this.raterCounts[item]! > 0) return true;
+    return false;
+  }
+
   /** Applies changes (the latest state per user and movie; idempotent) and refreshes the derived lists. */
   applyChanges(changes: readonly RatingChange[]): { changedUsers: number } {
     const result = this.ingest(changes);
@@ -151,15 +167,17 @@ export class RecommendationModel {
           `changes[${index}].rating: ${String(change.rating)} is not an integer 1–5 or null`,
         );
     });
-    const byUser = new Map<string, Map<number, number>>();
-    for (const change of changes) {
-      let latest = byUser.get(change.userId);
-      if (!latest) byUser.set(change.userId, (latest = new Map()));
-      latest.set(this.indexOf(change.movieId), change.rating ?? 0);
-    }
+    this.ingestCalls += 1;
     const changedUserIds: string[] = [];
-    for (const [userId, latest] of byUser) {
-      if (this.setUserRatings(userId, latest)) changedUserIds.push(userId);
+    for (const change of changes) {
+      const rating = change.rating ?? 0;
+      const known = this.users.get(change.userId);
+      if (known === undefined && rating === 0) continue;
+      const user = known ?? this.userIndexOf(change.userId);
+      if (!this.setRating(user, this.indexOf(change.movieId), rating)) continue;
+      if (this.changedInCall[user] === this.ingestCalls) continue;
+      this.changedInCall[user] = this.ingestCalls;
+      changedUserIds.push(change.userId);
     }
     if (changedUserIds.length > 0) this.dirty = true;
     return { changedUsers: changedUserIds.length, changedUserIds };
@@ -173,6 +191,7 @@ export class RecommendationModel {
   refresh(budgetMs = Number.POSITIVE_INFINITY): boolean {
     if (!this.dirty) return true;
     const deadline = performance.now() + budgetMs;
+    this.staleEpoch += 1; // lists may be recomputed from here: see setRating
     const { similar, dissimilar } = this;
     const idOrder = this.idOrder();
     while (this.staleItems.length > 0) {
@@ -180,15 +199,7 @@ export class RecommendationModel {
       this.staleFlags[item] = 0;
       similar.clear(idOrder);
       dissimilar.clear(idOrder);
-      const touchedCount = this.accumulateCoRatings(item);
-      const touched = this.touched;
-      for (let t = 0; t < touchedCount; t += 1) {
-        const other = touched[t]!;
-        const similarity = this.takeSimilarity(other);
-        if (this.inCatalog[other] === 0) continue;
-        if (similarity > 1e-9) similar.offer(other, similarity);
-        else if (similarity < -1e-9) dissimilar.offer(other, similarity);
-      }
+      this.selectNeighbours(this.accumulateCoRatings(item));
       this.neighbours.set(item, similar, dissimilar);
       if (this.staleItems.length > 0 && performance.now() > deadline) return false;
     }
@@ -202,8 +213,9 @@ export class RecommendationModel {
     const user = this.users.get(userId);
     const result = new Map<string, number>();
     if (user === undefined) return result;
-    for (const entry of this.userRatings[user]!)
-      result.set(this.itemIds[packedIndex(entry)]!, packedRating(entry));
+    const list = this.userRatings[user]!;
+    for (let index = 0; index < this.userLengths[user]!; index += 1)
+      result.set(this.itemIds[packedIndex(list[index]!)]!, packedRating(list[index]!));
     return result;
   }
 
@@ -425,6 +437,10 @@ export class RecommendationModel {
     return this.users.intern(userId, (index) => {
       this.userRatings.push(NO_RATINGS);
       this.userMeans = grown(this.userMeans, index + 1);
+      this.userSums = grown(this.userSums, index + 1);
+      this.userLengths = grown(this.userLengths, index + 1);
+      this.userStaleEpoch = grown(this.userStaleEpoch, index + 1);
+      this.changedInCall = grown(this.changedInCall, index + 1);
     });
   }
 
@@ -451,52 +467,41 @@ export class RecommendationModel {
   }
 
   /**
-   * Applies one user's latest states (item → rating, 0 for deleted). Returns whether anything
-   * changed; if so, every item the user rated before or now gets a stale neighbour list (the
-   * user's mean, hence every deviation, moved).
+   * Sets `user`'s rating of `item` (0: none). Returns whether it changed; if so, every item the
+   * user rates gets a stale neighbour list (the user's mean, hence every deviation, moved).
+   * Marking is done once per user between two refresh() calls: a user stamped with the current
+   * `staleEpoch` has all their items marked already, and none has been recomputed since.
    */
-  private setUserRatings(userId: string, latest: ReadonlyMap<number, number>): boolean {
-    const known = this.users.get(userId);
-    const before = known === undefined ? NO_RATINGS : this.userRatings[known]!;
-    const changed: number[] = [];
-    let growth = 0;
-    for (const [item, rating] of latest) {
-      const at = findPacked(before, before.length, item);
-      const previous = at >= 0 ? packedRating(before[at]!) : 0;
-      if (previous === rating) continue;
-      changed.push(pack(item, rating));
-      growth += (rating === 0 ? 0 : 1) - (previous === 0 ? 0 : 1);
+  private setRating(user: number, item: number, rating: number): boolean {
+    let list = this.userRatings[user]!;
+    const length = this.userLengths[user]!;
+    const at = findPacked(list, length, item);
+    const previous = at >= 0 ? packedRating(list[at]!) : 0;
+    if (previous === rating) return false;
+    if (this.userStaleEpoch[user] !== this.staleEpoch) {
+      this.userStaleEpoch[user] = this.staleEpoch;
+      for (let index = 0; index < length; index += 1) this.markStale(packedIndex(list[index]!));
     }
-    if (changed.length === 0) return false;
-    const user = known ?? this.userIndexOf(userId);
-    for (const entry of before) this.markStale(packedIndex(entry));
-
-    // Merge the sorted changes into the sorted list (packing keeps item order).
-    const updates = Int32Array.from(changed).sort();
-    const next = new Int32Array(before.length + growth);
-    let length = 0;
-    let sum = 0;
-    let read = 0;
-    const keep = (entry: number) => {
-      next[length++] = entry;
-      sum += packedRating(entry);
-    };
-    for (const update of updates) {
-      const item = packedIndex(update);
-      while (read < before.length && packedIndex(before[read]!) < item) keep(before[read++]!);
-      let previous = 0;
-      if (read < before.length && packedIndex(before[read]!) === item)
-        previous = packedRating(before[read++]!);
-      const rating = packedRating(update);
-      this.setRater(item, user, previous, rating);
-      if (rating !== 0) keep(update);
+    this.markStale(item);
+    this.setRater(item, user, previous, rating);
+    let nextLength = length;
+    if (at >= 0 && rating !== 0) {
+      list[at] = pack(item, rating);
+    } else if (at >= 0) {
+      list.copyWithin(at, at + 1, length);
+      nextLength -= 1;
+    } else {
+      const insertAt = -at - 1;
+      if (length === list.length) this.userRatings[user] = list = grown(list, length + 1);
+      list.copyWithin(insertAt + 1, insertAt, length);
+      list[insertAt] = pack(item, rating);
+      nextLength += 1;
     }
-    while (read < before.length) keep(before[read++]!);
-    for (const entry of next) this.markStale(packedIndex(entry));
-    this.userRatings[user] = next;
-    this.userMeans[user] = this.dampedMeanOf(sum, next.length);
-    if (before.length === 0) this.userCount += 1;
-    if (next.length === 0) this.userCount -= 1;
+    this.userLengths[user] = nextLength;
+    this.userSums[user]! += rating - previous;
+    this.userMeans[user] = this.dampedMeanOf(this.userSums[user]!, nextLength);
+    if (length === 0) this.userCount += 1;
+    if (nextLength === 0) this.userCount -= 1;
     return true;
   }
 
@@ -539,7 +544,7 @@ export class RecommendationModel {
     const { sums, touched } = this;
     const raters = this.itemRaters[item]!;
     const raterCount = this.raterCounts[item]!;
-    const { userRatings, userMeans } = this;
+    const { userRatings, userLengths, userMeans } = this;
     let touchedCount = 0;
     for (let r = 0; r < raterCount; r += 1) {
       const rater = raters[r]!;
@@ -548,7 +553,8 @@ export class RecommendationModel {
       const deviation = packedRating(rater) - mean;
       const squared = deviation * deviation;
       const list = userRatings[user]!;
-      for (let index = 0; index < list.length; index += 1) {
+      const length = userLengths[user]!;
+      for (let index = 0; index < length; index += 1) {
         const entry = list[index]!;
         const otherItem = packedIndex(entry);
         if (otherItem === item) continue;
@@ -564,6 +570,26 @@ export class RecommendationModel {
     return touchedCount;
   }
 
+  /** Offers the accumulated candidates to `similar` / `dissimilar`, clearing every slot. */
+  private selectNeighbours(touchedCount: number): void {
+    const { touched, sums, inCatalog, similar, dissimilar } = this;
+    const shrinkage = this.options.shrinkage;
+    for (let t = 0; t < touchedCount; t += 1) {
+      const other = touched[t]!;
+      // |similarity| ≤ n / (n + shrinkage): skip what cannot enter either list (most pairs
+      // have few co-raters), computing nothing.
+      const n = sums[other * 4 + 3]!;
+      const bound = n / (n + shrinkage);
+      if (inCatalog[other] === 0 || (bound < similar.weakest() && bound < dissimilar.weakest())) {
+        this.clearSums(other);
+        continue;
+      }
+      const similarity = this.takeSimilarity(other);
+      if (similarity > 1e-9) similar.offer(other, similarity);
+      else if (similarity < -1e-9) dissimilar.offer(other, similarity);
+    }
+  }
+
   /** The shrunk mean-centred cosine from an item's accumulated sums, clearing them. */
   private takeSimilarity(otherItem: number): number {
     const { sums } = this;
@@ -572,11 +598,17 @@ export class RecommendationModel {
     const n = sums[slot + 3]!;
     const similarity =
       norm < 1e-12 ? 0 : clamp(sums[slot]! / norm, -1, 1) * (n / (n + this.options.shrinkage));
-    sums[slot] = 0;
-    sums[slot + 1] = 0;
-    sums[slot + 2] = 0;
-    sums[slot + 3] = 0;
+    this.clearSums(otherItem);
     return similarity;
+  }
+
+  private clearSums(otherItem: number): void {
+    // Four writes, not fill(): a builtin call per slot costs more than the sums themselves.
+    const slot = otherItem * 4;
+    this.sums[slot] = 0;
+    this.sums[slot + 1] = 0;
+    this.sums[slot + 2] = 0;
+    this.sums[slot + 3] = 0;
   }
 
   private rebuildPopularity(): void {

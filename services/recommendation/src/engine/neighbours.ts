@@ -24,6 +24,11 @@ export class StrongestNeighbours {
     this.idOrder = idOrder;
   }
 
+  /** |similarity| of the weakest kept neighbour once k are kept (else 0): the bar to enter. */
+  weakest(): number {
+    return this.length === this.k ? Math.abs(this.similarities[this.k - 1]!) : 0;
+  }
+
   offer(item: number, similarity: number): void {
     const strength = Math.abs(similarity);
     const { items, similarities, k } = this;
