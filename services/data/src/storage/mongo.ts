@@ -31,7 +31,8 @@ interface RatingDocument {
 }
 
 const DUPLICATE_KEY = 11000;
-const SEED_BATCH = 50;
+const SEED_INSERT_BATCH = 1000;
+const SEED_UPDATE_BATCH = 50;
 const isDuplicateKey = (error: unknown) =>
   error instanceof MongoServerError && error.code === DUPLICATE_KEY;
 
@@ -50,32 +51,55 @@ class MongoMovies implements MovieRepository {
   constructor(private readonly collection: Collection<MovieDocument>) {}
 
   async seed(movies: readonly Movie[]): Promise<void> {
-    // Write only what is missing or different, so a restart with an unchanged catalog is a single
-    // read, and in small batches (FerretDB v1 stalls on large batches of updates).
+    // One read, then inserts for the missing movies and updates only for changed ones: a restart
+    // with an unchanged catalog writes nothing, and a first start is a few bulk inserts. Updates
+    // by id are kept to small batches (FerretDB v1 scans the collection for each and stalls on a
+    // single large batch of them).
     const existing = new Map(
       (await this.collection.find({}).toArray()).map((document) => [
         document._id,
         toMovie(document),
       ]),
     );
-    const changed = movies.filter((movie) => !sameMovie(existing.get(movie.id), movie));
-    for (let start = 0; start < changed.length; start += SEED_BATCH) {
-      const batch = changed.slice(start, start + SEED_BATCH);
+    const missing = movies.filter((movie) => !existing.has(movie.id));
+    const changed = movies.filter(
+      (movie) => existing.has(movie.id) && !sameMovie(existing.get(movie.id), movie),
+    );
+    const raced = await this.insertMissing(missing);
+    // Another replica seeding at the same moment inserted these first: update only if different.
+    const theirs =
+      raced.length === 0 ? new Map<string, Movie>() : await this.getMany(raced.map((m) => m.id));
+    await this.update([
+      ...changed,
+      ...raced.filter((movie) => !sameMovie(theirs.get(movie.id), movie)),
+    ]);
+  }
+
+  /** Inserts the movies; returns those another replica inserted first (to compare and update). */
+  private async insertMissing(movies: readonly Movie[]): Promise<Movie[]> {
+    const raced: Movie[] = [];
+    for (let start = 0; start < movies.length; start += SEED_INSERT_BATCH) {
+      const batch = movies.slice(start, start + SEED_INSERT_BATCH);
       try {
-        await this.collection.bulkWrite(
-          batch.map((movie) => ({
-            updateOne: {
-              filter: { _id: movie.id },
-              update: { $set: { title: movie.title, year: movie.year, genres: movie.genres } },
-              upsert: true,
-            },
-          })),
-          { ordered: false },
-        );
+        await this.collection.insertMany(batch.map(toMovieDocument), { ordered: false });
       } catch (error) {
-        // Another replica inserted the same ids at the same moment: their documents are identical.
-        if (!isDuplicateKey(error) && !isBulkOfDuplicates(error)) throw error;
+        const duplicates = duplicateIndexes(error);
+        if (!duplicates) throw error;
+        for (const index of duplicates) raced.push(batch[index]!);
       }
+    }
+    return raced;
+  }
+
+  private async update(movies: readonly Movie[]): Promise<void> {
+    for (let start = 0; start < movies.length; start += SEED_UPDATE_BATCH) {
+      await this.collection.bulkWrite(
+        movies.slice(start, start + SEED_UPDATE_BATCH).map((movie) => {
+          const { _id, ...fields } = toMovieDocument(movie);
+          return { updateOne: { filter: { _id }, update: { $set: fields } } };
+        }),
+        { ordered: false },
+      );
     }
   }
 
@@ -214,10 +238,28 @@ function toChange(document: RatingDocument): RatingChange {
   };
 }
 
-function isBulkOfDuplicates(error: unknown): boolean {
+function toMovieDocument(movie: Movie): MovieDocument {
+  return { _id: movie.id, title: movie.title, year: movie.year, genres: [...movie.genres] };
+}
+
+/**
+ * The batch positions that failed only because the id exists already (another replica inserted
+ * it), or undefined when anything else failed.
+ */
+function duplicateIndexes(error: unknown): number[] | undefined {
+  if (!(error instanceof MongoServerError)) return undefined;
   const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-  return list.length > 0 && list.every((entry: { code?: number }) => entry.code === DUPLICATE_KEY);
+  const list: Array<{ code?: number; index?: number }> = Array.isArray(writeErrors)
+    ? writeErrors
+    : writeErrors
+      ? [writeErrors]
+      : [];
+  if (
+    list.length === 0 ||
+    !list.every((entry) => entry.code === DUPLICATE_KEY && typeof entry.index === 'number')
+  )
+    return undefined;
+  return list.map((entry) => entry.index!);
 }
 
 export interface MongoStorageOptions {

@@ -56,6 +56,36 @@ describe.each(implementations)('repository contract: %s', (_name, create) => {
       expect((await storage.movies.get('heat-1995'))?.title).toBe('Heat (1995)');
     });
 
+    it('first-start seeds of a large catalog by concurrent replicas insert each movie once', async () => {
+      const catalog: Movie[] = Array.from({ length: 1500 }, (_, index) => ({
+        id: `feature-${String(index).padStart(4, '0')}-2000`,
+        title: `Feature ${index}`,
+        year: 2000,
+        genres: [index % 2 === 0 ? 'Drama' : 'Comedy'],
+      }));
+      const edited = catalog.map((movie, index) =>
+        index === 7 ? { ...movie, title: 'Feature seven' } : movie,
+      );
+      await Promise.all([storage.movies.seed(catalog), storage.movies.seed(edited)]);
+      const ids: string[] = [];
+      let afterId: string | undefined;
+      for (;;) {
+        const page = await storage.movies.list({ limit: 100, afterId });
+        ids.push(...page.movies.map((movie) => movie.id));
+        if (!page.hasMore) break;
+        afterId = page.movies.at(-1)!.id;
+      }
+      expect(ids).toEqual(
+        [...catalog.map((movie) => movie.id), ...movies.map((movie) => movie.id)].sort(),
+      );
+      expect(['Feature 7', 'Feature seven']).toContain(
+        (await storage.movies.get('feature-0007-2000'))?.title,
+      );
+      await storage.movies.seed(edited);
+      expect((await storage.movies.get('feature-0007-2000'))?.title).toBe('Feature seven');
+      expect((await storage.movies.get('feature-1499-2000'))?.genres).toEqual(['Comedy']);
+    });
+
     it('pages in id order without gaps or repeats', async () => {
       const first = await storage.movies.list({ limit: 4 });
       expect(first.hasMore).toBe(true);
