@@ -2,6 +2,7 @@ import {
   escapeRegExp,
   ratingKey,
   type ChangePage,
+  type ChangePosition,
   type ChangeQuery,
   type Movie,
   type MovieQuery,
@@ -12,13 +13,15 @@ import {
   type Storage,
 } from './types';
 
+/**
+ * The current state of one (user, movie) pair. Records are replaced, never changed, so the change
+ * log can hold them directly and tell a superseded entry by identity. `rating` null = deleted.
+ */
 interface StoredRating {
-  key: string;
-  userId: string;
-  movieId: string;
-  rating: number | null;
-  deleted: boolean;
-  updatedAt: number;
+  readonly userId: string;
+  readonly movieId: string;
+  readonly rating: number | null;
+  readonly updatedAt: number;
 }
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -65,39 +68,65 @@ class MemoryMovies implements MovieRepository {
   }
 }
 
-interface LogEntry {
-  updatedAt: number;
-  key: string;
+/** Order of the change log: (updatedAt, key); keys are only built for equal instants. */
+function compareLog(a: StoredRating, b: StoredRating | ChangePosition): number {
+  if (a.updatedAt !== b.updatedAt) return a.updatedAt - b.updatedAt;
+  const keyA = ratingKey(a.userId, a.movieId);
+  const keyB = 'key' in b ? b.key : ratingKey(b.userId, b.movieId);
+  return keyA < keyB ? -1 : keyA > keyB ? 1 : 0;
 }
 
-const compareLog = (a: LogEntry, b: LogEntry) =>
-  a.updatedAt - b.updatedAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+const newestFirst = (a: StoredRating, b: StoredRating) =>
+  b.updatedAt - a.updatedAt || compareLog(a, b);
 
 /**
- * Ratings indexed like the MongoDB collection: by key, by user, and a change log ordered by
- * (updatedAt, key) in which superseded entries are skipped (and compacted away now and then), so
- * neither a user's list nor a feed page scans every rating.
+ * Ratings indexed like the MongoDB collection: by user (then movie), and a change log ordered by
+ * (updatedAt, key) holding the records themselves, in which superseded records are skipped (and
+ * compacted away now and then), so neither a user's list nor a feed page scans every rating.
+ * Kept small on purpose (~70 bytes a rating): one record per pair, user and movie id strings
+ * shared between records, keys computed only when two instants are equal.
  */
 class MemoryRatings implements RatingRepository {
-  private readonly ratings = new Map<string, StoredRating>();
   private readonly byUser = new Map<string, Map<string, StoredRating>>();
-  private log: LogEntry[] = [];
+  /** One copy of each user and movie id, shared by every record that names it. */
+  private readonly ids = new Map<string, string>();
+  private log: StoredRating[] = [];
+  private pairs = 0;
 
-  private store(stored: StoredRating, previous: StoredRating | undefined): void {
-    this.ratings.set(stored.key, stored);
-    const mine = this.byUser.get(stored.userId) ?? new Map<string, StoredRating>();
-    mine.set(stored.movieId, stored);
-    this.byUser.set(stored.userId, mine);
-    if (previous?.updatedAt === stored.updatedAt) return; // its log entry already points here
-    const entry = { updatedAt: stored.updatedAt, key: stored.key };
-    let index = this.log.length;
-    while (index > 0 && compareLog(entry, this.log[index - 1]!) < 0) index -= 1;
-    this.log.splice(index, 0, entry);
-    if (this.log.length > 2 * this.ratings.size + 1000) {
-      this.log = [...this.ratings.values()]
-        .map((r) => ({ updatedAt: r.updatedAt, key: r.key }))
-        .sort(compareLog);
+  private intern(id: string): string {
+    const known = this.ids.get(id);
+    if (known !== undefined) return known;
+    this.ids.set(id, id);
+    return id;
+  }
+
+  private current(userId: string, movieId: string): StoredRating | undefined {
+    return this.byUser.get(userId)?.get(movieId);
+  }
+
+  private store(userId: string, movieId: string, rating: number | null): StoredRating {
+    const user = this.intern(userId);
+    const stored: StoredRating = {
+      userId: user,
+      movieId: this.intern(movieId),
+      rating,
+      updatedAt: Date.now(),
+    };
+    let mine = this.byUser.get(user);
+    if (!mine) {
+      mine = new Map();
+      this.byUser.set(user, mine);
     }
+    if (!mine.has(stored.movieId)) this.pairs += 1;
+    mine.set(stored.movieId, stored);
+    let index = this.log.length;
+    while (index > 0 && compareLog(stored, this.log[index - 1]!) < 0) index -= 1;
+    if (index === this.log.length) this.log.push(stored);
+    else this.log.splice(index, 0, stored);
+    if (this.log.length > 2 * this.pairs + 1000) {
+      this.log = [...this.byUser.values()].flatMap((m) => [...m.values()]).sort(compareLog);
+    }
+    return stored;
   }
 
   async upsert(
@@ -105,39 +134,29 @@ class MemoryRatings implements RatingRepository {
     movieId: string,
     rating: number,
   ): Promise<{ rating: Rating; created: boolean }> {
-    const key = ratingKey(userId, movieId);
-    const before = this.ratings.get(key);
-    const stored: StoredRating = {
-      key,
-      userId,
-      movieId,
-      rating,
-      deleted: false,
-      updatedAt: Date.now(),
-    };
-    this.store(stored, before);
-    return { rating: toRating(stored), created: before === undefined || before.deleted };
+    const before = this.current(userId, movieId);
+    const stored = this.store(userId, movieId, rating);
+    return { rating: toRating(stored), created: before === undefined || before.rating === null };
   }
 
   async listByUser(userId: string): Promise<Rating[]> {
     return [...(this.byUser.get(userId)?.values() ?? [])]
-      .filter((stored) => !stored.deleted)
-      .sort((a, b) => b.updatedAt - a.updatedAt || (a.key < b.key ? -1 : 1))
+      .filter((stored) => stored.rating !== null)
+      .sort(newestFirst)
       .map(toRating);
   }
 
   async remove(userId: string, movieId: string): Promise<boolean> {
-    const key = ratingKey(userId, movieId);
-    const stored = this.ratings.get(key);
-    if (!stored || stored.deleted) return false;
-    this.store({ ...stored, rating: null, deleted: true, updatedAt: Date.now() }, stored);
+    const stored = this.current(userId, movieId);
+    if (!stored || stored.rating === null) return false;
+    this.store(userId, movieId, null);
     return true;
   }
 
   async changes(query: ChangeQuery): Promise<ChangePage> {
     const { after, sinceMs } = query;
     // First log position strictly after `after`, or at/after `sinceMs`.
-    const isBefore = (entry: LogEntry) =>
+    const isBefore = (entry: StoredRating) =>
       after ? compareLog(entry, after) <= 0 : sinceMs !== undefined && entry.updatedAt < sinceMs;
     let low = 0;
     let high = this.log.length;
@@ -150,18 +169,17 @@ class MemoryRatings implements RatingRepository {
     let hasMore = false;
     for (let index = low; index < this.log.length; index += 1) {
       const entry = this.log[index]!;
-      const current = this.ratings.get(entry.key);
-      if (!current || current.updatedAt !== entry.updatedAt) continue; // superseded
+      if (this.current(entry.userId, entry.movieId) !== entry) continue; // superseded
       if (page.length === query.limit) {
         hasMore = true;
         break;
       }
-      page.push(current);
+      page.push(entry);
     }
     const tail = page[page.length - 1];
     return {
       changes: page.map(toChange),
-      last: tail ? { updatedAt: tail.updatedAt, key: tail.key } : null,
+      last: tail ? { updatedAt: tail.updatedAt, key: ratingKey(tail.userId, tail.movieId) } : null,
       hasMore,
     };
   }
@@ -180,8 +198,8 @@ function toChange(stored: StoredRating): RatingChange {
   return {
     userId: stored.userId,
     movieId: stored.movieId,
-    rating: stored.deleted ? null : stored.rating,
-    deleted: stored.deleted,
+    rating: stored.rating,
+    deleted: stored.rating === null,
     updatedAt: new Date(stored.updatedAt),
   };
 }

@@ -196,6 +196,66 @@ describe.each(implementations)('repository contract: %s', (_name, create) => {
       ).toEqual(['u1/alien-1979=4', 'u1/heat-1995=3', 'u3/m-1931=1']);
     });
 
+    it('pages across many changes at the same instant, tombstones included, in key order', async () => {
+      // Freeze only the wall clock, so every write below gets one of two instants.
+      const instant = Date.UTC(2030, 0, 1);
+      jest.useFakeTimers({
+        now: instant,
+        doNotFake: [
+          'hrtime',
+          'nextTick',
+          'performance',
+          'queueMicrotask',
+          'setImmediate',
+          'clearImmediate',
+          'setInterval',
+          'clearInterval',
+          'setTimeout',
+          'clearTimeout',
+        ],
+      });
+      const pairs: Array<[string, string]> = [];
+      for (const userId of ['u2', 'u10', 'u1']) {
+        for (const movie of movies.slice(0, 3)) pairs.push([userId, movie.id]);
+      }
+      try {
+        for (const [userId, movieId] of pairs) await storage.ratings.upsert(userId, movieId, 3);
+        await storage.ratings.remove('u10', 'aliens-1986');
+        jest.setSystemTime(instant + 1);
+        await storage.ratings.upsert('u1', 'alien-1979', 5);
+        await storage.ratings.upsert('u0', 'm-1931', 1);
+      } finally {
+        jest.useRealTimers();
+      }
+
+      const seen: RatingChange[] = [];
+      let after;
+      for (let pages = 0; pages < 20; pages += 1) {
+        const page = await storage.ratings.changes({ limit: 2, after });
+        seen.push(...page.changes);
+        if (!page.hasMore) break;
+        after = page.last!;
+      }
+      const keyOf = (change: RatingChange) => `${change.movieId}:${change.userId}`;
+      const first = pairs
+        .filter(([userId, movieId]) => !(userId === 'u1' && movieId === 'alien-1979'))
+        .map(([userId, movieId]) => `${movieId}:${userId}`)
+        .sort();
+      expect(seen.map(keyOf)).toEqual([...first, 'alien-1979:u1', 'm-1931:u0']);
+      expect(seen.map((change) => change.updatedAt.getTime())).toEqual([
+        ...first.map(() => Date.UTC(2030, 0, 1)),
+        Date.UTC(2030, 0, 1) + 1,
+        Date.UTC(2030, 0, 1) + 1,
+      ]);
+      expect(seen.find((change) => keyOf(change) === 'aliens-1986:u10')).toMatchObject({
+        deleted: true,
+        rating: null,
+      });
+      expect(seen.find((change) => keyOf(change) === 'alien-1979:u1')?.rating).toBe(5);
+      const since = await storage.ratings.changes({ sinceMs: Date.UTC(2030, 0, 1) + 1, limit: 10 });
+      expect(since.changes.map(keyOf)).toEqual(['alien-1979:u1', 'm-1931:u0']);
+    });
+
     it('returns only changes at or after `since`', async () => {
       await storage.ratings.upsert('u1', 'alien-1979', 4);
       await sleep(20);
