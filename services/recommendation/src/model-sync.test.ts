@@ -48,6 +48,14 @@ const movies: CatalogMovie[] = [
   { id: 'b', title: 'Bravo', genres: ['Drama'] },
 ];
 
+function syncFor(
+  model: RecommendationModel,
+  data: ReturnType<typeof fakeData>,
+  options: { overlapMs?: number; pageSize?: number } = {},
+) {
+  return createModelSync({ model, data: data.client, logger, refreshMs: 1000, ...options });
+}
+
 describe('model sync', () => {
   it('loads everything first, then re-reads from the newest change minus the overlap', async () => {
     const data = fakeData(movies);
@@ -57,14 +65,7 @@ describe('model sync', () => {
       { userId: 'u2', movieId: 'a', rating: 3, updatedAtMs: 3000 },
     );
     const model = new RecommendationModel();
-    const sync = createModelSync({
-      model,
-      data: data.client,
-      logger,
-      refreshMs: 1000,
-      overlapMs: 500,
-      pageSize: 2,
-    });
+    const sync = syncFor(model, data, { overlapMs: 500, pageSize: 2 });
     expect(sync.loaded()).toBe(false);
     expect(await sync.refresh()).toEqual({ changes: 3, changedUsers: 2 });
     expect(sync.loaded()).toBe(true);
@@ -86,7 +87,7 @@ describe('model sync', () => {
     const data = fakeData(movies);
     data.feed.push({ userId: 'u1', movieId: 'a', rating: 5, updatedAtMs: 1000 });
     const model = new RecommendationModel();
-    const sync = createModelSync({ model, data: data.client, logger, refreshMs: 1000 });
+    const sync = syncFor(model, data);
     await sync.refresh();
     expect(data.catalogLoads()).toBe(1);
     movies.push({ id: 'c', title: 'Charlie', genres: ['Comedy'] });
@@ -98,6 +99,28 @@ describe('model sync', () => {
     expect(data.catalogLoads()).toBe(2);
     expect(model.hasMovie('c')).toBe(true);
     expect(model.ratingsOf('u1')).toEqual(new Map([['c', 4]]));
+  });
+
+  it('reads the catalog again when the first load met a rating of a movie the concurrent catalog read missed', async () => {
+    const late = [...movies];
+    const data = fakeData(late);
+    data.feed.push(
+      { userId: 'u1', movieId: 'a', rating: 5, updatedAtMs: 1000 },
+      { userId: 'u1', movieId: 'late', rating: 4, updatedAtMs: 1001 },
+    );
+    const catalog = data.client.catalog.bind(data.client);
+    data.client.catalog = async () => {
+      const movies = await catalog();
+      // The movie is created (and rated) while the first catalog read is under way.
+      if (data.catalogLoads() === 1) late.push({ id: 'late', title: 'Late', genres: ['Drama'] });
+      return data.catalogLoads() === 1 ? movies.filter((movie) => movie.id !== 'late') : movies;
+    };
+    const model = new RecommendationModel();
+    const sync = syncFor(model, data, { pageSize: 1 });
+    await sync.refresh();
+    expect(data.catalogLoads()).toBe(2);
+    expect(model.hasMovie('late')).toBe(true);
+    expect(model.recommend(new Map([['a', 5]]), 5).map((r) => r.movieId)).toContain('late');
   });
 
   it('keeps polling after a failure and reports the error until a refresh succeeds', async () => {

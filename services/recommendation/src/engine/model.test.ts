@@ -20,6 +20,26 @@ function modelWith(...changes: RatingChange[][]): RecommendationModel {
   return model;
 }
 
+/** Same ratings per user, same counts, same similarities and neighbour lists. */
+function expectSameModel(
+  actual: RecommendationModel,
+  expected: RecommendationModel,
+  userIds: readonly string[],
+  movieIds: readonly string[],
+): void {
+  expect(actual.stats()).toEqual(expected.stats());
+  for (const userId of userIds)
+    expect(actual.ratingsOf(userId)).toEqual(expected.ratingsOf(userId));
+  for (const id of movieIds) {
+    const a = actual.neighboursOf(id);
+    const b = expected.neighboursOf(id);
+    expect(a.length).toBe(b.length);
+    a.forEach((neighbour, index) =>
+      expect(neighbour.similarity).toBeCloseTo(b[index]!.similarity, 9),
+    );
+  }
+}
+
 describe('item-based similarity', () => {
   it('is the shrunk mean-centred cosine over co-raters, worked out by hand', () => {
     const model = modelWith(rate('u1', { a: 5, b: 5, c: 1 }), rate('u2', { a: 5, b: 4, c: 2 }));
@@ -223,8 +243,97 @@ describe('incremental updates', () => {
         expect(incremental.recommend(user, 6).map((r) => r.movieId)).toEqual(
           rebuilt.recommend(user, 6).map((r) => r.movieId),
         );
+        expectSameModel(
+          incremental,
+          rebuilt,
+          ['u1', 'u2', 'u3', 'u4'],
+          catalog.map((movie) => movie.id),
+        );
+        // No truncation here (6 movies, 30 neighbours): the very same lists, ids included.
+        for (const movie of catalog)
+          expect(
+            incremental
+              .neighboursOf(movie.id)
+              .map((n) => n.movieId)
+              .sort(),
+          ).toEqual(
+            rebuilt
+              .neighboursOf(movie.id)
+              .map((n) => n.movieId)
+              .sort(),
+          );
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('keeps the same neighbour lists as a rebuild when lists are truncated, with many users and deletions (property)', () => {
+    const movies = Array.from({ length: 12 }, (_, index) => ({
+      id: `m${String(index).padStart(2, '0')}`,
+      title: `Movie ${index}`,
+      genres: [index % 2 === 0 ? 'Drama' : 'Comedy'],
+    }));
+    const userIds = Array.from({ length: 9 }, (_, index) => `user${index}`);
+    const change = fc.record({
+      userId: fc.constantFrom(...userIds),
+      movieId: fc.constantFrom(...movies.map((movie) => movie.id)),
+      rating: fc.option(fc.integer({ min: 1, max: 5 }), { nil: null, freq: 4 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(change, { maxLength: 25 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 0, max: 3 }),
+        (batches, sliceEvery) => {
+          // Two neighbours of each kind: truncation decides which of many candidates stay.
+          const incremental = new RecommendationModel({ neighbours: 2 });
+          incremental.setCatalog(movies);
+          const finalState = new Map<string, RatingChange>();
+          for (const batch of batches) {
+            // Page-wise ingest with refreshes in between, sometimes cut into zero-budget slices.
+            incremental.ingest(batch.slice(0, sliceEvery * 5));
+            incremental.ingest(batch.slice(sliceEvery * 5));
+            if (sliceEvery > 0) while (!incremental.refresh(0));
+            for (const c of batch) finalState.set(`${c.userId}/${c.movieId}`, c);
+          }
+          incremental.refresh();
+          const rebuilt = new RecommendationModel({ neighbours: 2 });
+          rebuilt.setCatalog(movies);
+          rebuilt.applyChanges([...finalState.values()]);
+          for (const movie of movies) {
+            const strengths = (model: RecommendationModel) =>
+              model.neighboursOf(movie.id).map((n) => Math.round(n.similarity * 1e9));
+            // Mathematically tied candidates may differ in the last bits (summation order), so
+            // compare the kept strengths; where there is no tie, the ids must agree as well.
+            expect(strengths(incremental)).toEqual(strengths(rebuilt));
+          }
+          expectSameModel(
+            incremental,
+            rebuilt,
+            userIds,
+            movies.map((movie) => movie.id),
+          );
+          // And the lists are the strongest two of each sign by similarity(), ties by id.
+          for (const movie of movies) {
+            const scored = movies
+              .filter((other) => other.id !== movie.id)
+              .map((other) => ({
+                movieId: other.id,
+                similarity: rebuilt.similarity(movie.id, other.id),
+              }))
+              .sort(
+                (a, b) =>
+                  Math.abs(b.similarity) - Math.abs(a.similarity) ||
+                  (a.movieId < b.movieId ? -1 : 1),
+              );
+            const expected = [
+              ...scored.filter((n) => n.similarity > 1e-9).slice(0, 2),
+              ...scored.filter((n) => n.similarity < -1e-9).slice(0, 2),
+            ];
+            expect(rebuilt.neighboursOf(movie.id)).toEqual(expected);
+          }
+        },
+      ),
+      { numRuns: 80 },
     );
   });
 

@@ -238,6 +238,20 @@ export class RecommendationModel {
     return result;
   }
 
+  /**
+   * The movie's neighbour list as recommendations use it: the most similar movies (strongest
+   * first), then the most dissimilar ones. Empty for an unknown movie.
+   */
+  neighboursOf(movieId: string): Array<{ movieId: string; similarity: number }> {
+    const item = this.items.get(movieId);
+    if (item === undefined) return [];
+    const start = this.neighbours.start(item);
+    return Array.from({ length: this.neighbours.count(item) }, (_, offset) => ({
+      movieId: this.itemIds[this.neighbours.items[start + offset]!]!,
+      similarity: this.neighbours.similarities[start + offset]!,
+    }));
+  }
+
   /** Top-N for a user whose current ratings are given; never a movie in `ratings`. */
   recommend(ratings: ReadonlyMap<string, number>, limit: number): Recommendation[] {
     const mean = this.dampedMean(ratings.values());
