@@ -590,11 +590,17 @@ export class RecommendationModel {
     const shrinkage = this.options.shrinkage;
     for (let t = 0; t < touchedCount; t += 1) {
       const other = touched[t]!;
-      // |similarity| ≤ n / (n + shrinkage): skip what cannot enter either list (most pairs
-      // have few co-raters), computing nothing.
-      const n = sums[other * 4 + 3]!;
+      // |similarity| ≤ n / (n + shrinkage) and its sign is the sign of the dot product: skip
+      // what cannot enter its list (most pairs have few co-raters) without computing it.
+      const slot = other * 4;
+      const dot = sums[slot]!;
+      const n = sums[slot + 3]!;
       const bound = n / (n + shrinkage);
-      if (inCatalog[other] === 0 || (bound < similar.weakest() && bound < dissimilar.weakest())) {
+      if (
+        inCatalog[other] === 0 ||
+        dot === 0 ||
+        bound < (dot > 0 ? similar.weakest() : dissimilar.weakest())
+      ) {
         this.clearSums(other);
         continue;
       }
