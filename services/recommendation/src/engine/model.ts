@@ -194,6 +194,7 @@ export class RecommendationModel {
     this.staleEpoch += 1; // lists may be recomputed from here: see setRating
     const { similar, dissimilar } = this;
     const idOrder = this.idOrder();
+    this.neighbours.reserve(this.itemIds.length);
     while (this.staleItems.length > 0) {
       const item = this.staleItems.pop()!;
       this.staleFlags[item] = 0;

@@ -75,6 +75,19 @@ export class NeighbourTable {
     return item < this.counts.length ? this.counts[item]! : 0;
   }
 
+  /** Makes room for `items` lists at once (exactly: set() alone grows by doubling). */
+  reserve(items: number): void {
+    if (this.counts.length >= items) return;
+    const exact = <T extends Int32Array | Float64Array>(array: T, length: number): T => {
+      const next = new (array.constructor as new (size: number) => T)(length);
+      next.set(array.subarray(0, Math.min(array.length, length)));
+      return next;
+    };
+    this.counts = exact(this.counts, items);
+    this.items = exact(this.items, items * this.stride);
+    this.similarities = exact(this.similarities, items * this.stride);
+  }
+
   /** Replaces an item's list with the kept entries of `similar` then `dissimilar`. */
   set(item: number, similar: StrongestNeighbours, dissimilar: StrongestNeighbours): void {
     const total = similar.length + dissimilar.length;
