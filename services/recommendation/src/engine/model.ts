@@ -534,7 +534,9 @@ export class RecommendationModel {
       return;
     }
     let at = 0;
-    while (packedIndex(raters[at]!) !== user) at += 1;
+    while (at < count && packedIndex(raters[at]!) !== user) at += 1;
+    if (at === count)
+      throw new Error(`model: user ${user} missing from the raters of item ${item}`);
     if (rating !== 0) {
       raters[at] = pack(user, rating);
       return;
