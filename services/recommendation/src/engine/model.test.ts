@@ -201,6 +201,18 @@ describe('incremental updates', () => {
     expect(model.stats()).toEqual(fresh.stats());
   });
 
+  it('refuses a batch with a rating that is not an integer 1–5, naming it, and records none of it', () => {
+    const model = modelWith(rate('u1', { a: 5 }));
+    expect(() =>
+      model.ingest([
+        { userId: 'u2', movieId: 'b', rating: 4 },
+        { userId: 'u2', movieId: 'c', rating: 4.5 },
+      ]),
+    ).toThrow('changes[1].rating: 4.5 is not an integer 1–5 or null');
+    expect(model.stats()).toEqual({ users: 1, ratings: 1, items: 6 });
+    expect(model.ratingsOf('u2')).toEqual(new Map());
+  });
+
   it('reports no change when the same state is applied again', () => {
     const model = modelWith(...likers());
     expect(model.applyChanges(likers().flat()).changedUsers).toBe(0);
