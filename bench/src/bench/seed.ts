@@ -2,7 +2,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import { MongoClient } from 'mongodb';
 import { signRs256 } from '@movies/testing';
-import type { DatasetMovie, DatasetRating } from '../dataset';
+import type { DatasetRating } from '../dataset';
 import { runLoad } from '../load';
 
 /** Mints access tokens as auth does (RS256, kid header, iss/aud/sub/exp), cached per user. */
@@ -107,36 +107,6 @@ export async function seedIntoMongo(
       if (result.insertedCount !== batch.length) {
         throw new Error(`insertMany wrote ${result.insertedCount} of ${batch.length} ratings`);
       }
-    }
-  } finally {
-    await client.close();
-  }
-}
-
-/**
- * Inserts the catalog in data's MovieDocument schema (_id = movie id) before data starts: data
- * then finds every movie already there (its idempotent seed changes nothing). Seeding 5000 new
- * movies through data's own per-movie upserts takes minutes on FerretDB (see the README).
- */
-export async function seedMoviesIntoMongo(
-  uri: string,
-  dbName: string,
-  movies: readonly DatasetMovie[],
-): Promise<void> {
-  const client = new MongoClient(uri);
-  try {
-    const documents = movies.map((m) => ({
-      _id: m.id,
-      title: m.title,
-      year: m.year,
-      genres: m.genres,
-    }));
-    const result = await client
-      .db(dbName)
-      .collection<(typeof documents)[number]>('movies')
-      .insertMany(documents, { ordered: false });
-    if (result.insertedCount !== documents.length) {
-      throw new Error(`insertMany wrote ${result.insertedCount} of ${documents.length} movies`);
     }
   } finally {
     await client.close();
