@@ -30,6 +30,18 @@ interface RatingDocument {
   updatedAt: Date;
 }
 
+/**
+ * The newest `updatedAt` any rating write has announced (one document, `_id: 'ratings'`). A write
+ * raises it with $max BEFORE it writes the rating, so every visible rating is at or below it, and
+ * a feed read whose lower bound lies above it needs no query of the ratings at all.
+ */
+interface FeedStateDocument {
+  _id: string;
+  newest: Date;
+}
+
+const FEED_STATE_ID = 'ratings';
+
 const DUPLICATE_KEY = 11000;
 const SEED_INSERT_BATCH = 1000;
 const SEED_UPDATE_BATCH = 50;
@@ -140,7 +152,32 @@ class MongoMovies implements MovieRepository {
 }
 
 class MongoRatings implements RatingRepository {
-  constructor(private readonly collection: Collection<RatingDocument>) {}
+  constructor(
+    private readonly collection: Collection<RatingDocument>,
+    private readonly feedState: Collection<FeedStateDocument>,
+  ) {}
+
+  private async announce(updatedAt: Date): Promise<void> {
+    const raise = () =>
+      this.feedState.updateOne(
+        { _id: FEED_STATE_ID },
+        { $max: { newest: updatedAt } },
+        { upsert: true },
+      );
+    try {
+      await raise();
+    } catch (error) {
+      // The very first writes race to create the marker: the losers now update it.
+      if (!isDuplicateKey(error)) throw error;
+      await raise();
+    }
+  }
+
+  /** True when no rating can be at or after `lowerBound` (ms), so a feed read may skip the query. */
+  private async nothingSince(lowerBound: number): Promise<boolean> {
+    const state = await this.feedState.findOne({ _id: FEED_STATE_ID });
+    return state !== null && state.newest.getTime() < lowerBound;
+  }
 
   async upsert(
     userId: string,
@@ -148,6 +185,7 @@ class MongoRatings implements RatingRepository {
     rating: number,
   ): Promise<{ rating: Rating; created: boolean }> {
     const updatedAt = new Date();
+    await this.announce(updatedAt);
     const write = () =>
       this.collection.findOneAndUpdate(
         { _id: ratingKey(userId, movieId) },
@@ -182,14 +220,22 @@ class MongoRatings implements RatingRepository {
   }
 
   async remove(userId: string, movieId: string): Promise<boolean> {
-    const result = await this.collection.updateOne(
-      { _id: ratingKey(userId, movieId), deleted: false },
-      { $set: { rating: null, deleted: true, updatedAt: new Date() } },
+    const updatedAt = new Date();
+    await this.announce(updatedAt);
+    // Filtered by _id alone (the one filter FerretDB hands to its database): removing a removed
+    // rating only moves its tombstone forward in the feed, which consumers apply idempotently.
+    const before = await this.collection.findOneAndUpdate(
+      { _id: ratingKey(userId, movieId) },
+      { $set: { rating: null, deleted: true, updatedAt } },
+      { returnDocument: 'before' },
     );
-    return result.modifiedCount === 1;
+    return before !== null && !before.deleted;
   }
 
   async changes(query: ChangeQuery): Promise<ChangePage> {
+    const lowerBound = query.after?.updatedAt ?? query.sinceMs;
+    if (lowerBound !== undefined && (await this.nothingSince(lowerBound)))
+      return { changes: [], last: null, hasMore: false };
     let filter: Filter<RatingDocument> = {};
     if (query.after) {
       const at = new Date(query.after.updatedAt);
@@ -280,7 +326,10 @@ export async function connectMongoStorage(options: MongoStorageOptions): Promise
     return {
       kind: 'mongodb',
       movies: new MongoMovies(db.collection<MovieDocument>('movies')),
-      ratings: new MongoRatings(db.collection<RatingDocument>('ratings')),
+      ratings: new MongoRatings(
+        db.collection<RatingDocument>('ratings'),
+        db.collection<FeedStateDocument>('feed_state'),
+      ),
       async ping() {
         await db.command({ ping: 1 });
       },
