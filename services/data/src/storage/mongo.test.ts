@@ -73,6 +73,24 @@ describe('change feed marker', () => {
     ).toEqual(['ghost']);
   });
 
+  it('never cuts a paged read short, even when the marker lags behind imported ratings', async () => {
+    await storage.ratings.upsert('u1', 'heat-1995', 5);
+    const later = new Date(Date.now() + 60_000);
+    await client
+      .db(dbName)
+      .collection('ratings')
+      .insertMany(['a', 'b', 'c'].map((userId) => rawRating(userId, 'm-1931', later)));
+    const seen: string[] = [];
+    let after;
+    for (;;) {
+      const page = await storage.ratings.changes({ limit: 2, after });
+      seen.push(...page.changes.map((change) => change.userId));
+      if (!page.hasMore) break;
+      after = page.last!;
+    }
+    expect(seen).toEqual(['u1', 'a', 'b', 'c']);
+  });
+
   it('is raised by a removal too, so the tombstone is fed', async () => {
     await storage.ratings.upsert('u1', 'heat-1995', 5);
     await new Promise((resolve) => setTimeout(resolve, 5));

@@ -173,7 +173,7 @@ class MongoRatings implements RatingRepository {
     }
   }
 
-  /** True when no rating can be at or after `lowerBound` (ms), so a feed read may skip the query. */
+  /** True when no rating written through this repository can be at or after `lowerBound` (ms). */
   private async nothingSince(lowerBound: number): Promise<boolean> {
     const state = await this.feedState.findOne({ _id: FEED_STATE_ID });
     return state !== null && state.newest.getTime() < lowerBound;
@@ -233,9 +233,12 @@ class MongoRatings implements RatingRepository {
   }
 
   async changes(query: ChangeQuery): Promise<ChangePage> {
-    const lowerBound = query.after?.updatedAt ?? query.sinceMs;
-    if (lowerBound !== undefined && (await this.nothingSince(lowerBound)))
-      return { changes: [], last: null, hasMore: false };
+    // Only a fresh poll is answered from the marker: a page after a cursor continues a read that
+    // found more, which must not be cut short by a marker another writer (a bulk import) left behind.
+    if (query.after === undefined && query.sinceMs !== undefined) {
+      if (await this.nothingSince(query.sinceMs))
+        return { changes: [], last: null, hasMore: false };
+    }
     let filter: Filter<RatingDocument> = {};
     if (query.after) {
       const at = new Date(query.after.updatedAt);
