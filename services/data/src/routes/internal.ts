@@ -10,7 +10,11 @@ const changesQuery = z.strictObject({
   limit: queryInt(1, 5000).default(500),
 });
 
-const changeCursor = z.strictObject({ t: z.number().int().nonnegative(), k: z.string().min(1) });
+const changeCursor = z.strictObject({
+  t: z.number().int().nonnegative(),
+  k: z.string().min(1),
+  r: z.string().max(64).optional(),
+});
 
 /** `since` is milliseconds since the epoch or an ISO 8601 timestamp. */
 function parseSince(since: string): number {
@@ -44,7 +48,7 @@ export function internalRouter(ratings: RatingRepository): Router {
     const after = query.cursor === undefined ? undefined : decodeCursor(changeCursor, query.cursor);
     const page = await ratings.changes({
       sinceMs: query.since === undefined ? undefined : parseSince(query.since),
-      after: after && { updatedAt: after.t, key: after.k },
+      after: after && { updatedAt: after.t, key: after.k, read: after.r },
       limit: query.limit,
     });
     res.json({
@@ -55,7 +59,9 @@ export function internalRouter(ratings: RatingRepository): Router {
         deleted: change.deleted,
         updatedAt: change.updatedAt.toISOString(),
       })),
-      nextCursor: page.last ? encodeCursor({ t: page.last.updatedAt, k: page.last.key }) : null,
+      nextCursor: page.last
+        ? encodeCursor({ t: page.last.updatedAt, k: page.last.key, r: page.last.read })
+        : null,
       hasMore: page.hasMore,
     });
   });

@@ -1,4 +1,12 @@
-import { MongoClient, MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
+import {
+  MongoClient,
+  MongoServerError,
+  type Collection,
+  type Db,
+  type Filter,
+  type FindCursor,
+} from 'mongodb';
+import { HeldReads, type Closable } from './held-reads';
 import {
   escapeRegExp,
   ratingKey,
@@ -151,7 +159,15 @@ class MongoMovies implements MovieRepository {
   }
 }
 
+/** An open feed query between pages, with the one document read ahead to tell `hasMore`. */
+interface FeedRead extends Closable {
+  cursor: FindCursor<RatingDocument>;
+  peeked?: RatingDocument;
+}
+
 class MongoRatings implements RatingRepository {
+  private readonly reads = new HeldReads<FeedRead>({ max: 4, idleMs: 60_000 });
+
   constructor(
     private readonly collection: Collection<RatingDocument>,
     private readonly feedState: Collection<FeedStateDocument>,
@@ -239,6 +255,15 @@ class MongoRatings implements RatingRepository {
       if (await this.nothingSince(query.sinceMs))
         return { changes: [], last: null, hasMore: false };
     }
+    const held = query.after?.read === undefined ? undefined : this.reads.take(query.after.read);
+    if (held) {
+      try {
+        return await this.readPage(held, query.limit);
+      } catch {
+        await held.cursor.close().catch(() => {});
+        // The held cursor died (expired on the server, connection lost): query again below.
+      }
+    }
     let filter: Filter<RatingDocument> = {};
     if (query.after) {
       const at = new Date(query.after.updatedAt);
@@ -248,18 +273,41 @@ class MongoRatings implements RatingRepository {
     } else if (query.sinceMs !== undefined) {
       filter = { updatedAt: { $gte: new Date(query.sinceMs) } };
     }
-    const found = await this.collection
+    const cursor = this.collection
       .find(filter)
       .sort({ updatedAt: 1, _id: 1 })
-      .limit(query.limit + 1)
-      .toArray();
-    const page = found.slice(0, query.limit);
+      .batchSize(query.limit + 1);
+    return this.readPage({ cursor, close: () => cursor.close() }, query.limit);
+  }
+
+  /**
+   * Reads one page from an open cursor; when more follow, the cursor stays open (held) for the
+   * next page, whose request carries its id. FerretDB sorts the whole collection for each new
+   * query, so a paged full load costs one sort instead of one per page; any replica without the
+   * held cursor continues from the position instead, with the same result.
+   */
+  private async readPage(read: FeedRead, limit: number): Promise<ChangePage> {
+    const found: RatingDocument[] = read.peeked ? [read.peeked] : [];
+    while (found.length <= limit) {
+      const next = await read.cursor.next();
+      if (next === null) break;
+      found.push(next);
+    }
+    const page = found.slice(0, limit);
+    const hasMore = found.length > limit;
+    let heldId: string | undefined;
+    if (hasMore) heldId = this.reads.hold({ ...read, peeked: found[limit] });
+    else await read.close();
     const tail = page[page.length - 1];
     return {
       changes: page.map(toChange),
-      last: tail ? { updatedAt: tail.updatedAt.getTime(), key: tail._id } : null,
-      hasMore: found.length > query.limit,
+      last: tail ? { updatedAt: tail.updatedAt.getTime(), key: tail._id, read: heldId } : null,
+      hasMore,
     };
+  }
+
+  close(): Promise<void> {
+    return this.reads.closeAll();
   }
 }
 
@@ -326,17 +374,21 @@ export async function connectMongoStorage(options: MongoStorageOptions): Promise
   try {
     const db = client.db(options.dbName);
     await ensureIndexes(db);
+    const ratings = new MongoRatings(
+      db.collection<RatingDocument>('ratings'),
+      db.collection<FeedStateDocument>('feed_state'),
+    );
     return {
       kind: 'mongodb',
       movies: new MongoMovies(db.collection<MovieDocument>('movies')),
-      ratings: new MongoRatings(
-        db.collection<RatingDocument>('ratings'),
-        db.collection<FeedStateDocument>('feed_state'),
-      ),
+      ratings,
       async ping() {
         await db.command({ ping: 1 });
       },
-      close: () => client.close(),
+      async close() {
+        await ratings.close();
+        await client.close();
+      },
     };
   } catch (error) {
     await client.close();

@@ -46,6 +46,8 @@ export interface RatingChange {
 export interface ChangePosition {
   updatedAt: number;
   key: string;
+  /** Id of a query the store holds open to continue from here (an optimisation; may be gone). */
+  read?: string;
 }
 
 export interface ChangeQuery {
