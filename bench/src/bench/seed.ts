@@ -97,9 +97,18 @@ export async function seedIntoMongo(
 ): Promise<void> {
   const client = new MongoClient(uri);
   try {
-    const collection = client.db(dbName).collection<ReturnType<typeof ratingDocument>>('ratings');
+    const db = client.db(dbName);
+    const collection = db.collection<ReturnType<typeof ratingDocument>>('ratings');
+    const feedState = db.collection<{ _id: string; newest: Date }>('feed_state');
     for (let start = 0; start < ratings.length; start += batchSize) {
       const updatedAt = new Date();
+      // As data's own writes do: announce the newest change first, so data's feed knows a poll
+      // after it has nothing new (see FeedStateDocument in services/data/src/storage/mongo.ts).
+      await feedState.updateOne(
+        { _id: 'ratings' },
+        { $max: { newest: updatedAt } },
+        { upsert: true },
+      );
       const batch = ratings
         .slice(start, start + batchSize)
         .map((r) => ratingDocument(r, updatedAt));
