@@ -88,6 +88,11 @@ function installedVersion(tool) {
 function isCurrent(tool) {
   const found = installedVersion(tool);
   if (found === null) return false;
+  if (tool.via === 'go-build') {
+    // Same version, other sources or patches: rebuild.
+    const stamp = fs.existsSync(buildStamp(tool)) ? fs.readFileSync(buildStamp(tool), 'utf8') : '';
+    if (stamp.trim() !== goBuildKey(tool)) return false;
+  }
   return tool.version === undefined || strip(tool.version) === found;
 }
 
@@ -156,6 +161,20 @@ async function installGo(tool) {
   placeBinary(cachedBinary, tool);
 }
 
+/** The inputs of a go-build tool (its folder's Go sources and its patches), as a short hash. */
+function goBuildKey(tool) {
+  const dir = path.join(repoRoot, tool.dir);
+  const sources = fs
+    .readdirSync(dir)
+    .filter((file) => /\.(go|mod|sum)$/.test(file))
+    .sort()
+    .map((file) => path.join(dir, file));
+  return hashFiles(sources, JSON.stringify(tool.patches ?? []));
+}
+
+/** Records which inputs the placed binary of a go-build tool was built from. */
+const buildStamp = (tool) => `${toolBinary(tool)}.build`;
+
 async function installGoBuild(tool) {
   const dir = path.join(repoRoot, tool.dir);
   const goMod = fs.readFileSync(path.join(dir, 'go.mod'), 'utf8');
@@ -166,26 +185,66 @@ async function installGoBuild(tool) {
       `go.mod must require ${tool.module} ${tool.version} (the version pinned in tools.json)`,
     );
   }
-  const sources = fs
-    .readdirSync(dir)
-    .filter((file) => /\.(go|mod|sum)$/.test(file))
-    .sort()
-    .map((file) => path.join(dir, file));
-  const cached = path.join(
-    cacheDir,
-    'go',
-    `${tool.name}-${tool.version}-${hashFiles(sources, '')}`,
-  );
+  const patches = tool.patches ?? [];
+  const key = goBuildKey(tool);
+  const cached = path.join(cacheDir, 'go', `${tool.name}-${tool.version}-${key}`);
   const cachedBinary = path.join(cached, tool.name);
   if (!fs.existsSync(cachedBinary)) {
     fs.mkdirSync(cached, { recursive: true });
-    await run(tool.name, 'go', ['build', '-trimpath', '-o', `${cachedBinary}.partial`, '.'], {
-      cwd: dir,
-      env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
-    });
+    const env = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' };
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), `${tool.name}-patched-`));
+    try {
+      const patched = await patchedModuleFlags(tool, patches, dir, env, work);
+      await run(
+        tool.name,
+        'go',
+        ['build', '-trimpath', ...patched, '-o', `${cachedBinary}.partial`, '.'],
+        { cwd: dir, env },
+      );
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
     fs.renameSync(`${cachedBinary}.partial`, cachedBinary);
   }
   placeBinary(cachedBinary, tool);
+  fs.writeFileSync(buildStamp(tool), `${key}\n`);
+}
+
+/**
+ * A tool's `patches` (tools.json): exact text replacements in files of its module. The module is
+ * copied out of the module cache into `work`, patched there and used through a `replace`
+ * directive in a copy of the go.mod (`-modfile`), so neither the cache nor the repo changes. A
+ * patch whose text is not found exactly once fails the install: an upgrade must re-check it.
+ */
+async function patchedModuleFlags(tool, patches, dir, env, work) {
+  if (patches.length === 0) return [];
+  await run(tool.name, 'go', ['mod', 'download', tool.module], { cwd: dir, env });
+  const moduleDir = (
+    await run(tool.name, 'go', ['list', '-m', '-f', '{{.Dir}}', tool.module], { cwd: dir, env })
+  ).trim();
+  const copy = path.join(work, 'module');
+  fs.cpSync(moduleDir, copy, { recursive: true });
+  for (const patch of patches) {
+    const file = path.join(copy, patch.file);
+    const text = fs.readFileSync(file, 'utf8');
+    const found = text.split(patch.replace).length - 1;
+    if (found !== 1) {
+      throw new ToolError(
+        tool.name,
+        `patch ${patch.file}`,
+        `expected the text ${JSON.stringify(patch.replace)} once in ${tool.module}@${tool.version}/${patch.file}, found it ${found} times`,
+      );
+    }
+    fs.chmodSync(file, 0o644); // the module cache's files are read-only
+    fs.writeFileSync(file, text.replace(patch.replace, patch.with));
+  }
+  const goMod = path.join(work, 'go.mod');
+  fs.writeFileSync(
+    goMod,
+    `${fs.readFileSync(path.join(dir, 'go.mod'), 'utf8')}\nreplace ${tool.module} => ${copy}\n`,
+  );
+  fs.copyFileSync(path.join(dir, 'go.sum'), path.join(work, 'go.sum'));
+  return [`-modfile=${goMod}`];
 }
 
 async function installPip(tools) {

@@ -7,6 +7,9 @@ interface ToolEntry {
   name: string;
   version?: string;
   via: string;
+  dir?: string;
+  module?: string;
+  patches?: Array<{ file: string; replace: string; with: string; why: string }>;
 }
 
 const manifest = JSON.parse(
@@ -57,5 +60,27 @@ describe('pinned toolchain', () => {
     const ferret = manifest.tools.find((tool) => tool.name === 'ferretdb');
     const goMod = fs.readFileSync(path.join(repoRoot, 'scripts', 'ferretdb', 'go.mod'), 'utf8');
     expect(goMod).toContain(`github.com/FerretDB/FerretDB ${ferret?.version}`);
+  });
+
+  it('applies each patch of a built tool to exactly one place of its pinned module', () => {
+    const patched = manifest.tools.filter((tool) => (tool.patches ?? []).length > 0);
+    expect(patched.map((tool) => tool.name)).toEqual(['ferretdb']);
+    for (const tool of patched) {
+      // The toolchain install (run before the tests) has downloaded the module.
+      const listed = spawnSync('go', ['list', '-m', '-f', '{{.Dir}}', tool.module as string], {
+        cwd: path.join(repoRoot, tool.dir as string),
+        encoding: 'utf8',
+        env: { ...process.env, GOFLAGS: '-mod=mod' },
+      });
+      expect(listed.status).toBe(0);
+      const moduleDir = listed.stdout.trim();
+      expect(moduleDir).toContain(`@${tool.version}`);
+      for (const patch of tool.patches ?? []) {
+        const text = fs.readFileSync(path.join(moduleDir, patch.file), 'utf8');
+        expect(text.split(patch.replace)).toHaveLength(2);
+        expect(text).not.toContain(patch.with);
+        expect(patch.why.length).toBeGreaterThan(20);
+      }
+    }
   });
 });
