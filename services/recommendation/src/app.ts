@@ -38,10 +38,11 @@ export function createRecommendationService(deps: RecommendationServiceDeps): Se
   service.app.use(
     recommendationsRouter({
       model: deps.model,
+      sync,
       data: deps.data,
       verifier,
       logger: service.logger,
-      userRatingsTimeoutMs: deps.config.USER_RATINGS_TIMEOUT_MS,
+      freshnessTimeoutMs: deps.config.FRESHNESS_TIMEOUT_MS,
     }),
   );
   service.finish();

@@ -12,8 +12,11 @@ export const recommendationConfigShape = {
   MODEL_REFRESH_MS: intVar(100, 3_600_000, 5000),
   /** Timeout of each call to data for the feed and the catalog. */
   UPSTREAM_TIMEOUT_MS: intVar(50, 60_000, 2000),
-  /** Timeout of the per-request read of the user's ratings; after it the model's copy is used. */
-  USER_RATINGS_TIMEOUT_MS: intVar(20, 60_000, 500),
+  /**
+   * How long a request may spend making sure the model holds the user's latest rating (asking
+   * data, then waiting for a feed refresh if needed); after it the model is used as it is.
+   */
+  FRESHNESS_TIMEOUT_MS: intVar(20, 60_000, 500),
 };
 
 export type RecommendationConfig = ConfigOf<typeof recommendationConfigShape>;

@@ -8,9 +8,7 @@ const moviePage = z.object({
   nextCursor: z.string().nullable(),
 });
 
-const userRatings = z.object({
-  ratings: z.array(z.object({ movieId: z.string(), rating: z.number().int().min(1).max(5) })),
-});
+const userNewest = z.object({ newest: z.number().int().nonnegative().nullable() });
 
 export type { FeedChange } from './feed-page';
 
@@ -19,11 +17,14 @@ export interface DataClient {
   changes(options: { since?: number; cursor?: string; limit: number }): Promise<FeedPage>;
   /** The whole catalog (paged through /movies). */
   catalog(): Promise<CatalogMovie[]>;
-  /** A user's current ratings, straight from data. */
-  userRatings(
+  /**
+   * When the user last changed a rating (data's per-user marker, ms since the epoch; null when
+   * data has recorded no change of this user since it started keeping the marker).
+   */
+  userNewest(
     userId: string,
     options?: { requestId?: string; timeoutMs?: number },
-  ): Promise<Map<string, number>>;
+  ): Promise<number | null>;
 }
 
 /** Calls to the data service: its public catalog and its internal read path. */
@@ -113,13 +114,13 @@ export function createDataClient(options: {
       return movies;
     },
 
-    async userRatings(userId, call = {}) {
+    async userNewest(userId, call = {}) {
       const body = await getJson(
-        userRatings,
-        `/internal/users/${encodeURIComponent(userId)}/ratings`,
+        userNewest,
+        `/internal/users/${encodeURIComponent(userId)}/newest`,
         call,
       );
-      return new Map(body.ratings.map((rating) => [rating.movieId, rating.rating]));
+      return body.newest;
     },
   };
 }

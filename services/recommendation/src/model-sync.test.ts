@@ -27,8 +27,8 @@ function fakeData(catalog: CatalogMovie[]) {
       catalogLoads += 1;
       return catalog;
     },
-    async userRatings() {
-      return new Map();
+    async userNewest() {
+      return null;
     },
   };
   return {
@@ -149,3 +149,75 @@ async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<vo
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+describe('model sync: catching up with one user', () => {
+  const change = (userId: string, movieId: string, rating: number, updatedAtMs: number) => ({
+    userId,
+    movieId,
+    rating,
+    updatedAtMs,
+  });
+
+  it('knows the newest ingested change of each user', async () => {
+    const data = fakeData(movies);
+    data.feed.push(
+      change('u1', 'a', 4, 1000),
+      change('u1', 'b', 2, 3000),
+      change('u2', 'a', 5, 2000),
+    );
+    const sync = syncFor(new RecommendationModel(), data);
+    await sync.refresh();
+    expect(sync.newestOf('u1')).toBe(3000);
+    expect(sync.newestOf('u2')).toBe(2000);
+    expect(sync.newestOf('nobody')).toBeUndefined();
+  });
+
+  it('does not read the feed when the model already holds the change', async () => {
+    const data = fakeData(movies);
+    data.feed.push(change('u1', 'a', 4, 1000));
+    const sync = syncFor(new RecommendationModel(), data);
+    await sync.refresh();
+    const reads = data.asked.length;
+    await expect(sync.catchUp('u1', 1000, performance.now() + 1000)).resolves.toBe(true);
+    expect(data.asked).toHaveLength(reads);
+  });
+
+  it('runs one refresh for every request waiting at that moment, and then holds the change', async () => {
+    const data = fakeData(movies);
+    const model = new RecommendationModel();
+    data.feed.push(change('u1', 'a', 4, 1000));
+    const sync = syncFor(model, data);
+    await sync.refresh();
+    data.feed.push(change('u1', 'b', 5, 5000), change('u2', 'b', 1, 5000));
+    const reads = data.asked.length;
+    const deadline = performance.now() + 5000;
+    const answers = await Promise.all([
+      sync.catchUp('u1', 5000, deadline),
+      sync.catchUp('u2', 5000, deadline),
+      sync.catchUp('u1', 5000, deadline),
+    ]);
+    expect(answers).toEqual([true, true, true]);
+    expect(data.asked).toHaveLength(reads + 1);
+    expect(model.ratingsOf('u1').get('b')).toBe(5);
+  });
+
+  it('gives up at the deadline when the feed never brings the change', async () => {
+    const data = fakeData(movies);
+    data.feed.push(change('u1', 'a', 4, 1000));
+    const sync = syncFor(new RecommendationModel(), data);
+    await sync.refresh();
+    // data's marker says 9000, but no such change is in the feed (a write that never landed).
+    const started = performance.now();
+    await expect(sync.catchUp('u1', 9000, started + 200)).resolves.toBe(false);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('answers false, not an error, when the refresh fails', async () => {
+    const data = fakeData(movies);
+    data.feed.push(change('u1', 'a', 4, 1000));
+    const sync = syncFor(new RecommendationModel(), data);
+    await sync.refresh();
+    data.setFailing(true);
+    await expect(sync.catchUp('u1', 2000, performance.now() + 1000)).resolves.toBe(false);
+  });
+});

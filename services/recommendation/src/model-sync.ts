@@ -27,6 +27,18 @@ export interface ModelSync {
   /** Refreshes now and then every refreshMs until stop(). */
   start(): void;
   stop(): Promise<void>;
+  /**
+   * The newest change of this user the model has ingested (ms since the epoch, data's clock), or
+   * undefined when it holds none.
+   */
+  newestOf(userId: string): number | undefined;
+  /**
+   * Waits until the model holds a change of this user at least as new as `newest` (data's
+   * per-user marker): when it does not yet, one refresh that starts after this call is run (or
+   * joined) and awaited, at most until `deadline` (performance.now() time). True when the model
+   * caught up, false when it did not within the deadline or the refresh failed.
+   */
+  catchUp(userId: string, newest: number, deadline: number): Promise<boolean>;
   /** Whether one full load has succeeded. */
   loaded(): boolean;
   /** Time of the start of the last successful refresh (everything committed before it is in the model). */
@@ -48,6 +60,17 @@ export function createModelSync(options: ModelSyncOptions): ModelSync {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = false;
+  /** Newest ingested change per user (data's updatedAt, ms). */
+  const userNewest = new Map<string, number>();
+  /** Refreshes run one at a time: the periodic one and those requests ask for. */
+  let queue: Promise<unknown> = Promise.resolve();
+  /** A requested refresh that has not started yet: later requests join it. */
+  let requested: Promise<unknown> | undefined;
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = queue.then(work, work);
+    queue = result.catch(() => undefined);
+    return result;
+  };
 
   const loadCatalog = async () => {
     const movies = await data.catalog();
@@ -89,6 +112,8 @@ export function createModelSync(options: ModelSyncOptions): ModelSync {
       changeCount += page.changes.length;
       for (const change of page.changes) {
         if (newest === undefined || change.updatedAtMs > newest) newest = change.updatedAtMs;
+        if (!(change.updatedAtMs <= (userNewest.get(change.userId) ?? -1)))
+          userNewest.set(change.userId, change.updatedAtMs);
       }
     }
     if (catalogRead) {
@@ -122,7 +147,7 @@ export function createModelSync(options: ModelSyncOptions): ModelSync {
 
   const tick = async () => {
     try {
-      running = refresh();
+      running = exclusive(refresh);
       await running;
     } catch (error) {
       errorText = error instanceof Error ? error.message : String(error);
@@ -134,7 +159,7 @@ export function createModelSync(options: ModelSyncOptions): ModelSync {
   };
 
   return {
-    refresh,
+    refresh: () => exclusive(refresh),
     start() {
       stopped = false;
       void tick();
@@ -143,6 +168,34 @@ export function createModelSync(options: ModelSyncOptions): ModelSync {
       stopped = true;
       if (timer) clearTimeout(timer);
       await running?.catch(() => undefined);
+    },
+    newestOf: (userId) => userNewest.get(userId),
+    async catchUp(userId, newest, deadline) {
+      const caughtUp = () => (userNewest.get(userId) ?? Number.NEGATIVE_INFINITY) >= newest;
+      if (caughtUp()) return true;
+      let pending = requested;
+      if (!pending) {
+        const started = exclusive(async () => {
+          requested = undefined; // from now on, a new request needs a later refresh
+          return refresh();
+        });
+        requested = pending = started;
+        started.catch((error: unknown) => {
+          logger.warn(
+            { err: error instanceof Error ? error.message : String(error) },
+            'model: catch-up refresh failed',
+          );
+        });
+      }
+      const wait = Math.max(0, deadline - performance.now());
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        pending.catch(() => undefined),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, wait);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      return caughtUp();
     },
     loaded: () => successAt !== undefined,
     lastSuccessAt: () => successAt,

@@ -141,7 +141,7 @@ describe('recommendation against a real data service', () => {
       expect(Object.keys(item).sort()).toEqual(['movieId', 'reason', 'score', 'title']);
   });
 
-  it('never recommends a movie rated a moment ago (fresh per-request read)', async () => {
+  it('never recommends a movie rated a moment ago (waits for the feed to bring it)', async () => {
     await rate('quick', 'the-matrix-1999', 5);
     await rate('quick', 'inception-2010', 4);
     const ids = ((await get('quick', '?limit=50').expect(200)).body as Item[]).map(
@@ -265,7 +265,7 @@ describe('readiness and outages', () => {
     expect(items).toHaveLength(10);
   });
 
-  it('answers from the model after USER_RATINGS_TIMEOUT_MS when data is slow', async () => {
+  it('answers from the model after FRESHNESS_TIMEOUT_MS when data is slow', async () => {
     const hanging = createServer(() => {
       // Accepts the request and never answers.
     });
@@ -279,7 +279,7 @@ describe('readiness and outages', () => {
         config: loadConfig(recommendationConfigShape, {
           AUTH_URL: auth.jwks.url,
           DATA_URL: slowUrl,
-          USER_RATINGS_TIMEOUT_MS: '100',
+          FRESHNESS_TIMEOUT_MS: '100',
           UPSTREAM_TIMEOUT_MS: '30000',
           LOG_LEVEL: 'silent',
         }),
@@ -300,7 +300,7 @@ describe('readiness and outages', () => {
           .set('Authorization', auth.bearer('slow-user'))
           .expect(200)
       ).body as Item[];
-      // Far below the 30 s upstream timeout: the per-request read gave up after 100 ms.
+      // Far below the 30 s upstream timeout: the freshness check gave up after 100 ms.
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(items.map((item) => item.movieId)).not.toContain('inception-2010');
     } finally {
