@@ -122,3 +122,45 @@ describe('GET /internal/users/:userId/ratings', () => {
       .expect(400);
   });
 });
+
+describe('GET /internal/users/:userId/newest', () => {
+  const newest = async (userId: string) =>
+    (
+      await request(app())
+        .get(`/internal/users/${encodeURIComponent(userId)}/newest`)
+        .expect(200)
+    ).body;
+
+  it("returns when the user last changed a rating, a PUT's and a DELETE's time included", async () => {
+    expect(await newest('user|42')).toEqual({ userId: 'user|42', newest: null });
+    const put = await request(app())
+      .put('/ratings/alien-1979')
+      .set('Authorization', auth.bearer('user|42'))
+      .send({ rating: 4 })
+      .expect(201);
+    const putAt = Date.parse(put.body.updatedAt);
+    expect(await newest('user|42')).toEqual({ userId: 'user|42', newest: putAt });
+    await sleep(3);
+    await request(app())
+      .delete('/ratings/alien-1979')
+      .set('Authorization', auth.bearer('user|42'))
+      .expect(204);
+    const feed = await readFeed({ since: putAt + 1 });
+    expect(feed).toMatchObject([{ userId: 'user|42', movieId: 'alien-1979', deleted: true }]);
+    expect(await newest('user|42')).toEqual({
+      userId: 'user|42',
+      newest: Date.parse(feed[0]!.updatedAt),
+    });
+    expect(await newest('other')).toEqual({ userId: 'other', newest: null });
+  });
+
+  it('rejects a user id longer than 200 characters with a 400 naming userId', async () => {
+    await request(app())
+      .get(`/internal/users/${'x'.repeat(200)}/newest`)
+      .expect(200);
+    const response = await request(app())
+      .get(`/internal/users/${'x'.repeat(201)}/newest`)
+      .expect(400);
+    expect(response.body.error.message).toContain('userId');
+  });
+});

@@ -68,9 +68,7 @@ export function internalRouter(ratings: RatingRepository): Router {
 
   // One user's current ratings, for a fresh per-request view.
   router.get('/internal/users/:userId/ratings', async (req, res) => {
-    const { userId } = req.params;
-    if (userId.length > 200)
-      throw new HttpError(400, 'invalid_request', 'userId: at most 200 characters');
+    const userId = userIdParam(req.params.userId);
     const list = await ratings.listByUser(userId);
     res.json({
       ratings: list.map((rating) => ({
@@ -81,5 +79,18 @@ export function internalRouter(ratings: RatingRepository): Router {
     });
   });
 
+  // When this user last changed a rating (ms since the epoch; null when no write recorded one):
+  // a consumer of the feed holding a change of the user at least this new has their latest write.
+  router.get('/internal/users/:userId/newest', async (req, res) => {
+    const userId = userIdParam(req.params.userId);
+    res.json({ userId, newest: await ratings.newestChangeOf(userId) });
+  });
+
   return router;
+}
+
+function userIdParam(userId: string): string {
+  if (userId.length > 200)
+    throw new HttpError(400, 'invalid_request', 'userId: at most 200 characters');
+  return userId;
 }

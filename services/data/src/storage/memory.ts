@@ -92,6 +92,8 @@ class MemoryRatings implements RatingRepository {
   private readonly ids = new Map<string, string>();
   private log: StoredRating[] = [];
   private pairs = 0;
+  /** Per user, the newest `updatedAt` written (tombstones included); only ever raised. */
+  private readonly newestByUser = new Map<string, number>();
 
   private intern(id: string): string {
     const known = this.ids.get(id);
@@ -117,6 +119,7 @@ class MemoryRatings implements RatingRepository {
       mine = new Map();
       this.byUser.set(user, mine);
     }
+    this.newestByUser.set(user, Math.max(this.newestByUser.get(user) ?? 0, stored.updatedAt));
     if (!mine.has(stored.movieId)) this.pairs += 1;
     mine.set(stored.movieId, stored);
     let index = this.log.length;
@@ -151,6 +154,10 @@ class MemoryRatings implements RatingRepository {
     if (!stored || stored.rating === null) return false;
     this.store(userId, movieId, null);
     return true;
+  }
+
+  async newestChangeOf(userId: string): Promise<number | null> {
+    return this.newestByUser.get(userId) ?? null;
   }
 
   async changes(query: ChangeQuery): Promise<ChangePage> {

@@ -98,6 +98,19 @@ describe('change feed marker', () => {
   });
 });
 
+describe("a user's newest-change marker", () => {
+  it('is one user_feed_state document per user, raised with each write', async () => {
+    const { rating } = await storage.ratings.upsert('u1', 'heat-1995', 5);
+    const state = client.db(dbName).collection<{ _id: string; newest: Date }>('user_feed_state');
+    expect(await state.find({}).toArray()).toEqual([{ _id: 'u1', newest: rating.updatedAt }]);
+  });
+
+  it('reads as null for ratings stored without it (older versions, direct imports)', async () => {
+    await importedRatings().insertOne(rawRating('old', 'heat-1995', new Date()));
+    expect(await storage.ratings.newestChangeOf('old')).toBeNull();
+  });
+});
+
 describe('paged feed reads', () => {
   const pageAll = async (
     target: Storage,

@@ -39,9 +39,12 @@ interface RatingDocument {
 }
 
 /**
- * The newest `updatedAt` any rating write has announced (one document, `_id: 'ratings'`). A write
- * raises it with $max BEFORE it writes the rating, so every visible rating is at or below it, and
- * a feed read whose lower bound lies above it needs no query of the ratings at all.
+ * The newest `updatedAt` a rating write has announced. A write raises it with $max BEFORE it
+ * writes the rating, so every visible rating is at or below it. In `feed_state` one document
+ * (`_id: 'ratings'`) covers every rating: a feed read whose lower bound lies above it needs no
+ * query of the ratings at all. In `user_feed_state` one document per user (`_id: userId`) covers
+ * that user's ratings: recommendation waits for the feed only when it has not yet seen a change
+ * of the user this new. Ratings older than the markers (or inserted directly) simply have none.
  */
 interface FeedStateDocument {
   _id: string;
@@ -171,22 +174,20 @@ class MongoRatings implements RatingRepository {
   constructor(
     private readonly collection: Collection<RatingDocument>,
     private readonly feedState: Collection<FeedStateDocument>,
+    private readonly userFeedState: Collection<FeedStateDocument>,
   ) {}
 
-  private async announce(updatedAt: Date): Promise<void> {
-    const raise = () =>
-      this.feedState.updateOne(
-        { _id: FEED_STATE_ID },
-        { $max: { newest: updatedAt } },
-        { upsert: true },
-      );
-    try {
-      await raise();
-    } catch (error) {
-      // The very first writes race to create the marker: the losers now update it.
-      if (!isDuplicateKey(error)) throw error;
-      await raise();
-    }
+  /** Raises the feed's and the user's markers (one `_id` upsert each) before a rating write. */
+  private async announce(userId: string, updatedAt: Date): Promise<void> {
+    await Promise.all([
+      raiseMarker(this.feedState, FEED_STATE_ID, updatedAt),
+      raiseMarker(this.userFeedState, userId, updatedAt),
+    ]);
+  }
+
+  async newestChangeOf(userId: string): Promise<number | null> {
+    const state = await this.userFeedState.findOne({ _id: userId });
+    return state === null ? null : state.newest.getTime();
   }
 
   /** True when no rating written through this repository can be at or after `lowerBound` (ms). */
@@ -201,7 +202,7 @@ class MongoRatings implements RatingRepository {
     rating: number,
   ): Promise<{ rating: Rating; created: boolean }> {
     const updatedAt = new Date();
-    await this.announce(updatedAt);
+    await this.announce(userId, updatedAt);
     const write = () =>
       this.collection.findOneAndUpdate(
         { _id: ratingKey(userId, movieId) },
@@ -237,7 +238,7 @@ class MongoRatings implements RatingRepository {
 
   async remove(userId: string, movieId: string): Promise<boolean> {
     const updatedAt = new Date();
-    await this.announce(updatedAt);
+    await this.announce(userId, updatedAt);
     // Filtered by _id alone (the one filter FerretDB hands to its database): removing a removed
     // rating only moves its tombstone forward in the feed, which consumers apply idempotently.
     const before = await this.collection.findOneAndUpdate(
@@ -311,6 +312,23 @@ class MongoRatings implements RatingRepository {
   }
 }
 
+/** Raises a marker to `updatedAt` with $max, creating it when missing; never lowers it. */
+async function raiseMarker(
+  collection: Collection<FeedStateDocument>,
+  id: string,
+  updatedAt: Date,
+): Promise<void> {
+  const raise = () =>
+    collection.updateOne({ _id: id }, { $max: { newest: updatedAt } }, { upsert: true });
+  try {
+    await raise();
+  } catch (error) {
+    // The first writes race to create the marker: the losers now update it.
+    if (!isDuplicateKey(error)) throw error;
+    await raise();
+  }
+}
+
 function toMovie(document: MovieDocument): Movie {
   return { id: document._id, title: document.title, year: document.year, genres: document.genres };
 }
@@ -377,6 +395,7 @@ export async function connectMongoStorage(options: MongoStorageOptions): Promise
     const ratings = new MongoRatings(
       db.collection<RatingDocument>('ratings'),
       db.collection<FeedStateDocument>('feed_state'),
+      db.collection<FeedStateDocument>('user_feed_state'),
     );
     return {
       kind: 'mongodb',

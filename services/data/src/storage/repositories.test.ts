@@ -35,6 +35,24 @@ const implementations: Array<[string, () => Promise<Storage>]> = [
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Fakes only `Date` (set it on with jest.setSystemTime); timers stay real for the drivers. */
+const freezeWallClock = (now: number) =>
+  jest.useFakeTimers({
+    now,
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
+  });
+
 describe.each(implementations)('repository contract: %s', (_name, create) => {
   let storage: Storage;
 
@@ -199,21 +217,7 @@ describe.each(implementations)('repository contract: %s', (_name, create) => {
     it('pages across many changes at the same instant, tombstones included, in key order', async () => {
       // Freeze only the wall clock, so every write below gets one of two instants.
       const instant = Date.UTC(2030, 0, 1);
-      jest.useFakeTimers({
-        now: instant,
-        doNotFake: [
-          'hrtime',
-          'nextTick',
-          'performance',
-          'queueMicrotask',
-          'setImmediate',
-          'clearImmediate',
-          'setInterval',
-          'clearInterval',
-          'setTimeout',
-          'clearTimeout',
-        ],
-      });
+      freezeWallClock(instant);
       const pairs: Array<[string, string]> = [];
       for (const userId of ['u2', 'u10', 'u1']) {
         for (const movie of movies.slice(0, 3)) pairs.push([userId, movie.id]);
@@ -273,6 +277,56 @@ describe.each(implementations)('repository contract: %s', (_name, create) => {
       expect(
         (await storage.ratings.changes({ sinceMs: Date.now() + 60_000, limit: 10 })).changes,
       ).toEqual([]);
+    });
+  });
+
+  describe("a user's newest change", () => {
+    it('is null for a user without writes', async () => {
+      await storage.ratings.upsert('u1', 'alien-1979', 4);
+      expect(await storage.ratings.newestChangeOf('u2')).toBeNull();
+    });
+
+    it("equals the newest write's updatedAt, a removal's tombstone included", async () => {
+      const first = await storage.ratings.upsert('u1', 'alien-1979', 4);
+      expect(await storage.ratings.newestChangeOf('u1')).toBe(first.rating.updatedAt.getTime());
+      await sleep(5);
+      const second = await storage.ratings.upsert('u1', 'heat-1995', 2);
+      expect(second.rating.updatedAt.getTime()).toBeGreaterThan(first.rating.updatedAt.getTime());
+      expect(await storage.ratings.newestChangeOf('u1')).toBe(second.rating.updatedAt.getTime());
+      await sleep(5);
+      expect(await storage.ratings.remove('u1', 'alien-1979')).toBe(true);
+      const tombstone = (
+        await storage.ratings.changes({ sinceMs: second.rating.updatedAt.getTime() + 1, limit: 10 })
+      ).changes;
+      expect(tombstone).toMatchObject([{ userId: 'u1', movieId: 'alien-1979', deleted: true }]);
+      expect(await storage.ratings.newestChangeOf('u1')).toBe(tombstone[0]!.updatedAt.getTime());
+    });
+
+    it('is never lowered by a write with an older clock', async () => {
+      const later = Date.UTC(2030, 0, 1, 12);
+      try {
+        freezeWallClock(later);
+        await storage.ratings.upsert('u1', 'alien-1979', 4);
+        jest.setSystemTime(later - 60_000);
+        const older = await storage.ratings.upsert('u1', 'heat-1995', 2);
+        expect(older.rating.updatedAt.getTime()).toBe(later - 60_000);
+        await storage.ratings.upsert('u1', 'alien-1979', 5);
+      } finally {
+        jest.useRealTimers();
+      }
+      expect(await storage.ratings.newestChangeOf('u1')).toBe(later);
+    });
+
+    it("is per user: another user's writes leave it alone", async () => {
+      const mine = await storage.ratings.upsert('u1', 'alien-1979', 4);
+      await sleep(5);
+      await storage.ratings.upsert('u2', 'alien-1979', 3);
+      await storage.ratings.upsert('u10', 'heat-1995', 1);
+      expect(await storage.ratings.remove('u2', 'alien-1979')).toBe(true);
+      expect(await storage.ratings.newestChangeOf('u1')).toBe(mine.rating.updatedAt.getTime());
+      expect(await storage.ratings.newestChangeOf('u2')).toBeGreaterThan(
+        mine.rating.updatedAt.getTime(),
+      );
     });
   });
 

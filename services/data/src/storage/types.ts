@@ -77,6 +77,14 @@ export interface RatingRepository {
   /** Removes the rating (a tombstone stays in the change feed); false when there was none. */
   remove(userId: string, movieId: string): Promise<boolean>;
   changes(query: ChangeQuery): Promise<ChangePage>;
+  /**
+   * The newest `updatedAt` (ms since the epoch) of any write of this user's ratings, tombstones
+   * included; raised before the rating itself is written and never lowered, so a feed consumer
+   * holding a change of this user at least this new holds the user's latest write. Null when no
+   * write through this repository recorded one (an unknown user, or ratings that predate the
+   * marker or were inserted directly): nothing newer than what the feed already carries is owed.
+   */
+  newestChangeOf(userId: string): Promise<number | null>;
 }
 
 export interface Storage {
