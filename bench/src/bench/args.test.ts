@@ -5,7 +5,7 @@ const parse = (...argv: string[]) => parseArgs(argv, '/out');
 describe('parseArgs', () => {
   it('has defaults', () => {
     expect(parse()).toEqual({
-      durationSeconds: 4,
+      durationSeconds: 3,
       warmupSeconds: 1,
       connections: 16,
       unloadedSeconds: 2,

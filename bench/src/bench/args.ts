@@ -13,7 +13,7 @@ export interface BenchOptions {
   unloadedSeconds: number;
   /** Dataset sizes (ratings) at which recommendation is measured; ascending prefixes of the dataset. */
   sizes: number[];
-  /** The same for the FerretDB stack (smaller: its change feed costs a collection scan per page). */
+  /** The same for the FerretDB stack. */
   mongoSizes: number[];
   /** Run the embedded-store stack only (no FerretDB). */
   skipMongo: boolean;
@@ -29,20 +29,19 @@ export interface BenchOptions {
 }
 
 export const DEFAULT_SIZES = [50_000, 100_000, 200_000];
-export const DEFAULT_MONGO_SIZES = [2_000, 5_000, 10_000];
+export const DEFAULT_MONGO_SIZES = DEFAULT_SIZES;
 /** The generated dataset: its largest prefix is what the largest size may use. */
 export const DATASET_RATINGS = 200_000;
 
 export const USAGE = `npm run bench -- [options]
 
-  --duration N      seconds of measured load per scenario (default 4)
+  --duration N      seconds of measured load per scenario (default 3)
   --warmup N        seconds of discarded warm-up load before each one (default 1)
   --connections N   concurrent connections of the load generator (default 16)
   --unloaded N      seconds of each call's one-connection latency run (default 2)
   --sizes A,B,C     dataset sizes in ratings for the recommendation scaling
                     (default 50000,100000,200000; each at most ${DATASET_RATINGS})
-  --mongo-sizes A,B the same for the FerretDB stack (default 2000,5000,10000: on
-                    FerretDB each change-feed page scans the collection)
+  --mongo-sizes A,B the same for the FerretDB stack (default: the same sizes)
   --seed N          dataset seed (default 42)
   --skip-mongo      only the embedded-store stack
   --skip-embedded   only the FerretDB stack
@@ -89,7 +88,7 @@ function folder(flag: string, raw: string | undefined): string {
 /** Parses argv (without node and the script); unknown flags and bad values are errors. */
 export function parseArgs(argv: readonly string[], defaultOutDir: string): BenchOptions {
   const options: BenchOptions = {
-    durationSeconds: 4,
+    durationSeconds: 3,
     warmupSeconds: 1,
     connections: 16,
     unloadedSeconds: 2,
