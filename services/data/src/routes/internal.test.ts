@@ -96,31 +96,8 @@ describe('GET /internal/ratings (change feed)', () => {
   });
 });
 
-describe('GET /internal/users/:userId/ratings', () => {
-  it('returns one user’s current ratings without needing a token', async () => {
-    await request(app())
-      .put('/ratings/alien-1979')
-      .set('Authorization', auth.bearer('user|42'))
-      .send({ rating: 4 })
-      .expect(201);
-    await request(app())
-      .put('/ratings/heat-1995')
-      .set('Authorization', auth.bearer('other'))
-      .send({ rating: 1 })
-      .expect(201);
-    const response = await request(app())
-      .get(`/internal/users/${encodeURIComponent('user|42')}/ratings`)
-      .expect(200);
-    expect(response.body.ratings).toEqual([
-      { movieId: 'alien-1979', rating: 4, updatedAt: expect.any(String) },
-    ]);
-    expect((await request(app()).get('/internal/users/nobody/ratings').expect(200)).body).toEqual({
-      ratings: [],
-    });
-    await request(app())
-      .get(`/internal/users/${'x'.repeat(201)}/ratings`)
-      .expect(400);
-  });
+it("no longer serves a user's rating list on the internal path (recommendation reads the feed)", async () => {
+  await request(app()).get('/internal/users/somebody/ratings').expect(404);
 });
 
 describe('GET /internal/users/:userId/newest', () => {

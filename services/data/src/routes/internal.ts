@@ -66,19 +66,6 @@ export function internalRouter(ratings: RatingRepository): Router {
     });
   });
 
-  // One user's current ratings, for a fresh per-request view.
-  router.get('/internal/users/:userId/ratings', async (req, res) => {
-    const userId = userIdParam(req.params.userId);
-    const list = await ratings.listByUser(userId);
-    res.json({
-      ratings: list.map((rating) => ({
-        movieId: rating.movieId,
-        rating: rating.rating,
-        updatedAt: rating.updatedAt.toISOString(),
-      })),
-    });
-  });
-
   // When this user last changed a rating (ms since the epoch; null when no write recorded one):
   // a consumer of the feed holding a change of the user at least this new has their latest write.
   router.get('/internal/users/:userId/newest', async (req, res) => {
