@@ -4,10 +4,22 @@ export interface Series {
   points: Array<{ x: number; y: number }>;
 }
 
-const WIDTH = 640;
+const WIDTH = 720;
 const HEIGHT = 400;
-const MARGIN = { left: 64, right: 180, top: 40, bottom: 56 };
-const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b'];
+const MARGIN = { left: 64, right: 260, top: 40, bottom: 56 };
+/** Ten distinguishable colours (two stacks × four lines fit without a repeat). */
+const COLOURS = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+];
 
 export function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
