@@ -165,7 +165,7 @@ export async function runMode(ctx: ModeContext): Promise<ModeResult> {
       );
     } else {
       notes.push(
-        'auth runs with NODE_ENV=development: it refuses production without MONGODB_URI (its in-memory store would lose users); data, recommendation and web run with NODE_ENV=production.',
+        'auth runs with ALLOW_IN_MEMORY_USERS=true: in production it refuses its in-memory user store without that explicit opt-in.',
       );
     }
     const production = { NODE_ENV: 'production' };
@@ -178,7 +178,8 @@ export async function runMode(ctx: ModeContext): Promise<ModeResult> {
     }
     const auth = await start('auth', {
       ...mongoEnv,
-      NODE_ENV: ctx.mode === 'ferretdb' ? 'production' : 'development',
+      ...production,
+      ...(ctx.mode === 'embedded' ? { ALLOW_IN_MEMORY_USERS: 'true' } : {}),
       PASSWORD_SCRYPT_N: String(SCRYPT_N),
     });
     const data = await start('data', {

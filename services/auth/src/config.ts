@@ -10,6 +10,14 @@ export const authConfigShape = {
     .string()
     .regex(/^mongodb(\+srv)?:\/\/\S+$/, { error: 'must be a mongodb:// or mongodb+srv:// URI' })
     .optional(),
+  /**
+   * With NODE_ENV=production and no MONGODB_URI, auth refuses to start (its in-memory store loses
+   * every user on restart); `true` accepts that loss explicitly: benchmarks, throwaway demos.
+   */
+  ALLOW_IN_MEMORY_USERS: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
   MONGODB_DB: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'must be 1-63 letters, digits, _ or -' })

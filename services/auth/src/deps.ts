@@ -10,9 +10,9 @@ export function buildAuthDeps(
   config: AuthConfig,
   logger: Logger,
 ): { users: UserRepository; keys: SigningKeys } {
-  if (!config.MONGODB_URI && config.NODE_ENV === 'production') {
+  if (!config.MONGODB_URI && config.NODE_ENV === 'production' && !config.ALLOW_IN_MEMORY_USERS) {
     throw new ConfigError([
-      'MONGODB_URI: required when NODE_ENV=production (the in-memory store loses every user on restart)',
+      'MONGODB_URI: required when NODE_ENV=production (the in-memory store loses every user on restart; ALLOW_IN_MEMORY_USERS=true accepts that)',
     ]);
   }
   const keys = loadSigningKeys(config);

@@ -37,6 +37,10 @@ describe('configuration errors', () => {
       'JWT_PRIVATE_KEY_FILE: cannot read /nonexistent/key.pem',
     ],
     [{ NODE_ENV: 'production' }, 'MONGODB_URI: required when NODE_ENV=production'],
+    [
+      { NODE_ENV: 'production', ALLOW_IN_MEMORY_USERS: 'yes' },
+      'ALLOW_IN_MEMORY_USERS: must be true or false',
+    ],
   ])('%j exits 1 naming the variable', (env, message) => {
     const result = spawnSync(process.execPath, [entry], {
       env: { ...baseEnv(), ...env },
@@ -45,6 +49,28 @@ describe('configuration errors', () => {
     });
     expect(result.stderr).toContain(message);
     expect(result.status).toBe(1);
+  });
+});
+
+describe('the in-memory user store in production', () => {
+  it('starts only with ALLOW_IN_MEMORY_USERS=true, and says loudly what it loses', async () => {
+    const port = await freePort();
+    const service = await startProcess(process.execPath, [entry], {
+      env: {
+        ...baseEnv(),
+        PORT: String(port),
+        NODE_ENV: 'production',
+        ALLOW_IN_MEMORY_USERS: 'true',
+        JWT_PRIVATE_KEY_FILE: keyFile,
+      },
+      readyPattern: /auth listening/,
+    });
+    try {
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      expect(service.output()).toContain('IN-MEMORY USER STORE');
+    } finally {
+      await service.stop('SIGKILL');
+    }
   });
 });
 
