@@ -52,18 +52,21 @@ describe('configuration errors', () => {
   });
 });
 
+/** The built service on a free port with the test key; resolves once it listens. */
+async function startAuth(env: Record<string, string>) {
+  const port = await freePort();
+  const service = await startProcess(process.execPath, [entry], {
+    env: { ...baseEnv(), PORT: String(port), JWT_PRIVATE_KEY_FILE: keyFile, ...env },
+    readyPattern: /auth listening/,
+  });
+  return { port, service };
+}
+
 describe('the in-memory user store in production', () => {
   it('starts only with ALLOW_IN_MEMORY_USERS=true, and says loudly what it loses', async () => {
-    const port = await freePort();
-    const service = await startProcess(process.execPath, [entry], {
-      env: {
-        ...baseEnv(),
-        PORT: String(port),
-        NODE_ENV: 'production',
-        ALLOW_IN_MEMORY_USERS: 'true',
-        JWT_PRIVATE_KEY_FILE: keyFile,
-      },
-      readyPattern: /auth listening/,
+    const { port, service } = await startAuth({
+      NODE_ENV: 'production',
+      ALLOW_IN_MEMORY_USERS: 'true',
     });
     try {
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
@@ -88,18 +91,11 @@ function rawRequest(port: number) {
 
 describe('graceful shutdown of the built service', () => {
   it('turns /readyz 503 at once, finishes a slow in-flight request after SIGTERM, then exits 0', async () => {
-    const port = await freePort();
-    const service = await startProcess(process.execPath, [entry], {
-      env: {
-        ...baseEnv(),
-        PORT: String(port),
-        NODE_ENV: 'test',
-        JWT_PRIVATE_KEY_FILE: keyFile,
-        PASSWORD_SCRYPT_N: '1024',
-        SHUTDOWN_DRAIN_MS: '500',
-        SHUTDOWN_GRACE_MS: '10000',
-      },
-      readyPattern: /auth listening/,
+    const { port, service } = await startAuth({
+      NODE_ENV: 'test',
+      PASSWORD_SCRYPT_N: '1024',
+      SHUTDOWN_DRAIN_MS: '500',
+      SHUTDOWN_GRACE_MS: '10000',
     });
     try {
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
