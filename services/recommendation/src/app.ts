@@ -2,6 +2,7 @@ import { createService, type JwksVerifier, type Logger, type Service } from '@mo
 import type { RecommendationConfig } from './config';
 import type { DataClient } from './data-client';
 import type { RecommendationModel } from './engine/model';
+import { registerModelMetrics } from './model-metrics';
 import type { ModelSync } from './model-sync';
 import { recommendationsRouter } from './recommendations-route';
 
@@ -45,6 +46,7 @@ export function createRecommendationService(deps: RecommendationServiceDeps): Se
       freshnessTimeoutMs: deps.config.FRESHNESS_TIMEOUT_MS,
     }),
   );
+  registerModelMetrics(service.registry, deps.model, sync);
   service.finish();
   service.onShutdown(() => sync.stop());
   return service;

@@ -101,6 +101,7 @@ interface Item {
 describe('recommendation against a real data service', () => {
   let sync: ModelSync;
   let app: ReturnType<typeof createRecommendation>['app'];
+  let model: RecommendationModel;
 
   beforeAll(async () => {
     // People who liked The Matrix also liked Inception and disliked Love Actually.
@@ -109,7 +110,7 @@ describe('recommendation against a real data service', () => {
       await rate(user, 'inception-2010', user === 'fan3' ? 4 : 5);
       await rate(user, 'love-actually-2003', 1);
     }
-    ({ app, sync } = createRecommendation());
+    ({ app, sync, model } = createRecommendation());
     sync.start();
     await waitFor(async () => (sync.loaded() ? true : undefined), 5000);
   });
@@ -121,6 +122,24 @@ describe('recommendation against a real data service', () => {
   it('is ready once the model has loaded', async () => {
     const response = await request(app).get('/readyz').expect(200);
     expect(response.body.checks).toEqual(['model', 'auth']);
+  });
+
+  it('shows the model freshness and size on /metrics', async () => {
+    const before = Date.now() / 1000;
+    await rate('metrics-user', 'heat-1995', 4);
+    await sync.refresh();
+    const text = (await request(app).get('/metrics').expect(200)).text;
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1]);
+    const refreshedAt = value(
+      /^recommendation_model_last_refresh_timestamp_seconds\{[^}]*\} (\S+)$/m,
+    );
+    expect(refreshedAt).toBeGreaterThanOrEqual(before - 1);
+    expect(refreshedAt).toBeLessThanOrEqual(Date.now() / 1000);
+    const stats = model.stats();
+    expect(stats.ratings).toBeGreaterThanOrEqual(10);
+    expect(value(/^recommendation_model_size\{kind="ratings"[^}]*\} (\S+)$/m)).toBe(stats.ratings);
+    expect(value(/^recommendation_model_size\{kind="users"[^}]*\} (\S+)$/m)).toBe(stats.users);
+    expect(value(/^recommendation_model_size\{kind="movies"[^}]*\} (\S+)$/m)).toBe(stats.items);
   });
 
   it('recommends what similar users liked, with the reason, and never a rated movie', async () => {
