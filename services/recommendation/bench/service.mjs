@@ -38,11 +38,9 @@ const changes = dataset.ratings.map(({ userId, movieId, rating }, index) => ({
   deleted: false,
   updatedAt: new Date(epoch + index).toISOString(),
 }));
-const byUser = new Map();
-for (const change of changes) {
-  if (!byUser.has(change.userId)) byUser.set(change.userId, []);
-  byUser.get(change.userId).push({ movieId: change.movieId, rating: change.rating });
-}
+// What data's per-user marker says: the newest change of each user (all of them in the feed).
+const newestByUser = new Map();
+for (const change of changes) newestByUser.set(change.userId, Date.parse(change.updatedAt));
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'RS256', use: 'sig' };
 
@@ -75,8 +73,11 @@ const standIn = createServer((req, res) => {
     }
     return json(res, pages.get(key));
   }
-  const user = /^\/internal\/users\/([^/]+)\/ratings$/.exec(url.pathname);
-  if (user) return json(res, { ratings: byUser.get(decodeURIComponent(user[1])) ?? [] });
+  const user = /^\/internal\/users\/([^/]+)\/newest$/.exec(url.pathname);
+  if (user) {
+    const userId = decodeURIComponent(user[1]);
+    return json(res, { userId, newest: newestByUser.get(userId) ?? null });
+  }
   res.writeHead(404).end();
 });
 await new Promise((resolve) => standIn.listen(0, '127.0.0.1', resolve));
