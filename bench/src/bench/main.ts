@@ -7,7 +7,7 @@ import { Topology } from '../topology';
 import { DATASET_RATINGS, parseArgs, USAGE } from './args';
 import { summarizeProfiles } from './profile';
 import { renderMarkdown } from './report';
-import type { BenchResult, ModeResult } from './results';
+import { RECORDED_OPTIONS, type BenchResult, type ModeResult } from './results';
 import { runMode, stopEverything, type Mode } from './scenario';
 import { TokenMinter } from './seed';
 import { latencyChart } from './svg';
@@ -96,15 +96,9 @@ export async function run(argv: readonly string[]): Promise<void> {
       node: process.version,
       loadAverage: os.loadavg(),
     },
-    options: {
-      durationSeconds: options.durationSeconds,
-      warmupSeconds: options.warmupSeconds,
-      connections: options.connections,
-      unloadedSeconds: options.unloadedSeconds,
-      sizes: options.sizes,
-      mongoSizes: options.mongoSizes,
-      seed: options.seed,
-    },
+    options: Object.fromEntries(
+      RECORDED_OPTIONS.map((key) => [key, options[key]]),
+    ) as BenchResult['options'],
     dataset: {
       users: dataset.users.length,
       movies: dataset.movies.length,

@@ -1,3 +1,16 @@
+import type { BenchOptions } from './args';
+
+/** The options a result records (BenchResult['options']). */
+export const RECORDED_OPTIONS = [
+  'durationSeconds',
+  'warmupSeconds',
+  'connections',
+  'unloadedSeconds',
+  'sizes',
+  'mongoSizes',
+  'seed',
+] as const;
+
 /** One load measurement (latencies in ms, from every response, not a histogram's buckets). */
 export interface Measurement {
   requests: number;
@@ -68,15 +81,8 @@ export interface BenchResult {
     node: string;
     loadAverage: number[];
   };
-  options: {
-    durationSeconds: number;
-    warmupSeconds: number;
-    connections: number;
-    unloadedSeconds: number;
-    sizes: number[];
-    mongoSizes: number[];
-    seed: number;
-  };
+  /** The options that shape the figures (not where results go or what was skipped). */
+  options: Pick<BenchOptions, (typeof RECORDED_OPTIONS)[number]>;
   dataset: { users: number; movies: number; ratings: number; fingerprint: string };
   modes: ModeResult[];
   /** Stacks that failed part-way: their error (the other stacks' figures still stand). */
