@@ -25,8 +25,9 @@ export function environmentConfig(name: string, overrides: Partial<EnvConfig> = 
   const ha = name === 'prod';
   return {
     name,
-    aws: { account_id: `${index + 1}`.repeat(12), region: 'eu-west-1' },
-    terraform: { state_bucket: `movies-tfstate-${`${index + 1}`.repeat(12)}` },
+    // One AWS account for every environment.
+    aws: { account_id: '111111111111', region: 'eu-west-1' },
+    terraform: { state_bucket: 'movies-tfstate-111111111111' },
     network: {
       vpc_cidr: `10.${10 + index * 10}.0.0/16`,
       az_count: ha ? 3 : 2,
@@ -47,7 +48,8 @@ export function environmentConfig(name: string, overrides: Partial<EnvConfig> = 
           spot: false,
         },
       ],
-      bastion: false,
+      api_access: ha ? ['198.51.100.0/24'] : ['0.0.0.0/0'],
+      ssm_access: true,
     },
     mongodb: { mode: 'in-cluster' },
     app: { url: '' },
