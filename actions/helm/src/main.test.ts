@@ -135,7 +135,7 @@ describe('helm action (bundled, as the runner runs it)', () => {
         '-f',
         path.join(workspace.root, 'environments', 'staging', 'values.yaml'),
         '--set',
-        'global.imageRegistry=222222222222.dkr.ecr.eu-west-1.amazonaws.com',
+        'global.imageRegistry=111111111111.dkr.ecr.eu-west-1.amazonaws.com',
         '--set-string',
         `services.web.image.tag=${sha('d')}`,
         '--set-string',

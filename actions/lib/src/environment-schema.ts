@@ -65,9 +65,10 @@ export function formatSchemaErrors(
   file: string,
   errors: ErrorObject[] | null | undefined,
 ): string[] {
-  // An if/then rule reports its failing "then" part itself; the "if" summary adds nothing.
+  // An if/then rule reports its failing "then" part itself, and a "contains" rule its own
+  // summary: the "if" line and each item that did not match add nothing.
   return (errors ?? [])
-    .filter((error) => error.keyword !== 'if')
+    .filter((error) => error.keyword !== 'if' && !error.schemaPath.includes('/contains/'))
     .map((error) => {
       const at = error.instancePath;
       if (error.keyword === 'required') {

@@ -72015,12 +72015,16 @@ function describeRule(error2) {
       return `must be one of: ${error2.params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
     case "type":
       return `must be of type ${error2.params.type.toString().replace(",", " or ")}`;
+    case "contains": {
+      const wanted = error2.schema?.description;
+      return wanted ? `must contain ${wanted}` : error2.message ?? error2.keyword;
+    }
     default:
       return error2.message ?? error2.keyword;
   }
 }
 function formatSchemaErrors(file, errors) {
-  return (errors ?? []).map((error2) => {
+  return (errors ?? []).filter((error2) => error2.keyword !== "if" && !error2.schemaPath.includes("/contains/")).map((error2) => {
     const at = error2.instancePath;
     if (error2.keyword === "required") {
       return `${file}: ${at}/${error2.params.missingProperty} is required`;

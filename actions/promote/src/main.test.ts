@@ -177,7 +177,7 @@ describe('actions/promote as the runner runs it', () => {
     ]);
     expect(ecr.described.sort()).toEqual(
       inEcr(DEV)
-        .map((image) => `222222222222/${image}`)
+        .map((image) => `111111111111/${image}`)
         .sort(),
     );
     const comments = github.comments(OWNER, REPO, PR);

@@ -125,7 +125,7 @@ describe('terraform action (bundled, run as the runner does, terraform stand-in 
       JSON.parse(fs.readFileSync(path.join(workdir, 'staging.auto.tfvars.json'), 'utf8')),
     ).toEqual({
       environment: 'staging',
-      aws_account_id: '222222222222',
+      aws_account_id: '111111111111',
       region: 'eu-west-1',
       vpc_cidr: '10.20.0.0/16',
       az_count: 2,
@@ -133,9 +133,12 @@ describe('terraform action (bundled, run as the runner does, terraform stand-in 
       cluster_name: 'staging.movies.k8s.local',
       enable_flow_logs: true,
       create_documentdb: true,
+      documentdb_instance_count: 1,
+      documentdb_instance_class: 'db.t4g.medium',
+      documentdb_deletion_protection: true,
     });
     const backend = fs.readFileSync(path.join(workdir, 'backend.hcl'), 'utf8');
-    expect(backend).toContain('bucket       = "movies-tfstate-222222222222"');
+    expect(backend).toContain('bucket       = "movies-tfstate-111111111111"');
     expect(backend).toContain('key          = "environments/staging/terraform.tfstate"');
     expect(backend).toMatch(/region += "eu-west-1"\nuse_lockfile = true\nencrypt += true/);
 

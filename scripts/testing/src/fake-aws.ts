@@ -165,6 +165,11 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
         params = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
       } else if (service === 's3') {
         action = s3Action(req.method ?? 'GET', url);
+        // Multi-object deletes name their keys in the body.
+        if (action === 'POSTBucket:delete')
+          params = {
+            keys: [...body.toString('utf8').matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]),
+          };
       } else {
         const form = new URLSearchParams(
           req.method === 'GET' ? url.searchParams : body.toString('utf8'),

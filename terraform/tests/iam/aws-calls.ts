@@ -83,6 +83,7 @@ export function authorizationRequests(calls: AwsCall[], ctx: CallContext): Autho
   const boundaries = new Map<string, string>();
   const profileRoles = new Map<string, string>();
   const launchTemplates = new Map<string, Record<string, string>>();
+  const launchTemplateIds = new Map<string, string>();
   const ec2 = (type: string, id: string) =>
     `arn:aws:ec2:${ctx.region}:${ctx.accountId}:${type}/${id}`;
   const ec2Existing = (id: string): ResourceUnderTest => {
@@ -96,8 +97,38 @@ export function authorizationRequests(calls: AwsCall[], ctx: CallContext): Autho
   const requests: AuthorizationRequest[] = [];
   const add = (request: AuthorizationRequest) => requests.push(request);
 
+  // Instances come from Auto Scaling, not from a recorded call: their tags (launch template and
+  // propagated group tags) are known from any description of them, before or after.
+  for (const call of calls.filter((c) => c.service === 'ec2' && c.action === 'DescribeInstances')) {
+    // One instance per reservation item (how Auto Scaling launches them).
+    for (const [, block] of call.response.matchAll(/<instancesSet>([\s\S]*?)<\/instancesSet>/g)) {
+      const own = block!.replace(/<networkInterfaceSet>[\s\S]*?<\/networkInterfaceSet>/g, '');
+      const id = /<instanceId>([^<]+)<\/instanceId>/.exec(own)?.[1];
+      if (!id) continue;
+      const tagSet = /<tagSet>([\s\S]*?)<\/tagSet>/.exec(own)?.[1] ?? '';
+      const found: Tags = {};
+      for (const [, key, value] of tagSet.matchAll(
+        /<key>([^<]*)<\/key>\s*<value>([^<]*)<\/value>/g,
+      ))
+        found[key!] = value!;
+      for (const [, key] of tagSet.matchAll(/<key>([^<]*)<\/key>\s*<value\/>/g)) found[key!] = '';
+      tags.set(id, { ...found, ...(tags.get(id) ?? {}) });
+    }
+  }
+
   for (const call of calls) {
-    if (call.status >= 500) continue;
+    try {
+      translate(call);
+    } catch (error) {
+      throw new Error(
+        `${call.service} ${call.action} ${JSON.stringify(call.params).slice(0, 600)}: ${(error as Error).message}`,
+      );
+    }
+  }
+  return requests;
+
+  function translate(call: AwsCall): void {
+    if (call.status >= 500) return;
     const label = `${call.service}:${call.action}`;
     const p = form(call);
     const remember = (id: string | undefined, set: Tags) => {
@@ -116,7 +147,7 @@ export function authorizationRequests(calls: AwsCall[], ctx: CallContext): Autho
 
     if (call.service === 'sts') {
       add({ label, action: `sts:${call.action}`, resources: [{ arn: '*' }] });
-      continue;
+      return;
     }
 
     if (call.service === 's3') {
@@ -142,11 +173,14 @@ export function authorizationRequests(calls: AwsCall[], ctx: CallContext): Autho
         add({ label, action: 's3:PutObject', resources: [{ arn: `${bucketArn}/${key}` }] });
       else if (call.action === 'DeleteObject')
         add({ label, action: 's3:DeleteObject', resources: [{ arn: `${bucketArn}/${key}` }] });
+      else if (call.action === 'POSTBucket:delete')
+        for (const object of (call.params.keys as string[] | undefined) ?? [])
+          add({ label, action: 's3:DeleteObject', resources: [{ arn: `${bucketArn}/${object}` }] });
       else if (call.action === 'PUTBucket:policy')
         add({ label, action: 's3:PutBucketPolicy', resources: [{ arn: bucketArn }] });
       else
         throw new Error(`no IAM mapping for S3 call ${call.method} ${call.path} (${call.action})`);
-      continue;
+      return;
     }
 
     if (call.service === 'ec2') {
@@ -210,16 +244,21 @@ export function authorizationRequests(calls: AwsCall[], ctx: CallContext): Autho
           tagOnCreate(ec2('launch-template', '*'), t, call.action);
           const id = xml(call.response, 'launchTemplateId');
           remember(id, t);
-          if (id) launchTemplates.set(id, p);
+          if (id) {
+            launchTemplates.set(id, p);
+            launchTemplateIds.set(p.LaunchTemplateName!, id);
+          }
           break;
         }
         case 'CreateLaunchTemplateVersion':
         case 'ModifyLaunchTemplate':
-        case 'DeleteLaunchTemplate':
-          add({ label, action, resources: [ec2Existing(p.LaunchTemplateId!)] });
-          if (call.action === 'CreateLaunchTemplateVersion')
-            launchTemplates.set(p.LaunchTemplateId!, p);
+        case 'DeleteLaunchTemplate': {
+          const id = p.LaunchTemplateId ?? launchTemplateIds.get(p.LaunchTemplateName!);
+          if (!id) throw new Error(`launch template ${p.LaunchTemplateName} was never created`);
+          add({ label, action, resources: [ec2Existing(id)] });
+          if (call.action === 'CreateLaunchTemplateVersion') launchTemplates.set(id, p);
           break;
+        }
         case 'CreateTags':
         case 'DeleteTags': {
           const t = memberTags(p, 'Tag');
@@ -247,7 +286,7 @@ export function authorizationRequests(calls: AwsCall[], ctx: CallContext): Autho
             throw new Error(`no IAM mapping for EC2 call ${call.action}`);
           add({ label, action, resources: [{ arn: '*' }] });
       }
-      continue;
+      return;
     }
 
     if (call.service === 'elasticloadbalancing') {
@@ -286,14 +325,14 @@ export function authorizationRequests(calls: AwsCall[], ctx: CallContext): Autho
           add({ label, action, resources: [existing(arn)] });
         }
       }
-      continue;
+      return;
     }
 
     if (call.service === 'autoscaling') {
       const action = `autoscaling:${call.action}`;
       if (READ.test(call.action)) {
         add({ label, action, resources: [{ arn: '*' }] });
-        continue;
+        return;
       }
       const name = p.AutoScalingGroupName ?? p['Tags.member.1.ResourceId'];
       if (!name) throw new Error(`no IAM mapping for Auto Scaling call ${call.action}`);
@@ -356,14 +395,14 @@ export function authorizationRequests(calls: AwsCall[], ctx: CallContext): Autho
           requestTags: call.action === 'CreateOrUpdateTags' ? memberTags(p) : undefined,
         });
       }
-      continue;
+      return;
     }
 
     if (call.service === 'sqs') {
       const action = `sqs:${call.action}`;
       if (call.action === 'ListQueues') {
         add({ label, action, resources: [{ arn: '*' }] });
-        continue;
+        return;
       }
       const url =
         (call.params.QueueUrl as string | undefined) ??
@@ -377,14 +416,14 @@ export function authorizationRequests(calls: AwsCall[], ctx: CallContext): Autho
           add({ label, action: 'sqs:TagQueue', resources: [{ arn }], requestTags: t });
         remember(arn, t);
       } else add({ label, action, resources: [existing(arn)] });
-      continue;
+      return;
     }
 
     if (call.service === 'events') {
       const action = `events:${call.action}`;
       if (call.action === 'ListRules') {
         add({ label, action, resources: [{ arn: '*' }] });
-        continue;
+        return;
       }
       const rule = (call.params.Name ?? call.params.Rule) as string | undefined;
       const arn =
@@ -408,7 +447,7 @@ export function authorizationRequests(calls: AwsCall[], ctx: CallContext): Autho
           });
         remember(arn, t);
       } else add({ label, action, resources: [existing(arn)] });
-      continue;
+      return;
     }
 
     if (call.service === 'iam') {
@@ -467,6 +506,9 @@ export function authorizationRequests(calls: AwsCall[], ctx: CallContext): Autho
           remember(iamArn('instance-profile', profileName!), t);
           break;
         }
+        case 'RemoveRoleFromInstanceProfile':
+          add({ label, action, resources: [existing(iamArn('instance-profile', profileName!))] });
+          break;
         case 'AddRoleToInstanceProfile':
           profileRoles.set(profileName!, roleName!);
           add({ label, action, resources: [existing(iamArn('instance-profile', profileName!))] });
@@ -483,23 +525,35 @@ export function authorizationRequests(calls: AwsCall[], ctx: CallContext): Autho
           break;
         default:
           if (roleName) add({ label, action, resources: [existing(iamArn('role', roleName))] });
+          else if (READ.test(call.action)) add({ label, action, resources: [{ arn: '*' }] });
           else if (profileName)
             add({ label, action, resources: [existing(iamArn('instance-profile', profileName))] });
           else throw new Error(`no IAM mapping for IAM call ${call.action}`);
       }
-      continue;
+      return;
     }
     if (call.service === 'kms' && call.action === 'CreateKey') {
       const t = Object.fromEntries(
-        ((call.params.Tags as Array<{ TagKey: string; TagValue: string }>) ?? []).map((tag) => [tag.TagKey, tag.TagValue]),
+        ((call.params.Tags as Array<{ TagKey: string; TagValue: string }>) ?? []).map((tag) => [
+          tag.TagKey,
+          tag.TagValue,
+        ]),
       );
       add({ label, action: 'kms:CreateKey', resources: [{ arn: '*' }], requestTags: t });
       // Tags in CreateKey need kms:TagResource too, checked on the new key.
       if (Object.keys(t).length)
-        add({ label, action: 'kms:TagResource', resources: [{ arn: `arn:aws:kms:${ctx.region}:${ctx.accountId}:key/00000000-0000-0000-0000-000000000000` }], requestTags: t });
-      continue;
+        add({
+          label,
+          action: 'kms:TagResource',
+          resources: [
+            {
+              arn: `arn:aws:kms:${ctx.region}:${ctx.accountId}:key/00000000-0000-0000-0000-000000000000`,
+            },
+          ],
+          requestTags: t,
+        });
+      return;
     }
     throw new Error(`no IAM mapping for ${call.service} call ${call.action}`);
   }
-  return requests;
 }

@@ -43,7 +43,10 @@ const KEY_POLICY_DELEGATING_TO_IAM = {
   ],
 };
 
-const UNLISTED_RESOURCE_TYPES = new Set(['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags']);
+const UNLISTED_RESOURCE_TYPES = new Set([
+  'elasticloadbalancing:AddTags',
+  'elasticloadbalancing:RemoveTags',
+]);
 
 function contextFor(request: AuthorizationRequest, resource: ResourceUnderTest) {
   const context: Record<string, string | string[]> = { ...(request.context ?? {}) };
@@ -87,7 +90,10 @@ async function evaluateOne(
     // The evaluator's action data merges Classic and v2 Elastic Load Balancing and lists only
     // Classic's resource type for AddTags/RemoveTags; ELBv2 tags target groups and listeners too.
     // Those requests are evaluated without that input check (same policy semantics).
-    if (UNLISTED_RESOURCE_TYPES.has(request.action) && JSON.stringify(result.errors).includes('no.resource.types'))
+    if (
+      UNLISTED_RESOURCE_TYPES.has(request.action) &&
+      JSON.stringify(result.errors).includes('no.resource.types')
+    )
       return { decision: runUnsafeSimulation(simulation, {}) };
     return { decision: 'ImplicitlyDenied', errors: JSON.stringify(result.errors) };
   }
@@ -122,7 +128,7 @@ export function denials(evaluations: Evaluation[]): string[] {
     .filter((e) => e.decision !== 'Allowed')
     .map(
       (e) =>
-        `${e.request.label ?? e.request.action} → ${e.request.action} on ${e.deniedResource}: ${e.decision}${e.errors ? ` (${e.errors.slice(0, 300)})` : ''}`,
+        `${e.request.label ?? e.request.action} → ${e.request.action} on ${e.deniedResource} (tags ${JSON.stringify(e.request.resources.find((r) => r.arn === e.deniedResource)?.tags ?? {})}): ${e.decision}${e.errors ? ` (${e.errors.slice(0, 300)})` : ''}`,
     );
 }
 
