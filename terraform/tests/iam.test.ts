@@ -62,7 +62,7 @@ describe('the policy templates', () => {
   });
 
   it('use only the values local.policy_vars provides, and the tests render them with the same keys', () => {
-    const block = /policy_vars = \{[\s\S]*?=> \{([\s\S]*?)\n    \}\n  \}/.exec(main)?.[1] ?? '';
+    const block = /policy_vars = \{[\s\S]*?=> \{([\s\S]*?)\n {4}\}\n {2}\}/.exec(main)?.[1] ?? '';
     const keys = [...block.matchAll(/^\s+([a-z_]+)\s+=/gm)].map((m) => m[1]).sort();
     expect(keys).toEqual(Object.keys(policyVars('dev')).sort());
     for (const file of templates.filter((t) => t !== 'trust.json.tftpl')) {

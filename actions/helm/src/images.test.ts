@@ -17,7 +17,7 @@ function environment(name: string, release: LoadedEnvironment['release']): Loade
 }
 
 describe('releaseImages', () => {
-  it('follows the chart order and uses the one account's registry', () => {
+  it('follows the chart order and uses the registry of the one account', () => {
     const env = environment('prod', {
       services: {
         auth: { tag, digest },

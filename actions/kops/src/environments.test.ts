@@ -81,7 +81,7 @@ function expectSpot(ig: KopsObject, group: EnvConfig['cluster']['node_groups'][n
       instances: spotInstanceTypes(group.instance_type),
       onDemandBase: 0,
       onDemandAboveBase: 0,
-      spotAllocationStrategy: 'capacity-optimized',
+      spotAllocationStrategy: 'price-capacity-optimized',
     });
   } else {
     expect(ig.spec.mixedInstancesPolicy).toBeUndefined();

@@ -78,7 +78,8 @@ export function spotInstanceTypes(instanceType: string): string[] {
   const [family, size] = instanceType.split('.');
   if (!family || !size) return [instanceType];
   const siblings = (SAME_FAMILY[family] ?? []).map((f) => `${f}.${size}`);
-  const equivalents = family === 't3' || family === 't3a' ? (BURSTABLE_EQUIVALENTS[size] ?? []) : [];
+  const equivalents =
+    family === 't3' || family === 't3a' ? (BURSTABLE_EQUIVALENTS[size] ?? []) : [];
   return [instanceType, ...siblings, ...equivalents];
 }
 

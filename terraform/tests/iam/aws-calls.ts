@@ -122,6 +122,7 @@ export function authorizationRequests(calls: AwsCall[], ctx: CallContext): Autho
     } catch (error) {
       throw new Error(
         `${call.service} ${call.action} ${JSON.stringify(call.params).slice(0, 600)}: ${(error as Error).message}`,
+        { cause: error },
       );
     }
   }

@@ -55,7 +55,9 @@ export function renderTemplate(file: string, vars: Record<string, unknown>): Pol
   try {
     return JSON.parse(text) as PolicyDocument;
   } catch (error) {
-    throw new Error(`${file} does not render to JSON: ${(error as Error).message}`);
+    throw new Error(`${file} does not render to JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { EnvConfig } from '@movies/actions-lib';
 import { startFakeAws, toolPath, type AwsCall, type FakeAws } from '@movies/testing';
+import type { KopsTarget } from '../kops';
 import { renderCluster, toManifestYaml, type RenderedCluster } from '../manifest';
 import type { NetworkOutputs } from '../terraformOutputs';
 
@@ -27,8 +28,14 @@ export interface KopsOfflineRun {
   dir: string;
   /** The environment the real kops runs with (fake AWS, local assets, no other network). */
   env: NodeJS.ProcessEnv;
+  /** For the action's Kops class: the real kops against this cluster's state store. */
+  target: KopsTarget;
   /** Runs the real kops with the state store and AWS on loopback; never throws on a non-zero exit. */
   kops(args: string[]): Promise<{ status: number | null; stdout: string; output: string }>;
+  /** Runs the real kops and throws with the end of its output unless it exits 0. */
+  kopsOk(args: string[]): Promise<string>;
+  /** `kops update cluster --target=terraform`: the directory with kubernetes.tf and data/. */
+  terraformModel(): Promise<string>;
   /** The calls kops made since `mark()`. */
   callsSince(mark: number): AwsCall[];
   stop(): Promise<void>;
@@ -275,16 +282,43 @@ export async function startKopsOffline(options: KopsOfflineOptions): Promise<Kop
         child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         child.on('close', (status) => resolve({ status, stdout, output: `${stdout}${stderr}` }));
       });
-    const created = await kops(['create', '-f', manifest]);
-    if (created.status !== 0)
-      throw new Error(`kops create -f failed (${created.status}):\n${created.output.slice(-4000)}`);
+    const kopsOk = async (args: string[]) => {
+      const result = await kops(args);
+      if (result.status !== 0)
+        throw new Error(
+          `kops ${args.join(' ')} failed (${result.status}):\n${result.output.slice(-4000)}`,
+        );
+      return result.output;
+    };
+    await kopsOk(['create', '-f', manifest]);
+    const terraformModel = async () => {
+      const out = path.join(dir, 'terraform');
+      await kopsOk([
+        'update',
+        'cluster',
+        '--name',
+        env.cluster.name,
+        '--target=terraform',
+        '--out',
+        out,
+      ]);
+      return out;
+    };
     return {
       aws,
       outputs,
       rendered,
       dir,
       env: processEnv,
+      target: {
+        kops: toolPath('kops'),
+        clusterName: env.cluster.name,
+        stateStore: outputs.kopsStateStore,
+        env: processEnv,
+      },
       kops,
+      kopsOk,
+      terraformModel,
       callsSince: (mark) => aws.calls.slice(mark),
       stop: stopAll,
     };
