@@ -41,14 +41,20 @@ export function templatePlaceholders(template: string): Set<string> {
 }
 
 /** Renders a template like templatefile(): every placeholder must have a value. */
-export function renderTemplate(file: string, vars: Record<string, unknown>): PolicyDocument {
-  const template = fs.readFileSync(path.join(POLICIES_DIR, file), 'utf8');
+export function renderTemplate(
+  file: string,
+  vars: Record<string, unknown>,
+  dir = POLICIES_DIR,
+): PolicyDocument {
+  const template = fs.readFileSync(path.join(dir, file), 'utf8');
   const text = template.replace(PLACEHOLDER, (_match, expression: string) => {
     const encoded = /^jsonencode\(([a-z_]+)\)$/.exec(expression);
     const name = encoded ? encoded[1]! : expression;
     if (!(name in vars)) throw new Error(`${file}: no value for \${${expression}}`);
     const value = vars[name];
     if (encoded) return JSON.stringify(value);
+    // Terraform interpolates numbers into strings as their decimal text.
+    if (typeof value === 'number') return String(value);
     if (typeof value !== 'string') throw new Error(`${file}: \${${name}} must be a string`);
     return value;
   });
@@ -140,6 +146,17 @@ export function kopsBoundary(environment: string): PolicyDocument {
 
 export function workloadBoundary(): PolicyDocument {
   return renderTemplate('workload-boundary.json.tftpl', policyVars('dev'));
+}
+
+/** modules/network's VPC flow logs role (with the workload boundary) writing its log group. */
+export function flowLogsWritePolicy(environment: string): PolicyDocument {
+  return renderTemplate(
+    'flow-logs-write.json.tftpl',
+    {
+      log_group_arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/movies/movies-${environment}/vpc-flow-logs`,
+    },
+    terraformDir('modules/network/policies'),
+  );
 }
 
 export function trustPolicy(subjects: string[]): PolicyDocument {
