@@ -74,6 +74,14 @@ func run(listen string, allowNonLoopback bool, dataDir, logLevel string, out io.
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return fmt.Errorf("--data-dir %q: %w", dataDir, err)
 	}
+	// SQLite would only fail at the first write; a data dir on a read-only or foreign-owned
+	// volume is reported at start instead.
+	probe, err := os.CreateTemp(abs, ".write-check-*")
+	if err != nil {
+		return fmt.Errorf("--data-dir %q is not writable: %w", dataDir, err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
 
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(logLevel)); err != nil {
