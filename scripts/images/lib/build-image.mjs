@@ -63,25 +63,50 @@ function buildMounts() {
   ];
 }
 
-async function withNeverReadyEnv(buildah, imageId) {
-  const container = (await buildah.exec(['from', '--pull=never', '--quiet', imageId])).trim();
-  try {
-    await buildah.exec(['config', '--env', NEVER_READY_ENV, container]);
-    const out = await buildah.exec(['commit', '--quiet', '--timestamp', '0', container]);
-    return out
-      .trim()
-      .split('\n')
-      .at(-1)
-      .replace(/^sha256:/, '');
-  } finally {
-    await buildah.exec(['rm', container]).catch(() => {});
-  }
+/**
+ * A new image from `imageId` with environment variables added: a two-line Containerfile, so the
+ * layers stay the same and only the config changes (ENV steps add no layer), cached by its text.
+ */
+async function withEnv(buildah, imageId, env, label) {
+  const dir = path.join(workDir, 'variants', label);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'context'), { recursive: true });
+  const containerfile = path.join(dir, 'Containerfile');
+  fs.writeFileSync(
+    containerfile,
+    `FROM ${imageId}\n${env.map((pair) => `ENV ${pair}`).join('\n')}\n`,
+  );
+  const iidFile = path.join(dir, 'iid');
+  await buildah.exec([
+    'build',
+    '--layers',
+    '--force-rm',
+    '--pull=never',
+    '--timestamp',
+    '0',
+    '--format',
+    'oci',
+    '--file',
+    containerfile,
+    '--iidfile',
+    iidFile,
+    path.join(dir, 'context'),
+  ]);
+  return fs
+    .readFileSync(iidFile, 'utf8')
+    .trim()
+    .replace(/^sha256:/, '');
 }
 
 /**
- * Builds `name` (a key of TARGETS). `variant` is a label passed as GIT_SHA, so the image differs
+ * Builds `name` (a key of TARGETS). `variant` is a label set as GIT_SHA, so the image differs
  * from the default one only by what /version reports; `neverReady` adds NEVER_READY_ENV.
  * Resolves to the images.json entry plus { bytes, seconds }.
+ *
+ * The label is set on the built image (as the Dockerfile's `ENV GIT_SHA=${GIT_SHA}` would with
+ * `--build-arg GIT_SHA=label`), not passed as a build arg: buildah 1.28's layer cache keys an
+ * ENV step by its unexpanded text, so another GIT_SHA would reuse the cached layer, and the
+ * variant's layer would then be reused by the next default build.
  */
 export async function buildImage(buildah, name, { variant = null, neverReady = false } = {}) {
   const target = TARGETS[name];
@@ -118,16 +143,18 @@ export async function buildImage(buildah, name, { variant = null, neverReady = f
     '--iidfile',
     iidFile,
     '--tag',
-    `${imageName}:build${variant ? `-${variant}` : ''}`,
+    `${imageName}:build`,
   ];
-  if (variant) args.push('--build-arg', `GIT_SHA=${variant}`);
   args.push(...buildMounts(), context.dir);
   await buildah.exec(args);
   let imageId = fs
     .readFileSync(iidFile, 'utf8')
     .trim()
     .replace(/^sha256:/, '');
-  if (neverReady) imageId = await withNeverReadyEnv(buildah, imageId);
+  if (variant) {
+    const env = [`GIT_SHA=${variant}`, ...(neverReady ? [NEVER_READY_ENV] : [])];
+    imageId = await withEnv(buildah, imageId, env, `${name}-${variant}`);
+  }
   const archived = await archiveImage(
     buildah,
     imageId,

@@ -81,9 +81,10 @@ export async function mmdebstrap({
   });
 }
 
-// Inside a distroless image nothing may be run but the app: no files from bin/sbin/libexec.
+// Inside a distroless image nothing may be run but the app: no files from bin/sbin/libexec,
+// no login scripts (base-files' motd script), no documentation.
 const DISTROLESS_SKIP =
-  /^\/(usr\/)?(s?bin|libexec)(\/|$)|^\/usr\/share\/(man|info|lintian|locale|doc-base)\/|^\/usr\/share\/doc\/[^/]+\/(?!copyright$)/;
+  /^\/(usr\/)?(s?bin|libexec)(\/|$)|^\/etc\/update-motd\.d\/|^\/usr\/share\/(man|info|lintian|locale|doc-base)\/|^\/usr\/share\/doc\/[^/]+\/(?!copyright$)/;
 
 function dpkgList(rootfs, pkg) {
   for (const name of [`${pkg}.list`, `${pkg}:amd64.list`]) {
