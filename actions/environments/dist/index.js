@@ -39031,6 +39031,26 @@ var GITHUB_ENDPOINTS = {
   }
 };
 
+// actions/lib/src/deployments.ts
+var SEARCH_DEPTH = 50;
+async function lastSuccessfulDeployment(octokit, repo, environment) {
+  const { data: deployments } = await octokit.rest.repos.listDeployments({
+    ...repo,
+    environment,
+    per_page: SEARCH_DEPTH
+  });
+  for (const deployment of deployments) {
+    const statuses = await octokit.paginate(octokit.rest.repos.listDeploymentStatuses, {
+      ...repo,
+      deployment_id: deployment.id,
+      per_page: 100
+    });
+    if (statuses.some((status) => status.state === "success"))
+      return { id: deployment.id, sha: deployment.sha, payload: deployment.payload };
+  }
+  return null;
+}
+
 // actions/environments/src/main.ts
 var core4 = __toESM(require_core());
 
@@ -39157,26 +39177,6 @@ async function compareFiles(client, repo, base, head, what = `${base.slice(0, 12
     kind: "files",
     files: fileNames(files)
   };
-}
-
-// actions/environments/src/last-deployment.ts
-var SEARCH_DEPTH = 50;
-async function lastSuccessfulDeployment(octokit, repo, environment) {
-  const { data: deployments } = await octokit.rest.repos.listDeployments({
-    ...repo,
-    environment,
-    per_page: SEARCH_DEPTH
-  });
-  for (const deployment of deployments) {
-    const statuses = await octokit.paginate(octokit.rest.repos.listDeploymentStatuses, {
-      ...repo,
-      deployment_id: deployment.id,
-      per_page: 100
-    });
-    if (statuses.some((status) => status.state === "success"))
-      return { id: deployment.id, sha: deployment.sha };
-  }
-  return null;
 }
 
 // actions/environments/src/main.ts

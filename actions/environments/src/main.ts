@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import {
   githubClient,
+  lastSuccessfulDeployment,
   loadEnvironments,
   readEvent,
   repoFromEnv,
@@ -9,7 +10,6 @@ import {
 } from '@movies/actions-lib';
 import { affectedEnvironments, ALL_KINDS, type AffectedEnvironment } from './affected';
 import { changedFilesOf, compareFiles, parseChangedFilesInput } from './changed-files';
-import { lastSuccessfulDeployment } from './last-deployment';
 
 export const MODES = ['affected', 'all', 'one', 'deploy'] as const;
 export type Mode = (typeof MODES)[number];

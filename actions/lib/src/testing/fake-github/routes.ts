@@ -226,7 +226,8 @@ export const HANDLERS: Record<EndpointName, Handler> = {
     const state = c.query.state ?? 'open';
     const labels = (c.query.labels ?? '').split(',').filter(Boolean);
     // GitHub lists pull requests among the issues, marked with a `pull_request` key.
-    const issues = [
+    type Listed = { number: number; state: string; labels: Array<{ name: string }> };
+    const issues: Listed[] = [
       ...[...c.repo.issues.values()].map((issue) => ({
         ...issue,
         user: userShape(issue.user),
@@ -234,12 +235,15 @@ export const HANDLERS: Record<EndpointName, Handler> = {
       })),
       ...[...c.repo.pulls.values()].map((pull) => ({
         ...pullShape(c.repo, pull),
+        number: pull.number,
+        state: pull.state,
+        labels: pull.labels.map((name) => ({ name })),
         pull_request: { url: `${c.baseUrl}/repos/${c.repo.fullName}/pulls/${pull.number}` },
       })),
     ]
       .filter((issue) => state === 'all' || issue.state === state)
       .filter((issue) => labels.every((label) => issue.labels.some((l) => l.name === label)))
-      .sort((a, b) => (b.number as number) - (a.number as number));
+      .sort((a, b) => b.number - a.number);
     return paginate(c, issues);
   },
   'issues.create': (c) => {

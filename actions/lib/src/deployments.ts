@@ -1,8 +1,10 @@
-import type { GitHubClient, RepoRef } from '@movies/actions-lib';
+import type { GitHubClient, RepoRef } from './github';
 
 export interface LastDeployment {
   id: number;
   sha: string;
+  /** What the deploying action recorded (the helm action: images, registry, reviewed hashes). */
+  payload: unknown;
 }
 
 /** How many deployments back we look for one that succeeded. */
@@ -30,7 +32,7 @@ export async function lastSuccessfulDeployment(
       per_page: 100,
     });
     if (statuses.some((status) => status.state === 'success'))
-      return { id: deployment.id, sha: deployment.sha };
+      return { id: deployment.id, sha: deployment.sha, payload: deployment.payload };
   }
   return null;
 }
