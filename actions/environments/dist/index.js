@@ -39033,22 +39033,28 @@ var GITHUB_ENDPOINTS = {
 
 // actions/lib/src/deployments.ts
 var SEARCH_DEPTH = 50;
-async function lastSuccessfulDeployment(octokit, repo, environment) {
+async function succeededDeployments(octokit, repo, environment, options = {}) {
   const { data: deployments } = await octokit.rest.repos.listDeployments({
     ...repo,
     environment,
     per_page: SEARCH_DEPTH
   });
+  const succeeded = [];
   for (const deployment of deployments) {
     const statuses = await octokit.paginate(octokit.rest.repos.listDeploymentStatuses, {
       ...repo,
       deployment_id: deployment.id,
       per_page: 100
     });
-    if (statuses.some((status) => status.state === "success"))
-      return { id: deployment.id, sha: deployment.sha, payload: deployment.payload };
+    if (statuses.some((status) => status.state === "success")) {
+      succeeded.push({ id: deployment.id, sha: deployment.sha, payload: deployment.payload });
+      if (options.first) break;
+    }
   }
-  return null;
+  return succeeded;
+}
+async function lastSuccessfulDeployment(octokit, repo, environment) {
+  return (await succeededDeployments(octokit, repo, environment, { first: true }))[0] ?? null;
 }
 
 // actions/environments/src/main.ts

@@ -11,28 +11,41 @@ export interface LastDeployment {
 const SEARCH_DEPTH = 50;
 
 /**
- * The newest deployment of `environment` that reached `success` (a later deployment marks it
- * `inactive`, which does not undo that it ran): what the environment was last deployed from.
- * Null when none succeeded yet.
+ * The recent deployments of `environment` that reached `success` (a later deployment marks
+ * them `inactive`, which does not undo that they ran), newest first; with `first`, only the
+ * newest one.
  */
-export async function lastSuccessfulDeployment(
+export async function succeededDeployments(
   octokit: GitHubClient,
   repo: RepoRef,
   environment: string,
-): Promise<LastDeployment | null> {
+  options: { first?: boolean } = {},
+): Promise<LastDeployment[]> {
   const { data: deployments } = await octokit.rest.repos.listDeployments({
     ...repo,
     environment,
     per_page: SEARCH_DEPTH,
   });
+  const succeeded: LastDeployment[] = [];
   for (const deployment of deployments) {
     const statuses = await octokit.paginate(octokit.rest.repos.listDeploymentStatuses, {
       ...repo,
       deployment_id: deployment.id,
       per_page: 100,
     });
-    if (statuses.some((status) => status.state === 'success'))
-      return { id: deployment.id, sha: deployment.sha, payload: deployment.payload };
+    if (statuses.some((status) => status.state === 'success')) {
+      succeeded.push({ id: deployment.id, sha: deployment.sha, payload: deployment.payload });
+      if (options.first) break;
+    }
   }
-  return null;
+  return succeeded;
+}
+
+/** What the environment was last deployed from: its newest deployment that succeeded, or null. */
+export async function lastSuccessfulDeployment(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  environment: string,
+): Promise<LastDeployment | null> {
+  return (await succeededDeployments(octokit, repo, environment, { first: true }))[0] ?? null;
 }

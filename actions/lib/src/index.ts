@@ -82,5 +82,5 @@ export {
   type Refusal,
   type RefusalReason,
 } from './reviewed-changes';
-export { lastSuccessfulDeployment, type LastDeployment } from './deployments';
+export { lastSuccessfulDeployment, succeededDeployments, type LastDeployment } from './deployments';
 export { parseImages, isServiceName, type PinnedImage, type ReleaseImages } from './release-images';

@@ -5,7 +5,12 @@ import {
   type ServiceName,
 } from '@movies/actions-lib';
 
-export { parseImages, isServiceName, type PinnedImage, type ReleaseImages } from '@movies/actions-lib';
+export {
+  parseImages,
+  isServiceName,
+  type PinnedImage,
+  type ReleaseImages,
+} from '@movies/actions-lib';
 
 /** The ECR repository of a service (the contract: `movies/<service>`). */
 export function repositoryOf(service: string): string {
