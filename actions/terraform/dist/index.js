@@ -39457,7 +39457,8 @@ function readInputs() {
     reviewedSince: since,
     policy,
     checkov: core4.getInput("checkov-path") || "checkov",
-    variables: parseVariables(core4.getInput("variables"))
+    variables: parseVariables(core4.getInput("variables")),
+    targets: core4.getInput("targets").split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "")
   };
 }
 
@@ -39814,7 +39815,10 @@ function runUrl() {
   return `${GITHUB_SERVER_URL || "https://github.com"}/${GITHUB_REPOSITORY ?? ""}/actions/runs/${GITHUB_RUN_ID ?? ""}`;
 }
 function terraformVarArgs(inputs) {
-  return inputs.variables.map(([name, value]) => `-var=${name}=${value}`);
+  return [
+    ...inputs.variables.map(([name, value]) => `-var=${name}=${value}`),
+    ...inputs.targets.map((address) => `-target=${address}`)
+  ];
 }
 async function planAndShow(terraform, inputs, artifacts, root, pull) {
   const destroy = inputs.command === "destroy-plan" || inputs.command === "destroy";
@@ -39851,6 +39855,12 @@ async function planAndShow(terraform, inputs, artifacts, root, pull) {
   core6.setOutput("to-change", String(counts.change));
   core6.setOutput("to-destroy", String(counts.destroy));
   core6.setOutput("plan-hash", hash);
+  core6.setOutput(
+    "destroyed-addresses",
+    JSON.stringify(
+      (plan.resource_changes ?? []).filter((resource) => actionKind(resource.change.actions) === "delete").map((resource) => resource.address)
+    )
+  );
   let policy = null;
   if (inputs.policy !== "off" && !destroy) {
     const jsonFile = import_node_path4.default.join(artifacts, `${inputs.environment}.plan.json`);

@@ -20,6 +20,8 @@ export interface Inputs {
   checkov: string;
   /** `-var name=value` pairs for plan/apply (e.g. the teardown switch). */
   variables: Array<[string, string]>;
+  /** `-target` addresses: plan and apply only these (and what they depend on). */
+  targets: string[];
 }
 
 const SHA = /^[0-9a-f]{40}$/;
@@ -66,5 +68,10 @@ export function readInputs(): Inputs {
     policy: policy as Policy,
     checkov: core.getInput('checkov-path') || 'checkov',
     variables: parseVariables(core.getInput('variables')),
+    targets: core
+      .getInput('targets')
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== ''),
   };
 }

@@ -341,6 +341,10 @@ describe('terraform action (bundled, run as the runner does, terraform stand-in 
     const pull = github.openPullRequest(OWNER, REPO);
     const destroy = await run({ command: 'destroy-plan', event: pullRequestEvent('opened', pull) });
     expect(box.calls()[1]!.argv).toContain('-destroy');
+    expect(JSON.parse(destroy.outputs['destroyed-addresses']!)).toEqual([
+      'module.network.aws_nat_gateway.this["eu-west-1b"]',
+      'module.network.aws_eip.nat["eu-west-1b"]',
+    ]);
     expect(
       parseSections(github.comments(OWNER, REPO, pull.number)[0]!.body).get('terraform'),
     ).toMatch(/^### Terraform destroy plan for `staging`/);
@@ -427,10 +431,19 @@ describe('terraform action (bundled, run as the runner does, terraform stand-in 
       command: 'apply',
       eventName: 'workflow_dispatch',
       event: forRepository(webhookExample('workflow_dispatch'), OWNER, REPO),
-      inputs: { 'plan-hash': hash, 'lock-timeout': '90s' },
+      inputs: {
+        'plan-hash': hash,
+        'lock-timeout': '90s',
+        variables: 'documentdb_deletion_protection=false',
+        targets: 'module.documentdb[0].aws_docdb_cluster.this',
+      },
     });
     expect(result.errors).toEqual([]);
     const planFile = path.join(box.runnerTemp, 'terraform', 'staging', 'staging.tfplan');
+    expect(box.calls()[1]!.argv.slice(-2)).toEqual([
+      '-var=documentdb_deletion_protection=false',
+      '-target=module.documentdb[0].aws_docdb_cluster.this',
+    ]);
     expect(box.calls().map((c) => c.argv)).toContainEqual([
       'apply',
       '-input=false',

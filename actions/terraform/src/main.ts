@@ -17,7 +17,7 @@ import {
 import { sensitiveValues } from './attributes';
 import { writeGeneratedFiles } from './config';
 import { readInputs, type Inputs } from './inputs';
-import { countChanges, hasChanges, planHash, type PlanDocument } from './plan';
+import { actionKind, countChanges, hasChanges, planHash, type PlanDocument } from './plan';
 import { checkPlan, renderPolicy, type PolicyReport } from './policy';
 import { renderPlan } from './render';
 import { terraformRunner, TerraformFailure, type TerraformRunner } from './terraform-cli';
@@ -71,7 +71,10 @@ interface PlannedRun {
 }
 
 function terraformVarArgs(inputs: Inputs): string[] {
-  return inputs.variables.map(([name, value]) => `-var=${name}=${value}`);
+  return [
+    ...inputs.variables.map(([name, value]) => `-var=${name}=${value}`),
+    ...inputs.targets.map((address) => `-target=${address}`),
+  ];
 }
 
 async function planAndShow(
@@ -115,6 +118,14 @@ async function planAndShow(
   core.setOutput('to-change', String(counts.change));
   core.setOutput('to-destroy', String(counts.destroy));
   core.setOutput('plan-hash', hash);
+  core.setOutput(
+    'destroyed-addresses',
+    JSON.stringify(
+      (plan.resource_changes ?? [])
+        .filter((resource) => actionKind(resource.change.actions) === 'delete')
+        .map((resource) => resource.address),
+    ),
+  );
 
   let policy: PolicyReport | null = null;
   if (inputs.policy !== 'off' && !destroy) {
