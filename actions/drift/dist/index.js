@@ -38518,25 +38518,25 @@ var GITHUB_ENDPOINTS = {
   "issues.listComments": {
     method: "GET",
     route: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-    accepted: [read("issues"), read("pull-requests")],
+    accepted: [read("pull-requests"), read("issues")],
     docs: "https://docs.github.com/rest/issues/comments#list-issue-comments"
   },
   "issues.createComment": {
     method: "POST",
     route: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-    accepted: [write("issues"), write("pull-requests")],
+    accepted: [write("pull-requests"), write("issues")],
     docs: "https://docs.github.com/rest/issues/comments#create-an-issue-comment"
   },
   "issues.updateComment": {
     method: "PATCH",
     route: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
-    accepted: [write("issues"), write("pull-requests")],
+    accepted: [write("pull-requests"), write("issues")],
     docs: "https://docs.github.com/rest/issues/comments#update-an-issue-comment"
   },
   "issues.getComment": {
     method: "GET",
     route: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
-    accepted: [read("issues"), read("pull-requests")],
+    accepted: [read("pull-requests"), read("issues")],
     docs: "https://docs.github.com/rest/issues/comments#get-an-issue-comment"
   },
   "issues.listForRepo": {
@@ -38560,7 +38560,7 @@ var GITHUB_ENDPOINTS = {
   "issues.addLabels": {
     method: "POST",
     route: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
-    accepted: [write("issues"), write("pull-requests")],
+    accepted: [write("pull-requests"), write("issues")],
     docs: "https://docs.github.com/rest/issues/labels#add-labels-to-an-issue"
   },
   "pulls.get": {

@@ -39095,25 +39095,25 @@ var GITHUB_ENDPOINTS = {
   "issues.listComments": {
     method: "GET",
     route: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-    accepted: [read("issues"), read("pull-requests")],
+    accepted: [read("pull-requests"), read("issues")],
     docs: "https://docs.github.com/rest/issues/comments#list-issue-comments"
   },
   "issues.createComment": {
     method: "POST",
     route: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-    accepted: [write("issues"), write("pull-requests")],
+    accepted: [write("pull-requests"), write("issues")],
     docs: "https://docs.github.com/rest/issues/comments#create-an-issue-comment"
   },
   "issues.updateComment": {
     method: "PATCH",
     route: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
-    accepted: [write("issues"), write("pull-requests")],
+    accepted: [write("pull-requests"), write("issues")],
     docs: "https://docs.github.com/rest/issues/comments#update-an-issue-comment"
   },
   "issues.getComment": {
     method: "GET",
     route: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
-    accepted: [read("issues"), read("pull-requests")],
+    accepted: [read("pull-requests"), read("issues")],
     docs: "https://docs.github.com/rest/issues/comments#get-an-issue-comment"
   },
   "issues.listForRepo": {
@@ -39137,7 +39137,7 @@ var GITHUB_ENDPOINTS = {
   "issues.addLabels": {
     method: "POST",
     route: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
-    accepted: [write("issues"), write("pull-requests")],
+    accepted: [write("pull-requests"), write("issues")],
     docs: "https://docs.github.com/rest/issues/labels#add-labels-to-an-issue"
   },
   "pulls.get": {
@@ -39412,6 +39412,17 @@ function describeRefusals(environment, found) {
 
 // actions/lib/src/deployments.ts
 var SEARCH_DEPTH = 50;
+function isTeardown(payload) {
+  let value = payload;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return false;
+    }
+  }
+  return value?.teardown === true;
+}
 async function succeededDeployments(octokit, repo, environment, options = {}) {
   const { data: deployments } = await octokit.rest.repos.listDeployments({
     ...repo,
@@ -39425,7 +39436,9 @@ async function succeededDeployments(octokit, repo, environment, options = {}) {
       deployment_id: deployment.id,
       per_page: 100
     });
-    if (statuses.some((status) => status.state === "success")) {
+    const succeededOnce = statuses.some((status) => status.state === "success");
+    if (succeededOnce && isTeardown(deployment.payload)) break;
+    if (succeededOnce) {
       succeeded.push({ id: deployment.id, sha: deployment.sha, payload: deployment.payload });
       if (options.first) break;
     }

@@ -6,20 +6,25 @@ import type { HelmCommand } from './inputs';
  * this; the tests run the action with a token that allows exactly these calls).
  */
 export const GITHUB_CALLS: ActionCalls<HelmCommand> = {
-  diff: ['issues.listComments', 'issues.createComment', 'issues.updateComment'],
-  upgrade: [
-    // The GitHub deployment and its statuses.
-    'repos.createDeployment',
-    'repos.createDeploymentStatus',
-    // The images of the last successful deployment (a redeploy of the environment that follows main).
-    'repos.listDeployments',
-    'repos.listDeploymentStatuses',
-    // verify-reviewed: the review records of the pull requests merged since the last deployment.
-    'repos.compareCommitsWithBasehead',
-    'repos.listPullRequestsAssociatedWithCommit',
-    'issues.listComments',
-    'checks.listForRef',
-  ],
+  diff: { onPullRequest: ['issues.listComments', 'issues.createComment', 'issues.updateComment'] },
+  upgrade: {
+    always: [
+      // The GitHub deployment and its statuses.
+      'repos.createDeployment',
+      'repos.createDeploymentStatus',
+    ],
+    // Without images: those of the last successful deployment (dev's redeploy).
+    unlessInput: { images: ['repos.listDeployments', 'repos.listDeploymentStatuses'] },
+    // The review records of the pull requests merged since the last deployment.
+    whenInput: {
+      'verify-reviewed': [
+        'repos.compareCommitsWithBasehead',
+        'repos.listPullRequestsAssociatedWithCommit',
+        'issues.listComments',
+        'checks.listForRef',
+      ],
+    },
+  },
   rollback: [],
   uninstall: [],
   test: [],

@@ -10,10 +10,25 @@ export interface LastDeployment {
 /** How many deployments back we look for one that succeeded. */
 const SEARCH_DEPTH = 50;
 
+/** The payload of the deployment a teardown records: the environment no longer exists. */
+export const TEARDOWN_PAYLOAD = { teardown: true } as const;
+
+export function isTeardown(payload: unknown): boolean {
+  let value = payload;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      return false;
+    }
+  }
+  return (value as { teardown?: unknown } | null)?.teardown === true;
+}
+
 /**
  * The recent deployments of `environment` that reached `success` (a later deployment marks
- * them `inactive`, which does not undo that they ran), newest first; with `first`, only the
- * newest one.
+ * them `inactive`, which does not undo that they ran), newest first, back to the last teardown
+ * (what ran before it is gone); with `first`, only the newest one.
  */
 export async function succeededDeployments(
   octokit: GitHubClient,
@@ -33,7 +48,9 @@ export async function succeededDeployments(
       deployment_id: deployment.id,
       per_page: 100,
     });
-    if (statuses.some((status) => status.state === 'success')) {
+    const succeededOnce = statuses.some((status) => status.state === 'success');
+    if (succeededOnce && isTeardown(deployment.payload)) break;
+    if (succeededOnce) {
       succeeded.push({ id: deployment.id, sha: deployment.sha, payload: deployment.payload });
       if (options.first) break;
     }

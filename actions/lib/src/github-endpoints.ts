@@ -46,25 +46,25 @@ export const GITHUB_ENDPOINTS = {
   'issues.listComments': {
     method: 'GET',
     route: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
-    accepted: [read('issues'), read('pull-requests')],
+    accepted: [read('pull-requests'), read('issues')],
     docs: 'https://docs.github.com/rest/issues/comments#list-issue-comments',
   },
   'issues.createComment': {
     method: 'POST',
     route: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
-    accepted: [write('issues'), write('pull-requests')],
+    accepted: [write('pull-requests'), write('issues')],
     docs: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
   },
   'issues.updateComment': {
     method: 'PATCH',
     route: '/repos/{owner}/{repo}/issues/comments/{comment_id}',
-    accepted: [write('issues'), write('pull-requests')],
+    accepted: [write('pull-requests'), write('issues')],
     docs: 'https://docs.github.com/rest/issues/comments#update-an-issue-comment',
   },
   'issues.getComment': {
     method: 'GET',
     route: '/repos/{owner}/{repo}/issues/comments/{comment_id}',
-    accepted: [read('issues'), read('pull-requests')],
+    accepted: [read('pull-requests'), read('issues')],
     docs: 'https://docs.github.com/rest/issues/comments#get-an-issue-comment',
   },
   'issues.listForRepo': {
@@ -88,7 +88,7 @@ export const GITHUB_ENDPOINTS = {
   'issues.addLabels': {
     method: 'POST',
     route: '/repos/{owner}/{repo}/issues/{issue_number}/labels',
-    accepted: [write('issues'), write('pull-requests')],
+    accepted: [write('pull-requests'), write('issues')],
     docs: 'https://docs.github.com/rest/issues/labels#add-labels-to-an-issue',
   },
   'pulls.get': {
@@ -281,9 +281,10 @@ export function missingPermissions(
 }
 
 /** The smallest permissions that allow every call: the first accepted set of each, merged. */
-export function permissionsFor(calls: readonly EndpointName[]): JobPermissions {
+export function permissionsFor(calls: readonly EndpointName[] | ConditionalCalls): JobPermissions {
+  if (!Array.isArray(calls)) return permissionsFor(everyCall(calls as ConditionalCalls));
   const result: JobPermissions = {};
-  for (const call of calls) {
+  for (const call of calls as readonly EndpointName[]) {
     if (allowsCall(result, call)) continue;
     for (const [scope, level] of Object.entries(GITHUB_ENDPOINTS[call].accepted[0]!)) {
       const key = scope as PermissionScope;
@@ -293,5 +294,57 @@ export function permissionsFor(calls: readonly EndpointName[]): JobPermissions {
   return result;
 }
 
+/** What a command calls when the calls depend on the event or on an input. */
+export interface ConditionalCalls {
+  /** Made on every run. */
+  always?: readonly EndpointName[];
+  /** Made only on pull_request (and pull_request_target) events. */
+  onPullRequest?: readonly EndpointName[];
+  /** Made only when the named input is empty (e.g. apply looks the reviewed plan up without plan-hash). */
+  unlessInput?: Readonly<Record<string, readonly EndpointName[]>>;
+  /** Made only when the named input is set. */
+  whenInput?: Readonly<Record<string, readonly EndpointName[]>>;
+}
+
+export type CommandCalls = readonly EndpointName[] | ConditionalCalls;
+
 /** What each command of an action calls (an action's `src/github-calls.ts`). */
-export type ActionCalls<Command extends string> = Record<Command, readonly EndpointName[]>;
+export type ActionCalls<Command extends string> = Record<Command, CommandCalls>;
+
+/** Every call a command can make, whatever the event and inputs (the tests' tokens). */
+export function everyCall(entry: CommandCalls): EndpointName[] {
+  if (Array.isArray(entry)) return [...(entry as readonly EndpointName[])];
+  const conditional = entry as ConditionalCalls;
+  return [
+    ...new Set([
+      ...(conditional.always ?? []),
+      ...(conditional.onPullRequest ?? []),
+      ...Object.values(conditional.unlessInput ?? {}).flat(),
+      ...Object.values(conditional.whenInput ?? {}).flat(),
+    ]),
+  ];
+}
+
+/**
+ * The calls of a step: `pullRequest` when the job can run on a pull_request event; an input
+ * `undefined` is not given, a string with `${{ }}` may be either (both branches count).
+ */
+export function callsOf(
+  entry: CommandCalls,
+  step: { pullRequest: boolean; inputs: Readonly<Record<string, string | undefined>> },
+): EndpointName[] {
+  if (Array.isArray(entry)) return [...(entry as readonly EndpointName[])];
+  const conditional = entry as ConditionalCalls;
+  const set = (name: string): 'yes' | 'no' | 'maybe' => {
+    const value = step.inputs[name];
+    if (value === undefined || value === '') return 'no';
+    return value.includes('${{') ? 'maybe' : 'yes';
+  };
+  const calls = [...(conditional.always ?? [])];
+  if (step.pullRequest) calls.push(...(conditional.onPullRequest ?? []));
+  for (const [input, made] of Object.entries(conditional.unlessInput ?? {}))
+    if (set(input) !== 'yes') calls.push(...made);
+  for (const [input, made] of Object.entries(conditional.whenInput ?? {}))
+    if (set(input) !== 'no') calls.push(...made);
+  return [...new Set(calls)];
+}

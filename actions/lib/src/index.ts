@@ -59,11 +59,17 @@ export {
   allowsCall,
   missingPermissions,
   permissionsFor,
+  everyCall,
+  callsOf,
   type ActionCalls,
+  type CommandCalls,
+  type ConditionalCalls,
   type Endpoint,
   type EndpointName,
   type JobPermissions,
+  type PermissionLevel,
   type PermissionScope,
+  type PermissionSet,
 } from './github-endpoints';
 export {
   reviewedRecords,
@@ -82,5 +88,11 @@ export {
   type Refusal,
   type RefusalReason,
 } from './reviewed-changes';
-export { lastSuccessfulDeployment, succeededDeployments, type LastDeployment } from './deployments';
+export {
+  lastSuccessfulDeployment,
+  succeededDeployments,
+  isTeardown,
+  TEARDOWN_PAYLOAD,
+  type LastDeployment,
+} from './deployments';
 export { parseImages, isServiceName, type PinnedImage, type ReleaseImages } from './release-images';

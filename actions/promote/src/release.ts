@@ -3,6 +3,7 @@ import {
   type ReleaseConfig,
   type ServiceImage,
   type ServiceName,
+  type ReleaseImages,
 } from '@movies/actions-lib';
 
 export {

@@ -38528,6 +38528,24 @@ ${tail(err, STDERR_TAIL_LINES)}`,
 // actions/lib/src/github.ts
 var core2 = __toESM(require_core());
 var github = __toESM(require_github());
+function githubClient(token) {
+  const resolved = token || core2.getInput("github-token") || process.env.GITHUB_TOKEN;
+  if (!resolved) {
+    throw new Error(
+      "no GitHub token: set the `github-token` input (usually `${{ github.token }}`) or GITHUB_TOKEN"
+    );
+  }
+  return github.getOctokit(resolved, {
+    baseUrl: process.env.GITHUB_API_URL || "https://api.github.com"
+  });
+}
+function repoFromEnv() {
+  const full = process.env.GITHUB_REPOSITORY ?? "";
+  const match = /^([^/\s]+)\/([^/\s]+)$/.exec(full);
+  if (!match)
+    throw new Error(`GITHUB_REPOSITORY must be "owner/name", got ${JSON.stringify(full)}`);
+  return { owner: match[1], repo: match[2] };
+}
 
 // actions/lib/src/comment.ts
 var COMMENT_LIMIT = 65536;
@@ -38817,25 +38835,25 @@ var GITHUB_ENDPOINTS = {
   "issues.listComments": {
     method: "GET",
     route: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-    accepted: [read("issues"), read("pull-requests")],
+    accepted: [read("pull-requests"), read("issues")],
     docs: "https://docs.github.com/rest/issues/comments#list-issue-comments"
   },
   "issues.createComment": {
     method: "POST",
     route: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-    accepted: [write("issues"), write("pull-requests")],
+    accepted: [write("pull-requests"), write("issues")],
     docs: "https://docs.github.com/rest/issues/comments#create-an-issue-comment"
   },
   "issues.updateComment": {
     method: "PATCH",
     route: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
-    accepted: [write("issues"), write("pull-requests")],
+    accepted: [write("pull-requests"), write("issues")],
     docs: "https://docs.github.com/rest/issues/comments#update-an-issue-comment"
   },
   "issues.getComment": {
     method: "GET",
     route: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
-    accepted: [read("issues"), read("pull-requests")],
+    accepted: [read("pull-requests"), read("issues")],
     docs: "https://docs.github.com/rest/issues/comments#get-an-issue-comment"
   },
   "issues.listForRepo": {
@@ -38859,7 +38877,7 @@ var GITHUB_ENDPOINTS = {
   "issues.addLabels": {
     method: "POST",
     route: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
-    accepted: [write("issues"), write("pull-requests")],
+    accepted: [write("pull-requests"), write("issues")],
     docs: "https://docs.github.com/rest/issues/labels#add-labels-to-an-issue"
   },
   "pulls.get": {
@@ -39008,9 +39026,13 @@ var GITHUB_ENDPOINTS = {
   }
 };
 
+// actions/lib/src/deployments.ts
+var TEARDOWN_PAYLOAD = { teardown: true };
+
 // actions/teardown/src/main.ts
 var import_node_fs4 = __toESM(require("node:fs"));
 var core4 = __toESM(require_core());
+var COMMANDS = ["inspect", "record"];
 function readOutputs(file) {
   let text;
   try {
@@ -39042,12 +39064,46 @@ ${error.stdout}`))
     throw error;
   }
 }
+async function record(environment) {
+  const sha = process.env.GITHUB_SHA;
+  if (!sha) throw new Error("GITHUB_SHA is not set: the teardown record names the commit");
+  const octokit = githubClient();
+  const repo = repoFromEnv();
+  const { data } = await octokit.rest.repos.createDeployment({
+    ...repo,
+    ref: sha,
+    environment: environment.name,
+    description: `teardown of ${environment.name}`,
+    payload: TEARDOWN_PAYLOAD,
+    auto_merge: false,
+    required_contexts: [],
+    production_environment: environment.name === "prod"
+  });
+  const id = data.id;
+  if (typeof id !== "number") throw new Error("GitHub did not create the teardown deployment");
+  await octokit.rest.repos.createDeploymentStatus({
+    ...repo,
+    deployment_id: id,
+    state: "success",
+    description: `${environment.name} was torn down`,
+    auto_inactive: true
+  });
+  core4.setOutput("deployment-id", String(id));
+  writeSummary(`Recorded the teardown of \`${environment.name}\` (deployment ${id}).
+`);
+}
 async function run() {
+  const command = core4.getInput("command") || "inspect";
+  if (!COMMANDS.includes(command))
+    throw new Error(`input command must be one of ${COMMANDS.join(", ")} (got "${command}")`);
   const environment = loadEnvironment(
     workspaceRoot(),
     core4.getInput("environment", { required: true })
   );
-  const outputs = readOutputs(core4.getInput("terraform-outputs", { required: true }));
+  if (command === "record") return record(environment);
+  const file = core4.getInput("terraform-outputs");
+  if (!file) throw new Error("input terraform-outputs is required for inspect");
+  const outputs = readOutputs(file);
   const stateEmpty = Object.keys(outputs).length === 0;
   const name = String(outputs.cluster_name?.value ?? environment.env.cluster.name);
   const stateStore = String(outputs.kops_state_store?.value ?? "");

@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { distDifference, readRecordedCalls, runBundledAction } from '@movies/actions-lib/testing';
+import { lastSuccessfulDeployment } from '@movies/actions-lib';
+import {
+  distDifference,
+  readRecordedCalls,
+  runBundledAction,
+  startFakeGitHub,
+} from '@movies/actions-lib/testing';
+import { GITHUB_CALLS } from './github-calls';
 import { repoRoot } from '@movies/testing';
 
 const actionDir = path.resolve(__dirname, '..');
@@ -86,6 +93,50 @@ process.stderr.write('Error: error reading cluster configuration: AccessDenied: 
     const result = await run(applied, kops('broken'));
     expect(result.exitCode).toBe(1);
     expect(result.errors[0]).toMatch(/AccessDenied/);
+  });
+
+  it('record marks the teardown: the next deploy finds no successful deployment to build on', async () => {
+    const github = await startFakeGitHub();
+    try {
+      const octokit = github.client(
+        github.tokenFor([
+          'repos.createDeployment',
+          'repos.createDeploymentStatus',
+          'repos.listDeployments',
+          'repos.listDeploymentStatuses',
+        ]),
+      );
+      const repo = { owner: 'movies-org', repo: 'movies-gitops' };
+      const sha = github.repository(repo.owner, repo.repo).branches.get('main')!;
+      const { data } = await octokit.rest.repos.createDeployment({
+        ...repo,
+        ref: sha,
+        environment: 'dev',
+        required_contexts: [],
+      });
+      const deployed = (data as { id: number }).id;
+      await octokit.rest.repos.createDeploymentStatus({
+        ...repo,
+        deployment_id: deployed,
+        state: 'success',
+      });
+      expect((await lastSuccessfulDeployment(octokit, repo, 'dev'))?.id).toBe(deployed);
+      const result = await runBundledAction({
+        actionDir,
+        workspace: repoRoot,
+        apiUrl: github.url,
+        inputs: {
+          command: 'record',
+          environment: 'dev',
+          'github-token': github.tokenFor(GITHUB_CALLS.record),
+        },
+        env: { GITHUB_SHA: sha },
+      });
+      expect(result.errors).toEqual([]);
+      expect(await lastSuccessfulDeployment(octokit, repo, 'dev')).toBeNull();
+    } finally {
+      await github.stop();
+    }
   });
 
   it('the committed dist/index.js is a fresh bundle of src/', () => {

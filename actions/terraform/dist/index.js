@@ -38974,25 +38974,25 @@ var GITHUB_ENDPOINTS = {
   "issues.listComments": {
     method: "GET",
     route: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-    accepted: [read("issues"), read("pull-requests")],
+    accepted: [read("pull-requests"), read("issues")],
     docs: "https://docs.github.com/rest/issues/comments#list-issue-comments"
   },
   "issues.createComment": {
     method: "POST",
     route: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-    accepted: [write("issues"), write("pull-requests")],
+    accepted: [write("pull-requests"), write("issues")],
     docs: "https://docs.github.com/rest/issues/comments#create-an-issue-comment"
   },
   "issues.updateComment": {
     method: "PATCH",
     route: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
-    accepted: [write("issues"), write("pull-requests")],
+    accepted: [write("pull-requests"), write("issues")],
     docs: "https://docs.github.com/rest/issues/comments#update-an-issue-comment"
   },
   "issues.getComment": {
     method: "GET",
     route: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
-    accepted: [read("issues"), read("pull-requests")],
+    accepted: [read("pull-requests"), read("issues")],
     docs: "https://docs.github.com/rest/issues/comments#get-an-issue-comment"
   },
   "issues.listForRepo": {
@@ -39016,7 +39016,7 @@ var GITHUB_ENDPOINTS = {
   "issues.addLabels": {
     method: "POST",
     route: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
-    accepted: [write("issues"), write("pull-requests")],
+    accepted: [write("pull-requests"), write("issues")],
     docs: "https://docs.github.com/rest/issues/labels#add-labels-to-an-issue"
   },
   "pulls.get": {
@@ -39948,6 +39948,11 @@ ${Object.keys(outputs).map((name) => `- \`${name}\`${outputs[name].sensitive ? "
 }
 async function reviewedHashFor(inputs, fresh) {
   if (inputs.planHash) return { hash: inputs.planHash, pullRequest: inputs.pullRequest };
+  if (inputs.command === "destroy")
+    throw new TerraformFailure(
+      "no-reviewed-plan",
+      `destroy applies only the destroy plan it is given: pass plan-hash (the destroy-plan's hash that was reviewed); nothing was destroyed`
+    );
   const sha = process.env.GITHUB_SHA;
   if (!sha)
     throw new Error(

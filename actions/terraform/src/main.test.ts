@@ -628,6 +628,20 @@ describe('terraform action (bundled, run as the runner does, terraform stand-in 
     expect(result.summary).toContain('Refused to apply');
   });
 
+  it('destroy without the reviewed destroy plan hash destroys nothing (never a merged PR plan)', async () => {
+    const { sha } = await mergedReviewedPull();
+    const result = await run({
+      command: 'destroy',
+      eventName: 'workflow_dispatch',
+      event: forRepository(webhookExample('workflow_dispatch'), OWNER, REPO),
+      env: { GITHUB_SHA: sha },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs['failure-reason']).toBe('no-reviewed-plan');
+    expect(result.errors[0]).toMatch(/destroy applies only the destroy plan it is given/);
+    expect(box.calls().map((c) => c.argv[0])).not.toContain('apply');
+  });
+
   it('apply with nothing to change succeeds without any review', async () => {
     const result = await applyAt('d'.repeat(40), { plan: 'plan-no-changes.json' });
     expect(result.errors).toEqual([]);

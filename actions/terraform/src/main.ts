@@ -231,6 +231,11 @@ async function reviewedHashFor(
   fresh: string,
 ): Promise<{ hash: string; pullRequest: number | null }> {
   if (inputs.planHash) return { hash: inputs.planHash, pullRequest: inputs.pullRequest };
+  if (inputs.command === 'destroy')
+    throw new TerraformFailure(
+      'no-reviewed-plan',
+      `destroy applies only the destroy plan it is given: pass plan-hash (the destroy-plan's hash that was reviewed); nothing was destroyed`,
+    );
   const sha = process.env.GITHUB_SHA;
   if (!sha)
     throw new Error(

@@ -59,7 +59,7 @@ describe('fake GitHub: what GitHub enforces', () => {
       status: '403',
     });
     expect(answer.headers['x-accepted-github-permissions']).toBe(
-      'issues=write; pull_requests=write',
+      'pull_requests=write; issues=write',
     );
     // A scope not listed in the job's permissions is none.
     const noDeployments = client(github, github.token({ contents: 'read' }));

@@ -9,6 +9,7 @@ import {
   headerSpelling,
   PERMISSION_SCOPES,
   permissionsFor,
+  type CommandCalls,
   type EndpointName,
   type JobPermissions,
 } from '../../github-endpoints';
@@ -87,8 +88,8 @@ export interface FakeGitHub {
    * implied, as on GitHub). It acts as `github-actions[bot]` unless another app identity is given.
    */
   token(permissions: JobPermissions, identity?: FakeIdentity): string;
-  /** A job token with the least permissions that allow `calls` (see `permissionsFor`). */
-  tokenFor(calls: readonly EndpointName[], identity?: FakeIdentity): string;
+  /** A job token with the least permissions that allow `calls` (every call of a conditional declaration). */
+  tokenFor(calls: CommandCalls, identity?: FakeIdentity): string;
   /** An @octokit/rest client of the fake for `token` (how tests act as a person or another job). */
   client(token: string): GitHubClient;
   /** A person's token: `read` (e.g. a fork's author), `write` (a collaborator) or `admin`. */
