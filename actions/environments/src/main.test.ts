@@ -5,6 +5,7 @@ import { repoRoot } from '@movies/testing';
 import {
   distDifference,
   forRepository,
+  recordDeployment,
   runBundledAction,
   startFakeGitHub,
   webhookExample,
@@ -186,27 +187,9 @@ describe('environments action (bundled, run as the runner does)', () => {
   });
 
   describe('deploy: what the environment needs since its last successful deployment', () => {
-    const DEPLOYMENT_CALLS = ['repos.createDeployment', 'repos.createDeploymentStatus'] as const;
     /** A deployment of `environment` at `sha` with these statuses, as the helm action records them. */
-    async function deployment(environment: string, sha: string, states: string[]) {
-      const octokit = github.client(github.tokenFor(DEPLOYMENT_CALLS));
-      const { data } = await octokit.rest.repos.createDeployment({
-        owner: OWNER,
-        repo: REPO,
-        ref: sha,
-        environment,
-        required_contexts: [],
-        auto_merge: false,
-      });
-      const id = (data as { id: number }).id;
-      for (const state of states)
-        await octokit.rest.repos.createDeploymentStatus({
-          owner: OWNER,
-          repo: REPO,
-          deployment_id: id,
-          state: state as 'success',
-        });
-    }
+    const deployment = (environment: string, sha: string, states: string[]) =>
+      recordDeployment(github, { owner: OWNER, repo: REPO, environment, sha, states });
     const deployAt = (sha: string, environment = 'dev') =>
       run({ eventName: 'push', inputs: { mode: 'deploy', environment }, env: { GITHUB_SHA: sha } });
 

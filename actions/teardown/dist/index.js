@@ -38976,6 +38976,12 @@ var GITHUB_ENDPOINTS = {
     accepted: [write("administration")],
     docs: "https://docs.github.com/rest/branches/branch-protection#update-branch-protection"
   },
+  "actions.setCustomOidcSubClaimForRepo": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/actions/oidc/customization/sub",
+    accepted: [write("administration")],
+    docs: "https://docs.github.com/rest/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-a-repository"
+  },
   "repos.createCommitStatus": {
     method: "POST",
     route: "/repos/{owner}/{repo}/statuses/{sha}",

@@ -5,6 +5,7 @@ import { lastSuccessfulDeployment } from '@movies/actions-lib';
 import {
   distDifference,
   readRecordedCalls,
+  recordDeployment,
   runBundledAction,
   startFakeGitHub,
 } from '@movies/actions-lib/testing';
@@ -99,27 +100,11 @@ process.stderr.write('Error: error reading cluster configuration: AccessDenied: 
     const github = await startFakeGitHub();
     try {
       const octokit = github.client(
-        github.tokenFor([
-          'repos.createDeployment',
-          'repos.createDeploymentStatus',
-          'repos.listDeployments',
-          'repos.listDeploymentStatuses',
-        ]),
+        github.tokenFor(['repos.listDeployments', 'repos.listDeploymentStatuses']),
       );
       const repo = { owner: 'movies-org', repo: 'movies-gitops' };
       const sha = github.repository(repo.owner, repo.repo).branches.get('main')!;
-      const { data } = await octokit.rest.repos.createDeployment({
-        ...repo,
-        ref: sha,
-        environment: 'dev',
-        required_contexts: [],
-      });
-      const deployed = (data as { id: number }).id;
-      await octokit.rest.repos.createDeploymentStatus({
-        ...repo,
-        deployment_id: deployed,
-        state: 'success',
-      });
+      const deployed = await recordDeployment(github, { ...repo, environment: 'dev', sha });
       expect((await lastSuccessfulDeployment(octokit, repo, 'dev'))?.id).toBe(deployed);
       const result = await runBundledAction({
         actionDir,

@@ -29,3 +29,4 @@ export {
 export { distDifference, freshBundle } from './dist-check';
 export { webhookExample, forRepository } from './webhook-events';
 export { readRecordedCalls } from './recorded-calls';
+export { recordDeployment } from './deployments';

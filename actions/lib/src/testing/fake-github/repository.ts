@@ -137,6 +137,8 @@ export class FakeRepository {
   readonly statuses: FakeStatus[] = [];
   readonly deployments: FakeDeployment[] = [];
   readonly protection = new Map<string, BranchProtection>();
+  /** The OIDC subject claim template: null is GitHub's default (`repo:<o>/<r>:<context>`). */
+  oidcSubjectClaimKeys: string[] | null = null;
   readonly dispatches: Array<{ workflow: string; ref: string; inputs: Record<string, unknown> }> =
     [];
   /** Explicit answers set by tests, taking precedence over the commit graph. */

@@ -493,6 +493,18 @@ export const HANDLERS: Record<EndpointName, Handler> = {
     });
     return { body: { url: `${c.baseUrl}${c.path}` } };
   },
+  'actions.setCustomOidcSubClaimForRepo': (c) => {
+    const { use_default, include_claim_keys } = (c.body ?? {}) as {
+      use_default?: unknown;
+      include_claim_keys?: unknown;
+    };
+    if (typeof use_default !== 'boolean') return validation(c, 'use_default is required');
+    const keys = Array.isArray(include_claim_keys) ? include_claim_keys : undefined;
+    if (!use_default && (!keys || keys.length === 0 || keys.some((k) => typeof k !== 'string')))
+      return validation(c, 'include_claim_keys is required when use_default is false');
+    c.repo.oidcSubjectClaimKeys = use_default ? null : (keys as string[]);
+    return { status: 201, body: {} };
+  },
   'repos.createCommitStatus': (c) => {
     const {
       state,
