@@ -1,6 +1,6 @@
 // One jest run over the whole repository: a project per workspace (services/*, actions/*,
 // scripts/testing) plus the repo-level checks that live beside what they check (chart/,
-// terraform/, environments/, .github/). Projects are named by folder: `npx jest --selectProjects
+// terraform/, environments/, .github/, scripts/images). Projects are named by folder: `npx jest --selectProjects
 // services/auth` runs one of them.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -35,7 +35,7 @@ function project(displayName, rootDir) {
   };
 }
 
-const repoLevel = ['chart', 'terraform', 'environments', '.github'];
+const repoLevel = ['chart', 'terraform', 'environments', '.github', 'scripts/images'];
 
 module.exports = {
   projects: [

@@ -2,7 +2,6 @@
 // check what the images copy: instructions with their flags, stages, and which context paths the
 // ignore file lets through (Docker's rules: last matching pattern wins, `!` re-includes, a
 // pattern that matches a parent directory matches everything below it).
-import fs from 'node:fs';
 
 export interface Instruction {
   keyword: string;
@@ -74,63 +73,12 @@ export function parseDockerfile(text: string): Stage[] {
   return stages;
 }
 
-interface IgnoreRule {
-  negate: boolean;
-  pattern: RegExp;
-}
-
-function patternToRegex(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*' && pattern[i + 1] === '*') {
-      const slash = pattern[i + 2] === '/';
-      source += slash ? '(?:.*/)?' : '.*';
-      i += slash ? 2 : 1;
-    } else if (c === '*') source += '[^/]*';
-    else if (c === '?') source += '[^/]';
-    else source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
-}
-
-export function parseDockerignore(text: string): IgnoreRule[] {
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const negate = line.startsWith('!');
-      const pattern = (negate ? line.slice(1) : line)
-        .trim()
-        .replace(/^\/+/, '')
-        .replace(/\/+$/, '');
-      return { negate, pattern: patternToRegex(pattern) };
-    });
-}
-
-/** Whether a context-relative file path is sent to the builder. */
-export function isIncluded(file: string, rules: IgnoreRule[]): boolean {
-  const parts = file.split('/');
-  const prefixes = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
-  let excluded = false;
-  for (const rule of rules) {
-    if (prefixes.some((prefix) => rule.pattern.test(prefix))) excluded = !rule.negate;
-  }
-  return !excluded;
-}
-
-/** Every file under `root/relative` (or the file itself), context-relative. */
-export function filesUnder(root: string, relative: string): string[] {
-  const abs = `${root}/${relative}`.replace(/\/+$/, '');
-  if (!fs.existsSync(abs)) return [];
-  if (!fs.statSync(abs).isDirectory()) return [relative.replace(/\/+$/, '')];
-  return fs
-    .readdirSync(abs, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) =>
-      `${entry.parentPath ?? (entry as unknown as { path: string }).path}/${entry.name}`.slice(
-        root.length + 1,
-      ),
-    );
-}
+// The ignore-file rules are shared with the image build (scripts/images), which stages exactly
+// the files they send as the build context.
+export {
+  contextFiles,
+  filesUnder,
+  isIncluded,
+  parseDockerignore,
+  type IgnoreRule,
+} from '../../scripts/images/lib/dockerignore.cjs';

@@ -1,7 +1,9 @@
-// Command ferretdb runs FerretDB v1 (MongoDB wire protocol over an SQLite directory) on a
-// loopback address. It exists only for tests and the local stack: `go install` of FerretDB
+// Command ferretdb runs FerretDB v1 (MongoDB wire protocol over an SQLite directory). It exists
+// for tests, the local stack and the local cluster's database image: `go install` of FerretDB
 // itself panics at start because build/version/version.txt is not part of the module, while
-// the embeddable package does not need it.
+// the embeddable package does not need it. It listens on loopback only unless
+// --allow-non-loopback is given (the image does: inside a pod it must answer on the pod's
+// address).
 package main
 
 import (
@@ -37,7 +39,8 @@ func moduleVersion() string {
 }
 
 func main() {
-	listen := flag.String("listen-addr", "127.0.0.1:0", "loopback TCP address to listen on (port 0 picks a free port)")
+	listen := flag.String("listen-addr", "127.0.0.1:0", "TCP address to listen on (port 0 picks a free port); loopback unless --allow-non-loopback")
+	allowNonLoopback := flag.Bool("allow-non-loopback", false, "accept a --listen-addr that is not a loopback address (e.g. 0.0.0.0:27017 inside a container)")
 	dataDir := flag.String("data-dir", "", "directory holding the SQLite databases (required)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	showVersion := flag.Bool("version", false, "print the FerretDB version and exit")
@@ -47,19 +50,19 @@ func main() {
 		fmt.Printf("ferretdb %s (sqlite backend)\n", moduleVersion())
 		return
 	}
-	if err := run(*listen, *dataDir, *logLevel, os.Stdout); err != nil {
+	if err := run(*listen, *allowNonLoopback, *dataDir, *logLevel, os.Stdout); err != nil {
 		fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(listen, dataDir, logLevel string, out io.Writer) error {
+func run(listen string, allowNonLoopback bool, dataDir, logLevel string, out io.Writer) error {
 	host, _, err := net.SplitHostPort(listen)
 	if err != nil {
 		return fmt.Errorf("--listen-addr %q: %w", listen, err)
 	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return fmt.Errorf("--listen-addr %q: only loopback addresses are allowed", listen)
+	if ip := net.ParseIP(host); !allowNonLoopback && host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("--listen-addr %q: only loopback addresses are allowed (pass --allow-non-loopback to listen elsewhere)", listen)
 	}
 	if dataDir == "" {
 		return errors.New("--data-dir is required")
@@ -71,6 +74,14 @@ func run(listen, dataDir, logLevel string, out io.Writer) error {
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return fmt.Errorf("--data-dir %q: %w", dataDir, err)
 	}
+	// SQLite would only fail at the first write; a data dir on a read-only or foreign-owned
+	// volume is reported at start instead.
+	probe, err := os.CreateTemp(abs, ".write-check-*")
+	if err != nil {
+		return fmt.Errorf("--data-dir %q is not writable: %w", dataDir, err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
 
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(logLevel)); err != nil {

@@ -61,7 +61,7 @@ describe('FerretDB server from the toolchain', () => {
     }
   });
 
-  it('refuses a non-loopback listen address', async () => {
+  it('refuses a non-loopback listen address unless told otherwise, and names the flag', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferretdb-bad-'));
     try {
       const child = await startProcess(toolPath('ferretdb'), [
@@ -72,6 +72,8 @@ describe('FerretDB server from the toolchain', () => {
       ]);
       expect(await child.exited).toBe(1);
       expect(child.output()).toMatch(/only loopback addresses are allowed/);
+      // The database image listens on the pod's address with this flag (scripts/images tests it).
+      expect(child.output()).toMatch(/pass --allow-non-loopback/);
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
