@@ -17,7 +17,16 @@ function environment(name: string, release: LoadedEnvironment['release']): Loade
 }
 
 describe('releaseImages', () => {
-  it('follows the chart order and uses the environment account registry', () => {
+  it('pulls from the one registry given, and refuses a host that is not an ECR registry', () => {
+    const env = environment('prod', { services: { web: { tag, digest } } });
+    const registry = '999999999999.dkr.ecr.eu-central-1.amazonaws.com';
+    expect(releaseImages(env, ['web'], { requireAll: true, registry }).registry).toBe(registry);
+    expect(() => releaseImages(env, ['web'], { requireAll: true, registry: 'docker.io' })).toThrow(
+      /input image-registry must be an ECR registry host/,
+    );
+  });
+
+  it("follows the chart order and uses the shared account's registry by default", () => {
     const env = environment('prod', {
       services: {
         auth: { tag, digest },
@@ -27,11 +36,11 @@ describe('releaseImages', () => {
       },
     });
     const images = releaseImages(env, services, { requireAll: true });
-    expect(images.registry).toBe('333333333333.dkr.ecr.eu-west-1.amazonaws.com');
+    expect(images.registry).toBe('111111111111.dkr.ecr.eu-west-1.amazonaws.com');
     expect(images.images.map((i) => i.service)).toEqual(services);
     expect(imageArgs(images).slice(0, 6)).toEqual([
       '--set',
-      'global.imageRegistry=333333333333.dkr.ecr.eu-west-1.amazonaws.com',
+      'global.imageRegistry=111111111111.dkr.ecr.eu-west-1.amazonaws.com',
       '--set-string',
       `services.web.image.tag=${tag}`,
       '--set-string',
