@@ -182,20 +182,30 @@ export function jobProblems(wf: WorkflowFile): string[] {
   return problems;
 }
 
-/** pull_request_target workflows must not check out or run anything from the pull request. */
+/**
+ * pull_request_target workflows run with a write token on code the pull request cannot change:
+ * they may check out only the base (no `ref:`, or the base sha), never the pull request's head or
+ * merge ref, and never run repository code from such a checkout.
+ */
 export function pullRequestTargetProblems(wf: WorkflowFile): string[] {
   const on = wf.doc.on;
   const triggers = typeof on === 'string' ? [on] : Array.isArray(on) ? on : Object.keys(on ?? {});
   if (!triggers.includes('pull_request_target')) return [];
   const problems: string[] = [];
+  const base = '${{ github.event.pull_request.base.sha }}';
   for (const ref of usesOf(wf)) {
-    if (ref.uses.startsWith('actions/checkout@') || ref.uses.startsWith('./')) {
+    if (!ref.uses.startsWith('actions/checkout@')) continue;
+    const checkedOut = ref.with.ref;
+    if (checkedOut !== undefined && checkedOut !== base)
       problems.push(
-        `${wf.file} ${ref.where}: a pull_request_target workflow must not check out or run repository code (${ref.uses})`,
+        `${wf.file} ${ref.where}: a pull_request_target workflow may check out only the base (ref ${JSON.stringify(checkedOut)})`,
       );
-    }
+    if (ref.with.repository !== undefined)
+      problems.push(
+        `${wf.file} ${ref.where}: a pull_request_target workflow checks out another repository`,
+      );
   }
-  if (/github\.event\.pull_request\.head\.(ref|sha)/.test(wf.text)) {
+  if (/github\.event\.pull_request\.head\.(ref|sha)|github\.head_ref|refs\/pull\//.test(wf.text)) {
     problems.push(`${wf.file}: a pull_request_target workflow refers to the pull request head`);
   }
   return problems;

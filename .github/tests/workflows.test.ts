@@ -56,7 +56,7 @@ describe('workflow rules', () => {
     expect(workflows.flatMap(jobProblems)).toEqual([]);
   });
 
-  it('no pull_request_target workflow checks out or runs pull request code', () => {
+  it('no pull_request_target workflow checks out or runs pull request code (only the base)', () => {
     expect(workflows.flatMap(pullRequestTargetProblems)).toEqual([]);
   });
 
@@ -70,7 +70,7 @@ describe('workflow rules', () => {
     expect(roles.length).toBeGreaterThan(5);
     for (const ref of roles)
       expect(String(ref.with['role-to-assume'])).toMatch(
-        /^\$\{\{ vars\.(PLAN_ROLE_ARN|APPLY_ROLE_ARN|IMAGE_PUSH_ROLE_ARN) \}\}$/,
+        /^\$\{\{ (vars\.(APPLY_ROLE_ARN|IMAGE_PUSH_ROLE_ARN)|fromJSON\(vars\.PLAN_ROLE_ARNS\)\[(matrix\.environment|inputs\.environment|env\.TARGET)\]) \}\}$/,
       );
   });
 });
@@ -132,19 +132,29 @@ describe('the checks catch bad workflows', () => {
     ]);
   });
 
-  it('flags a pull_request_target workflow that checks out the pull request', () => {
+  it('flags a pull_request_target workflow that checks out the pull request; the base is fine', () => {
     const wf = fixture(
       'on: pull_request_target\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0\n        with: { ref: "${{ github.event.pull_request.head.sha }}" }\n',
     );
     expect(pullRequestTargetProblems(wf)).toHaveLength(2);
+    const base = fixture(
+      'on: pull_request_target\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0\n        with: { ref: "${{ github.event.pull_request.base.sha }}" }\n      - uses: ./actions/promote\n',
+    );
+    expect(pullRequestTargetProblems(base)).toEqual([]);
   });
 });
 
 describe('how the workflows chain', () => {
-  it('ci builds every service image on every commit and pushes to ECR with the OIDC push role on main only', () => {
+  const stepsOf = (job: Yaml) =>
+    (job.steps as Yaml[])
+      .filter((s) => String(s.uses).startsWith('./actions/'))
+      .map((s) => `${s.uses.slice(10)} ${s.with.command ?? s.with.mode}`);
+
+  it('ci tests first, then builds every image and pushes it to ECR on main only (nothing untested is pushed)', () => {
     const ci = byName('ci.yml');
     expect(Object.keys(triggersOf(ci))).toEqual(expect.arrayContaining(['pull_request', 'push']));
     const images = ci.doc.jobs.images as Yaml;
+    expect(images.needs).toBe('test');
     expect(images.strategy.matrix.service).toEqual(['auth', 'data', 'recommendation', 'web']);
     const build = (images.steps as Yaml[]).find((step) =>
       String(step.uses).startsWith('docker/build-push-action@'),
@@ -159,112 +169,136 @@ describe('how the workflows chain', () => {
       "${{ github.event_name == 'push' && github.ref == 'refs/heads/main' }}",
     );
     expect(String(build.with.tags)).toContain('github.sha');
-    const release = ci.doc.jobs['release-dev'] as Yaml;
-    expect(release.needs).toEqual(['test', 'images']);
-    expect(
-      release.steps.some(
-        (step: Yaml) => step.uses === './actions/promote' && step.with.command === 'commit-release',
-      ),
-    ).toBe(true);
-    expect(
-      release.steps.some((step: Yaml) =>
-        /gh workflow run apply\.yml .*environment=dev/.test(step.run ?? ''),
-      ),
-    ).toBe(true);
   });
 
-  it('apply runs dev → staging → prod; a later one runs only after earlier ones succeeded or were skipped', () => {
-    const apply = byName('apply.yml');
-    const jobs = apply.doc.jobs as Record<string, Yaml>;
-    expect(jobs.staging!.needs).toEqual(['affected', 'dev']);
-    expect(jobs.prod!.needs).toEqual(['affected', 'dev', 'staging']);
+  it('on main, ci deploys dev with the images it pushed, then staging and prod in order', () => {
+    const jobs = byName('ci.yml').doc.jobs as Record<string, Yaml>;
+    expect(jobs.release!.needs).toBe('images');
+    expect(jobs.dev).toMatchObject({
+      needs: 'release',
+      uses: './.github/workflows/deploy-environment.yml',
+      with: { environment: 'dev', images: '${{ needs.release.outputs.images }}' },
+    });
+    expect(jobs.staging!.needs).toEqual(['release', 'dev']);
+    expect(jobs.prod!.needs).toEqual(['release', 'dev', 'staging']);
     for (const [name, earlier] of [
       ['staging', ['dev']],
       ['prod', ['dev', 'staging']],
     ] as const) {
       const condition = String(jobs[name]!.if);
       expect(condition).toContain('!cancelled()');
-      expect(condition).toContain(
-        `contains(fromJSON(needs.affected.outputs.environments), '${name}')`,
-      );
       for (const before of earlier)
         expect(condition).toContain(
           `(needs.${before}.result == 'success' || needs.${before}.result == 'skipped')`,
         );
-    }
-    for (const name of ['dev', 'staging', 'prod']) {
       expect(jobs[name]).toMatchObject({
         uses: './.github/workflows/deploy-environment.yml',
-        with: { environment: name, 'apply-infrastructure': "${{ github.event_name == 'push' }}" },
+        with: { environment: name },
       });
     }
+  });
+
+  it('the deploy job applies only what changed since the last deployment, each part checked against its review', () => {
     const deploy = byName('deploy-environment.yml').doc.jobs.deploy as Yaml;
     expect(deploy.environment.name).toBe('${{ inputs.environment }}');
     expect(deploy.concurrency).toEqual({
       group: 'deploy-${{ inputs.environment }}',
       'cancel-in-progress': false,
     });
-    const commands = (deploy.steps as Yaml[])
-      .filter((s) => String(s.uses).startsWith('./actions/'))
-      .map((s) => `${s.uses.slice(10)} ${s.with.command}`);
-    expect(commands).toEqual([
+    expect(stepsOf(deploy)).toEqual([
+      'promote verify-release',
       'terraform apply',
       'terraform output',
+      'kops render',
+      'review verify',
       'kops apply',
       'kops validate',
       'kops export-kubeconfig',
       'helm upgrade',
-      'helm test',
     ]);
-    // Only a merged pull request carries a reviewed plan: dispatches deploy the release only.
-    const gated = (deploy.steps as Yaml[])
-      .filter((s) => s.if === 'inputs.apply-infrastructure')
+    const infrastructureOnly = (deploy.steps as Yaml[])
+      .filter((s) => String(s.if ?? '').includes("env.INFRASTRUCTURE == 'true'"))
       .map((s) => `${s.uses.slice(10)} ${s.with.command}`);
-    expect(gated).toEqual(['terraform apply', 'kops apply', 'kops validate']);
+    expect(infrastructureOnly).toEqual([
+      'terraform apply',
+      'kops render',
+      'review verify',
+      'kops apply',
+      'kops validate',
+    ]);
+    expect(deploy.env.INFRASTRUCTURE).toBe('${{ needs.changes.outputs.infrastructure }}');
+    const changes = byName('deploy-environment.yml').doc.jobs.changes as Yaml;
+    expect(stepsOf(changes)).toEqual(['environments deploy']);
   });
 
-  it('plan comments per affected environment with the read-only role', () => {
+  it('plan comments per affected environment with its own plan role, uploads the plan, records the review', () => {
     const plan = byName('plan.yml');
-    expect(triggersOf(plan).pull_request.paths).toEqual([
-      'terraform/**',
-      'chart/**',
-      'environments/**',
-      'services/**',
-    ]);
-    const job = plan.doc.jobs.plan as Yaml;
+    // No path filter: the required `plan` check reports on every pull request.
+    expect(triggersOf(plan).pull_request).toBeNull();
+    const job = plan.doc.jobs['plan-environment'] as Yaml;
     expect(job.strategy.matrix).toBe('${{ fromJSON(needs.affected.outputs.matrix) }}');
     const steps = job.steps as Yaml[];
     expect(
       steps.find((s) => String(s.uses).startsWith('aws-actions/'))!.with['role-to-assume'],
-    ).toBe('${{ vars.PLAN_ROLE_ARN }}');
+    ).toBe('${{ fromJSON(vars.PLAN_ROLE_ARNS)[matrix.environment] }}');
+    expect(stepsOf(job)).toEqual([
+      'terraform plan',
+      'terraform output',
+      'kops diff',
+      'helm diff',
+      'review record',
+    ]);
     expect(
-      steps
-        .filter((s) => String(s.uses).startsWith('./actions/'))
-        .map((s) => `${s.uses.slice(10)} ${s.with.command}`),
-    ).toEqual(['terraform plan', 'terraform output', 'kops diff', 'helm diff']);
-    expect(plan.doc.jobs.fork.if).toBe(
-      'github.event.pull_request.head.repo.full_name != github.repository',
-    );
+      steps.find((s) => String(s.uses).startsWith('actions/upload-artifact@'))!.with.name,
+    ).toBe('plan-${{ matrix.environment }}');
+    const aggregate = plan.doc.jobs.plan as Yaml;
+    expect(aggregate).toMatchObject({
+      name: 'plan',
+      if: 'always()',
+      needs: ['affected', 'plan-environment'],
+    });
   });
 
-  it('promote re-runs the promotion-gate job on label and push events and opens promotion PRs on dispatch', () => {
+  it('the promotion gate runs on pull_request_target from the base, never code of the pull request it judges (defect 10)', () => {
     const promote = byName('promote.yml');
-    expect(triggersOf(promote).pull_request.types).toEqual(
-      expect.arrayContaining(['labeled', 'unlabeled', 'synchronize', 'opened']),
+    const on = triggersOf(promote);
+    expect(on.pull_request).toBeUndefined();
+    expect(on.pull_request_target.types).toEqual(
+      expect.arrayContaining(['labeled', 'unlabeled', 'synchronize', 'opened', 'edited']),
     );
-    expect(triggersOf(promote).workflow_dispatch.inputs.target.options).toEqual([
-      'staging',
-      'prod',
-    ]);
+    expect(on.workflow_dispatch.inputs.target.options).toEqual(['staging', 'prod']);
     const gate = promote.doc.jobs['promotion-gate'] as Yaml;
     expect(gate.name).toBe('promotion-gate');
-    expect(gate.permissions.statuses).toBe('write');
-    // The gate runs the base commit's code, never the pull request's.
     expect(gate.steps[0].with.ref).toBe('${{ github.event.pull_request.base.sha }}');
     expect((promote.doc.jobs['open-pr'] as Yaml).steps.at(-1).with.command).toBe('open-pr');
+    // No workflow a pull request can edit runs with statuses or checks write.
+    for (const wf of workflows) {
+      const on = triggersOf(wf) ?? {};
+      if (!('pull_request' in on)) continue;
+      for (const [id, job] of Object.entries(wf.doc.jobs as Record<string, Yaml>))
+        expect([`${wf.file} ${id}`, job.permissions?.statuses]).not.toEqual([
+          `${wf.file} ${id}`,
+          'write',
+        ]);
+    }
   });
 
-  it('teardown validates the confirmation first, shows the destroy plan, then destroys in the environment', () => {
+  it('apply is the recovery path: a fresh plan of main, applied after the environment approves', () => {
+    const apply = byName('apply.yml');
+    expect(Object.keys(triggersOf(apply))).toEqual(['workflow_dispatch']);
+    expect(apply.doc.jobs.recover).toMatchObject({
+      if: "github.ref == 'refs/heads/main'",
+      uses: './.github/workflows/deploy-environment.yml',
+      with: { environment: '${{ inputs.environment }}', recovery: true },
+    });
+    const jobs = byName('deploy-environment.yml').doc.jobs as Record<string, Yaml>;
+    expect(jobs['recovery-plan']!.environment).toBeUndefined();
+    expect(stepsOf(jobs['recovery-plan']!)).toEqual(['terraform plan']);
+    const terraformApply = (jobs.deploy!.steps as Yaml[]).find((s) => s.with?.command === 'apply')!;
+    expect(terraformApply.with['plan-hash']).toBe('${{ needs.recovery-plan.outputs.plan-hash }}');
+  });
+
+  it('teardown validates, shows the plans, then destroys only what is left, in the environment', () => {
     const teardown = byName('teardown.yml');
     const inputs = triggersOf(teardown).workflow_dispatch.inputs as Yaml;
     expect(Object.keys(inputs)).toEqual(['environment', 'confirm', 'allow-prod']);
@@ -273,10 +307,17 @@ describe('how the workflows chain', () => {
     expect(jobs['destroy-plan']!.needs).toBe('validate');
     expect(jobs.teardown!.needs).toBe('destroy-plan');
     expect(jobs.teardown!.environment.name).toBe('${{ inputs.environment }}');
-    const order = (jobs.teardown!.steps as Yaml[])
-      .filter((s) => String(s.uses).startsWith('./actions/'))
-      .map((s) => `${s.uses.slice(10)} ${s.with.command}`);
-    expect(order.slice(-3)).toEqual(['helm uninstall', 'kops delete', 'terraform destroy']);
+    expect(jobs.teardown!.concurrency.group).toBe('deploy-${{ inputs.environment }}');
+    const steps = jobs.teardown!.steps as Yaml[];
+    // The order of a first run and of reruns: delivery.test.ts evaluates the steps' conditions.
+    // The cluster steps only while the cluster exists (a rerun after kops delete skips them).
+    for (const command of ['export-kubeconfig', 'uninstall', 'delete'])
+      expect(steps.find((s) => s.with?.command === command)!.if).toBe(
+        "steps.left.outputs.cluster-exists == 'true'",
+      );
+    expect(steps.find((s) => s.with?.command === 'destroy')!.with['plan-hash']).toBe(
+      '${{ needs.destroy-plan.outputs.destroy-hash }}',
+    );
   });
 
   it('drift plans every environment daily and on dispatch', () => {
@@ -298,34 +339,35 @@ describe('how the workflows chain', () => {
   });
 });
 
+/** A step's `run:` script under bash -e, as the runner runs it, with the step's env and a summary file. */
+function runStepScript(
+  script: string,
+  env: Record<string, string>,
+): { code: number; output: string } {
+  const summary = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'step-')), 'summary');
+  try {
+    const output = execFileSync('bash', ['-e', '-c', script], {
+      env: { PATH: process.env.PATH, GITHUB_STEP_SUMMARY: summary, ...env },
+      encoding: 'utf8',
+    });
+    return { code: 0, output };
+  } catch (error) {
+    const failed = error as { status: number; stdout: string };
+    return { code: failed.status, output: failed.stdout };
+  } finally {
+    fs.rmSync(path.dirname(summary), { recursive: true, force: true });
+  }
+}
+
 describe('teardown confirmation script', () => {
   const script = (byName('teardown.yml').doc.jobs.validate.steps[0] as Yaml).run as string;
 
-  function confirm(
-    environment: string,
-    typed: string,
-    allowProd: boolean,
-  ): { code: number; output: string } {
-    const summary = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'teardown-')), 'summary');
-    try {
-      const output = execFileSync('bash', ['-e', '-c', script], {
-        env: {
-          PATH: process.env.PATH,
-          ENVIRONMENT: environment,
-          CONFIRM: typed,
-          ALLOW_PROD: String(allowProd),
-          GITHUB_STEP_SUMMARY: summary,
-        },
-        encoding: 'utf8',
-      });
-      return { code: 0, output };
-    } catch (error) {
-      const failed = error as { status: number; stdout: string };
-      return { code: failed.status, output: failed.stdout };
-    } finally {
-      fs.rmSync(path.dirname(summary), { recursive: true, force: true });
-    }
-  }
+  const confirm = (environment: string, typed: string, allowProd: boolean) =>
+    runStepScript(script, {
+      ENVIRONMENT: environment,
+      CONFIRM: typed,
+      ALLOW_PROD: String(allowProd),
+    });
 
   it('accepts the environment typed again', () => {
     expect(confirm('dev', 'dev', false).code).toBe(0);
@@ -344,5 +386,43 @@ describe('teardown confirmation script', () => {
     const result = confirm('prod', 'prod', false);
     expect(result.code).toBe(1);
     expect(result.output).toContain('destroying prod also needs allow-prod: true');
+  });
+});
+
+describe('the one required plan check (defect 6)', () => {
+  const job = byName('plan.yml').doc.jobs.plan as Yaml;
+  const script = (job.steps[0] as Yaml).run as string;
+
+  const verdict = (env: { AFFECTED: string; ANY: string; PLANS: string; FORK: string }) =>
+    runStepScript(script, env);
+
+  it('reports on every pull request, after the plans whatever their result', () => {
+    expect(job).toMatchObject({ name: 'plan', if: 'always()' });
+    expect(job.needs).toEqual(['affected', 'plan-environment']);
+    // Its inputs are the jobs' results, not anything a step of theirs could write.
+    expect(job.steps[0].env).toMatchObject({
+      AFFECTED: '${{ needs.affected.result }}',
+      PLANS: '${{ needs.plan-environment.result }}',
+    });
+  });
+
+  it('fails when a plan failed or was cancelled, passes when every plan succeeded or nothing is affected', () => {
+    const ok = { AFFECTED: 'success', ANY: 'true', PLANS: 'success', FORK: 'false' };
+    expect(verdict(ok).code).toBe(0);
+    expect(verdict({ ...ok, ANY: 'false', PLANS: 'skipped' }).code).toBe(0);
+    for (const PLANS of ['failure', 'cancelled', 'skipped']) {
+      const result = verdict({ ...ok, PLANS });
+      expect([PLANS, result.code]).toEqual([PLANS, 1]);
+      expect(result.output).toContain('the plan of at least one environment failed');
+    }
+    expect(verdict({ ...ok, AFFECTED: 'failure' }).output).toContain(
+      'the affected environments could not be determined',
+    );
+  });
+
+  it('fails a fork pull request that changes what gets deployed (it cannot be planned)', () => {
+    const result = verdict({ AFFECTED: 'success', ANY: 'true', PLANS: 'skipped', FORK: 'true' });
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('forks get no OIDC token');
   });
 });

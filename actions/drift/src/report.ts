@@ -54,7 +54,9 @@ export function issueBody(
     '',
     driftSummary(plan),
     details,
-    'Apply the repository again (a pull request or re-running apply for this environment) or bring',
-    'the change into the repository by pull request. This issue closes itself at the next clean plan.',
+    `Either bring the change into the repository by pull request, or put \`${environment}\` back to what`,
+    `main says: Actions → *apply* → *Run workflow* with environment \`${environment}\` (the recovery path:`,
+    "a fresh plan of main is shown in the run, and applied only after the environment's reviewers",
+    'approve it). This issue closes itself at the next clean plan.',
   ].join('\n');
 }

@@ -7975,7 +7975,7 @@ var require_client = __commonJS({
         if (client[kRunning] > 0 && util.bodyLength(request.body) !== 0 && (util.isStream(request.body) || util.isAsyncIterable(request.body))) {
           return;
         }
-        if (!request.aborted && write(client, request)) {
+        if (!request.aborted && write2(client, request)) {
           client[kPendingIdx]++;
         } else {
           client[kQueue].splice(client[kPendingIdx], 1);
@@ -7985,7 +7985,7 @@ var require_client = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function write(client, request) {
+    function write2(client, request) {
       if (client[kHTTPConnVersion] === "h2") {
         writeH2(client, client[kHTTP2Session], request);
         return;
@@ -38570,7 +38570,7 @@ function environmentValidators(repoRoot) {
   const ajv = new import_ajv.default({ allErrors: true, strict: true, useDefaults: true, verbose: true });
   (0, import_ajv_formats.default)(ajv);
   ajv.addFormat("vpc-cidr", { type: "string", validate: isVpcCidr });
-  const read = (file) => {
+  const read2 = (file) => {
     const full = import_node_path.default.join(repoRoot, SCHEMA_DIR, file);
     try {
       return JSON.parse(import_node_fs3.default.readFileSync(full, "utf8"));
@@ -38582,8 +38582,8 @@ function environmentValidators(repoRoot) {
     }
   };
   const validators = {
-    env: ajv.compile(read("env.schema.json")),
-    release: ajv.compile(read("release.schema.json"))
+    env: ajv.compile(read2("env.schema.json")),
+    release: ajv.compile(read2("release.schema.json"))
   };
   cache.set(repoRoot, validators);
   return validators;
@@ -38784,6 +38784,14 @@ function environmentFolders(repoRoot) {
     (entry) => entry.isDirectory() && import_node_fs4.default.existsSync(import_node_path2.default.join(root, entry.name, "env.yaml"))
   ).map((entry) => entry.name);
 }
+function accountErrors(loaded) {
+  const first = loaded[0];
+  if (!first) return [];
+  const account = first.env.aws.account_id;
+  return loaded.filter((environment) => environment.env.aws.account_id !== account).map(
+    (environment) => `${ENVIRONMENTS_DIR}/${environment.name}/env.yaml: /aws/account_id must be the one AWS account of every environment, "${account}" as in ${ENVIRONMENTS_DIR}/${first.name}/env.yaml (got "${environment.env.aws.account_id}")`
+  );
+}
 function loadEnvironments(repoRoot) {
   const errors = [];
   const folders = environmentFolders(repoRoot);
@@ -38802,6 +38810,7 @@ function loadEnvironments(repoRoot) {
     const environment = loadInto(repoRoot, name, errors);
     if (environment) loaded.push(environment);
   }
+  errors.push(...accountErrors(loaded));
   for (let i = 0; i < loaded.length; i++) {
     for (let j = i + 1; j < loaded.length; j++) {
       const a = loaded[i];
@@ -38828,30 +38837,310 @@ function loadEnvironments(repoRoot) {
 // actions/lib/src/pull-request-comment.ts
 var core3 = __toESM(require_core());
 
+// actions/lib/src/github-endpoints.ts
+var read = (scope) => ({ [scope]: "read" });
+var write = (scope) => ({ [scope]: "write" });
+var GITHUB_ENDPOINTS = {
+  "issues.listComments": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+    accepted: [read("pull-requests"), read("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#list-issue-comments"
+  },
+  "issues.createComment": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+    accepted: [write("pull-requests"), write("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#create-an-issue-comment"
+  },
+  "issues.updateComment": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
+    accepted: [write("pull-requests"), write("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#update-an-issue-comment"
+  },
+  "issues.getComment": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
+    accepted: [read("pull-requests"), read("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#get-an-issue-comment"
+  },
+  "issues.listForRepo": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/issues",
+    accepted: [read("issues")],
+    docs: "https://docs.github.com/rest/issues/issues#list-repository-issues"
+  },
+  "issues.create": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/issues",
+    accepted: [write("issues")],
+    docs: "https://docs.github.com/rest/issues/issues#create-an-issue"
+  },
+  "issues.update": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}",
+    accepted: [write("issues")],
+    docs: "https://docs.github.com/rest/issues/issues#update-an-issue"
+  },
+  "issues.addLabels": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
+    accepted: [write("pull-requests"), write("issues")],
+    docs: "https://docs.github.com/rest/issues/labels#add-labels-to-an-issue"
+  },
+  "pulls.get": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}",
+    accepted: [read("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#get-a-pull-request"
+  },
+  "pulls.list": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/pulls",
+    accepted: [read("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#list-pull-requests"
+  },
+  "pulls.listFiles": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}/files",
+    accepted: [read("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#list-pull-requests-files"
+  },
+  "pulls.create": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/pulls",
+    accepted: [write("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#create-a-pull-request"
+  },
+  "pulls.merge": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/pulls/pulls#merge-a-pull-request"
+  },
+  "pulls.update": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}",
+    accepted: [write("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#update-a-pull-request"
+  },
+  "repos.listPullRequestsAssociatedWithCommit": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+    accepted: [{ contents: "read", "pull-requests": "read" }],
+    docs: "https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit"
+  },
+  "repos.compareCommitsWithBasehead": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/compare/{basehead}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/commits/commits#compare-two-commits"
+  },
+  "repos.getBranch": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/branches/{branch}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/branches/branches#get-a-branch"
+  },
+  "repos.getContent": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/contents/{path}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/repos/contents#get-repository-content"
+  },
+  "repos.createOrUpdateFileContents": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/contents/{path}",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/repos/contents#create-or-update-file-contents"
+  },
+  "git.getRef": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/git/ref/{ref}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/git/refs#get-a-reference"
+  },
+  "git.createRef": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/git/refs",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/git/refs#create-a-reference"
+  },
+  "git.updateRef": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/git/refs/{ref}",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/git/refs#update-a-reference"
+  },
+  "repos.getBranchProtection": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/branches/{branch}/protection",
+    accepted: [read("administration")],
+    docs: "https://docs.github.com/rest/branches/branch-protection#get-branch-protection"
+  },
+  "repos.updateBranchProtection": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/branches/{branch}/protection",
+    accepted: [write("administration")],
+    docs: "https://docs.github.com/rest/branches/branch-protection#update-branch-protection"
+  },
+  "actions.setCustomOidcSubClaimForRepo": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/actions/oidc/customization/sub",
+    accepted: [write("administration")],
+    docs: "https://docs.github.com/rest/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-a-repository"
+  },
+  "repos.createCommitStatus": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/statuses/{sha}",
+    accepted: [write("statuses")],
+    docs: "https://docs.github.com/rest/commits/statuses#create-a-commit-status"
+  },
+  "checks.create": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/check-runs",
+    accepted: [write("checks")],
+    docs: "https://docs.github.com/rest/checks/runs#create-a-check-run"
+  },
+  "checks.listForRef": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/commits/{ref}/check-runs",
+    accepted: [read("checks")],
+    docs: "https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference"
+  },
+  "repos.listDeployments": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/deployments",
+    accepted: [read("deployments")],
+    docs: "https://docs.github.com/rest/deployments/deployments#list-deployments"
+  },
+  "repos.createDeployment": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/deployments",
+    accepted: [write("deployments")],
+    docs: "https://docs.github.com/rest/deployments/deployments#create-a-deployment"
+  },
+  "repos.listDeploymentStatuses": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+    accepted: [read("deployments")],
+    docs: "https://docs.github.com/rest/deployments/statuses#list-deployment-statuses"
+  },
+  "repos.createDeploymentStatus": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+    accepted: [write("deployments")],
+    docs: "https://docs.github.com/rest/deployments/statuses#create-a-deployment-status"
+  },
+  "actions.createWorkflowDispatch": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+    accepted: [write("actions")],
+    docs: "https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event"
+  }
+};
+
+// actions/lib/src/deployments.ts
+var SEARCH_DEPTH = 50;
+function isTeardown(payload) {
+  let value = payload;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return false;
+    }
+  }
+  return value?.teardown === true;
+}
+async function succeededDeployments(octokit, repo, environment, options = {}) {
+  const { data: deployments } = await octokit.rest.repos.listDeployments({
+    ...repo,
+    environment,
+    per_page: SEARCH_DEPTH
+  });
+  const succeeded = [];
+  for (const deployment of deployments) {
+    const statuses = await octokit.paginate(octokit.rest.repos.listDeploymentStatuses, {
+      ...repo,
+      deployment_id: deployment.id,
+      per_page: 100
+    });
+    const succeededOnce = statuses.some((status) => status.state === "success");
+    if (succeededOnce && isTeardown(deployment.payload)) break;
+    if (succeededOnce) {
+      succeeded.push({ id: deployment.id, sha: deployment.sha, payload: deployment.payload });
+      if (options.first) break;
+    }
+  }
+  return succeeded;
+}
+async function lastSuccessfulDeployment(octokit, repo, environment) {
+  return (await succeededDeployments(octokit, repo, environment, { first: true }))[0] ?? null;
+}
+
 // actions/environments/src/main.ts
 var core4 = __toESM(require_core());
 
 // actions/environments/src/affected.ts
-var SHARED_PREFIXES = ["terraform/", "chart/", "services/", "environments/schema/"];
+var ALL_KINDS = ["infrastructure", "release"];
+var SHARED = [
+  { prefix: "terraform/", kinds: ["infrastructure"] },
+  { prefix: "actions/terraform/src/", kinds: ["infrastructure"] },
+  { prefix: "actions/kops/src/", kinds: ["infrastructure"] },
+  { prefix: "chart/", kinds: ["release"] },
+  { prefix: "actions/helm/src/", kinds: ["release"] },
+  { prefix: "environments/schema/", kinds: ALL_KINDS },
+  { prefix: "actions/lib/src/environment", kinds: ALL_KINDS },
+  { prefix: "scripts/toolchain/tools.json", kinds: ALL_KINDS },
+  { prefix: ".github/actions/setup-tools/", kinds: ALL_KINDS }
+];
+var SERVICES_PREFIX = "services/";
+var ENVIRONMENT_FILES = {
+  "env.yaml": ALL_KINDS,
+  "values.yaml": ["release"],
+  "release.yaml": ["release"]
+};
 function isDocumentation(file) {
   return file.endsWith(".md") || file.startsWith("docs/") || file.includes("/docs/");
 }
+function isTest(file) {
+  return /\.test\.[cm]?[jt]s$/.test(file) || file.includes("/__fixtures__/");
+}
 function impactOf(file, environments) {
   const path3 = file.replace(/^\.\//, "");
-  if (isDocumentation(path3)) return { scope: "none" };
-  if (SHARED_PREFIXES.some((prefix) => path3.startsWith(prefix))) return { scope: "all" };
-  const match = /^environments\/([^/]+)\//.exec(path3);
-  if (match && environments.includes(match[1])) return { scope: "one", environment: match[1] };
+  if (isDocumentation(path3) || isTest(path3)) return { scope: "none" };
+  const shared = SHARED.find((entry) => path3.startsWith(entry.prefix));
+  if (shared) return { scope: "all", kinds: shared.kinds };
+  if (path3.startsWith(SERVICES_PREFIX)) return { scope: "all", kinds: [] };
+  const match = /^environments\/([^/]+)\/(.+)$/.exec(path3);
+  if (match && environments.includes(match[1])) {
+    return {
+      scope: "one",
+      environment: match[1],
+      kinds: ENVIRONMENT_FILES[match[2]] ?? ALL_KINDS
+    };
+  }
   return { scope: "none" };
 }
 function affectedEnvironments(changedFiles, environments) {
-  const because = /* @__PURE__ */ new Map();
+  const found = /* @__PURE__ */ new Map();
   for (const file of changedFiles) {
     const impact = impactOf(file, environments);
-    const reached = impact.scope === "all" ? environments : impact.scope === "one" ? [impact.environment] : [];
-    for (const name of reached) if (!because.has(name)) because.set(name, file);
+    if (impact.scope === "none") continue;
+    const reached = impact.scope === "all" ? environments : [impact.environment];
+    for (const name of reached) {
+      const entry = found.get(name) ?? { because: file, kinds: /* @__PURE__ */ new Set() };
+      for (const kind of impact.kinds) entry.kinds.add(kind);
+      found.set(name, entry);
+    }
   }
-  return environments.filter((name) => because.has(name)).map((name) => ({ name, because: because.get(name) }));
+  return environments.filter((name) => found.has(name)).map((name) => ({
+    name,
+    because: found.get(name).because,
+    kinds: ALL_KINDS.filter((kind) => found.get(name).kinds.has(kind))
+  }));
 }
 
 // actions/environments/src/changed-files.ts
@@ -38861,6 +39150,11 @@ function parseChangedFilesInput(text) {
   return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "");
 }
 var ZERO_SHA = /^0+$/;
+function fileNames(files) {
+  return files.flatMap(
+    (file) => file.previous_filename ? [file.filename, file.previous_filename] : [file.filename]
+  );
+}
 async function changedFilesOf(octokit, repo, event) {
   const payload = event.payload;
   if (event.name === "pull_request" || event.name === "pull_request_target") {
@@ -38880,9 +39174,7 @@ async function changedFilesOf(octokit, repo, event) {
       };
     return {
       kind: "files",
-      files: files.flatMap(
-        (file) => file.previous_filename ? [file.filename, file.previous_filename] : [file.filename]
-      )
+      files: fileNames(files)
     };
   }
   if (event.name === "push") {
@@ -38894,59 +39186,99 @@ async function changedFilesOf(octokit, repo, event) {
         reason: "the push created a branch (no previous commit to compare with)"
       };
     if (ZERO_SHA.test(after)) return { kind: "files", files: [] };
-    const { data } = await octokit().rest.repos.compareCommitsWithBasehead({
-      ...repo,
-      basehead: `${before}...${after}`,
-      per_page: 1
-    });
-    const files = data.files ?? [];
-    if (files.length >= COMPARE_FILES_CAP)
-      return {
-        kind: "unknown",
-        reason: `the push changes ${files.length}+ files (GitHub lists at most ${COMPARE_FILES_CAP})`
-      };
-    return {
-      kind: "files",
-      files: files.flatMap(
-        (file) => file.previous_filename ? [file.filename, file.previous_filename] : [file.filename]
-      )
-    };
+    return compareFiles(octokit(), repo, before, after, "the push");
   }
   return { kind: "unknown", reason: `a ${event.name} event has no diff` };
 }
+async function compareFiles(client, repo, base, head, what = `${base.slice(0, 12)}...${head.slice(0, 12)}`) {
+  const { data } = await client.rest.repos.compareCommitsWithBasehead({
+    ...repo,
+    basehead: `${base}...${head}`,
+    per_page: 1
+  });
+  const files = data.files ?? [];
+  if (files.length >= COMPARE_FILES_CAP)
+    return {
+      kind: "unknown",
+      reason: `${what} changes ${files.length}+ files (GitHub lists at most ${COMPARE_FILES_CAP})`
+    };
+  return {
+    kind: "files",
+    files: fileNames(files)
+  };
+}
 
 // actions/environments/src/main.ts
-var MODES = ["affected", "all", "one"];
+var MODES = ["affected", "all", "one", "deploy"];
 function readMode() {
   const mode = core4.getInput("mode") || "affected";
   if (!MODES.includes(mode))
     throw new Error(`input mode must be one of ${MODES.join(", ")} (got "${mode}")`);
   return mode;
 }
+function oneEnvironment(names) {
+  const environment = core4.getInput("environment");
+  if (!environment) throw new Error('input environment is required when mode is "one" or "deploy"');
+  if (!names.includes(environment))
+    throw new Error(`input environment "${environment}" is not one of ${names.join(", ")}`);
+  return environment;
+}
+var everything = (names, because) => names.map((name) => ({ name, because, kinds: [...ALL_KINDS] }));
+async function sinceLastDeployment(names) {
+  const environment = oneEnvironment(names);
+  const sha = process.env.GITHUB_SHA;
+  if (!sha)
+    throw new Error("GITHUB_SHA is not set: deploy mode compares it with the last deployment");
+  const octokit = githubClient();
+  const repo = repoFromEnv();
+  const last = await lastSuccessfulDeployment(octokit, repo, environment);
+  if (!last)
+    return {
+      affected: everything([environment], "no successful deployment yet"),
+      basis: `${environment} has no successful deployment yet: everything is applied`
+    };
+  if (last.sha === sha)
+    return {
+      affected: [],
+      basis: `${environment} was last deployed from this commit (deployment ${last.id})`,
+      since: last.sha
+    };
+  const changed = await compareFiles(octokit, repo, last.sha, sha);
+  const basis = `changes since ${environment}'s last successful deployment ${last.id} (commit ${last.sha.slice(0, 12)})`;
+  if (changed.kind === "unknown")
+    return {
+      affected: everything([environment], changed.reason),
+      basis: `${basis}: ${changed.reason}`,
+      since: last.sha
+    };
+  core4.info(
+    `${changed.files.length} changed file(s) since ${last.sha}:
+${changed.files.map((f) => `  ${f}`).join("\n")}`
+  );
+  return {
+    affected: affectedEnvironments(changed.files, [environment]).filter((e) => e.kinds.length > 0),
+    basis: `${changed.files.length} file(s) of the ${basis}`,
+    since: last.sha
+  };
+}
 async function select(mode, names) {
   if (mode === "all")
-    return {
-      affected: names.map((name) => ({ name, because: "mode: all" })),
-      basis: "every environment (mode: all)"
-    };
+    return { affected: everything(names, "mode: all"), basis: "every environment (mode: all)" };
   if (mode === "one") {
-    const environment = core4.getInput("environment");
-    if (!environment) throw new Error('input environment is required when mode is "one"');
-    if (!names.includes(environment))
-      throw new Error(`input environment "${environment}" is not one of ${names.join(", ")}`);
+    const environment = oneEnvironment(names);
     return {
-      affected: [{ name: environment, because: "mode: one" }],
+      affected: everything([environment], "mode: one"),
       basis: `environment ${environment} (mode: one)`
     };
   }
+  if (mode === "deploy") return sinceLastDeployment(names);
   const input = core4.getInput("changed-files");
   const changed = input ? { kind: "files", files: parseChangedFilesInput(input) } : await changedFilesOf(() => githubClient(), repoFromEnv(), readEvent());
-  if (changed.kind === "unknown") {
+  if (changed.kind === "unknown")
     return {
-      affected: names.map((name) => ({ name, because: changed.reason })),
+      affected: everything(names, changed.reason),
       basis: `every environment: ${changed.reason}`
     };
-  }
   core4.info(
     `${changed.files.length} changed file(s):
 ${changed.files.map((f) => `  ${f}`).join("\n")}`
@@ -38959,15 +39291,15 @@ ${changed.files.map((f) => `  ${f}`).join("\n")}`
 function summary(affected, basis, names) {
   const rows = names.map((name) => {
     const hit = affected.find((entry) => entry.name === name);
-    return `| \`${name}\` | ${hit ? "yes" : "no"} | ${hit ? `\`${hit.because}\`` : ""} |`;
+    return `| \`${name}\` | ${hit ? "yes" : "no"} | ${hit ? hit.kinds.join(", ") || "plan only" : ""} | ${hit ? `\`${hit.because}\`` : ""} |`;
   });
   return [
     `### Affected environments`,
     "",
     `Selected from ${basis}.`,
     "",
-    "| environment | affected | because of |",
-    "| --- | --- | --- |",
+    "| environment | affected | needs | because of |",
+    "| --- | --- | --- | --- |",
     ...rows,
     ""
   ].join("\n");
@@ -38977,13 +39309,18 @@ async function run() {
   const environments = loadEnvironments(workspaceRoot());
   const names = environments.map((environment) => environment.name);
   core4.info(`validated environments: ${names.join(", ")}`);
-  const { affected, basis } = await select(mode, names);
+  const { affected, basis, since } = await select(mode, names);
   const list = affected.map((entry) => entry.name);
   core4.info(`affected: ${list.length > 0 ? list.join(", ") : "none"} (${basis})`);
   core4.setOutput("matrix", JSON.stringify({ environment: list }));
   core4.setOutput("environments", JSON.stringify(list));
   core4.setOutput("any", list.length > 0 ? "true" : "false");
-  writeSummary(summary(affected, basis, names));
+  for (const kind of ALL_KINDS)
+    core4.setOutput(kind, String(affected.some((entry) => entry.kinds.includes(kind))));
+  if (mode === "deploy") core4.setOutput("since", since ?? "");
+  writeSummary(
+    summary(affected, basis, mode === "deploy" ? [core4.getInput("environment")] : names)
+  );
 }
 
 // actions/environments/src/index.ts

@@ -23,6 +23,48 @@ describe('affected environments', () => {
     expect(names(['environments/prod/env.yaml', file])).toEqual(['dev', 'staging', 'prod']);
   });
 
+  it.each([
+    ['actions/kops/src/manifest.ts', ['infrastructure']],
+    ['actions/terraform/src/config.ts', ['infrastructure']],
+    ['scripts/toolchain/tools.json', ['infrastructure', 'release']],
+    ['actions/helm/src/render.ts', ['release']],
+    ['actions/lib/src/environment.ts', ['infrastructure', 'release']],
+    ['.github/actions/setup-tools/action.yml', ['infrastructure', 'release']],
+  ])('%s defines what is applied: every environment needs %j', (file, kinds) => {
+    expect(affectedEnvironments([file], ENVIRONMENTS)).toEqual(
+      ENVIRONMENTS.map((name) => ({ name, because: file, kinds })),
+    );
+  });
+
+  it('says what each environment needs: a release.yaml is Helm only, env.yaml both', () => {
+    expect(affectedEnvironments(['environments/staging/release.yaml'], ENVIRONMENTS)).toEqual([
+      { name: 'staging', because: 'environments/staging/release.yaml', kinds: ['release'] },
+    ]);
+    expect(
+      affectedEnvironments(
+        [
+          'environments/prod/values.yaml',
+          'environments/dev/env.yaml',
+          'terraform/modules/network/main.tf',
+        ],
+        ENVIRONMENTS,
+      ).map((e) => [e.name, e.kinds]),
+    ).toEqual([
+      ['dev', ['infrastructure', 'release']],
+      ['staging', ['infrastructure']],
+      ['prod', ['infrastructure', 'release']],
+    ]);
+  });
+
+  it('tests and fixtures beside the renderers change nothing that is applied', () => {
+    expect(
+      names([
+        'actions/kops/src/manifest.test.ts',
+        'actions/terraform/src/__fixtures__/plan-mixed.json',
+      ]),
+    ).toEqual([]);
+  });
+
   it('documentation-only changes affect nothing', () => {
     expect(
       names([
@@ -41,6 +83,7 @@ describe('affected environments', () => {
       names([
         '.github/workflows/ci.yml',
         'actions/promote/src/main.ts',
+        'scripts/toolchain/install.mjs',
         'package.json',
         'environments/tests/environments.test.ts',
       ]),
@@ -51,16 +94,16 @@ describe('affected environments', () => {
     expect(impactOf('environments/qa/env.yaml', ENVIRONMENTS)).toEqual({ scope: 'none' });
   });
 
-  it('a realistic feature PR: service code, its chart values and docs', () => {
+  it('a realistic feature PR: service code is planned everywhere but deploys through images', () => {
     const files = [
       'services/recommendation/src/model.ts',
       'services/recommendation/src/model.test.ts',
       'services/recommendation/README.md',
     ];
     expect(affectedEnvironments(files, ENVIRONMENTS)).toEqual([
-      { name: 'dev', because: 'services/recommendation/src/model.ts' },
-      { name: 'staging', because: 'services/recommendation/src/model.ts' },
-      { name: 'prod', because: 'services/recommendation/src/model.ts' },
+      { name: 'dev', because: 'services/recommendation/src/model.ts', kinds: [] },
+      { name: 'staging', because: 'services/recommendation/src/model.ts', kinds: [] },
+      { name: 'prod', because: 'services/recommendation/src/model.ts', kinds: [] },
     ]);
   });
 

@@ -17,6 +17,13 @@ export function parseChangedFilesInput(text: string): string[] {
 
 const ZERO_SHA = /^0+$/;
 
+/** A renamed file counts under both names: the old path's environment changed too. */
+function fileNames(files: Array<{ filename: string; previous_filename?: string }>): string[] {
+  return files.flatMap((file) =>
+    file.previous_filename ? [file.filename, file.previous_filename] : [file.filename],
+  );
+}
+
 /**
  * Asks the GitHub API what an event changed: a pull request's files, or a push's comparison
  * between `before` and `after`. Events without a diff (workflow_dispatch, schedule, a new
@@ -49,9 +56,7 @@ export async function changedFilesOf(
       };
     return {
       kind: 'files',
-      files: files.flatMap((file) =>
-        file.previous_filename ? [file.filename, file.previous_filename] : [file.filename],
-      ),
+      files: fileNames(files),
     };
   }
   if (event.name === 'push') {
@@ -63,23 +68,35 @@ export async function changedFilesOf(
         reason: 'the push created a branch (no previous commit to compare with)',
       };
     if (ZERO_SHA.test(after)) return { kind: 'files', files: [] };
-    const { data } = await octokit().rest.repos.compareCommitsWithBasehead({
-      ...repo,
-      basehead: `${before}...${after}`,
-      per_page: 1,
-    });
-    const files = data.files ?? [];
-    if (files.length >= COMPARE_FILES_CAP)
-      return {
-        kind: 'unknown',
-        reason: `the push changes ${files.length}+ files (GitHub lists at most ${COMPARE_FILES_CAP})`,
-      };
-    return {
-      kind: 'files',
-      files: files.flatMap((file) =>
-        file.previous_filename ? [file.filename, file.previous_filename] : [file.filename],
-      ),
-    };
+    return compareFiles(octokit(), repo, before, after, 'the push');
   }
   return { kind: 'unknown', reason: `a ${event.name} event has no diff` };
+}
+
+/**
+ * The files changed between two commits (`base...head`), or `unknown` when GitHub may have cut
+ * the list (it lists at most 300 files of a comparison).
+ */
+export async function compareFiles(
+  client: GitHubClient,
+  repo: RepoRef,
+  base: string,
+  head: string,
+  what = `${base.slice(0, 12)}...${head.slice(0, 12)}`,
+): Promise<ChangedFiles> {
+  const { data } = await client.rest.repos.compareCommitsWithBasehead({
+    ...repo,
+    basehead: `${base}...${head}`,
+    per_page: 1,
+  });
+  const files = data.files ?? [];
+  if (files.length >= COMPARE_FILES_CAP)
+    return {
+      kind: 'unknown',
+      reason: `${what} changes ${files.length}+ files (GitHub lists at most ${COMPARE_FILES_CAP})`,
+    };
+  return {
+    kind: 'files',
+    files: fileNames(files),
+  };
 }

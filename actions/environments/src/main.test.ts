@@ -5,11 +5,14 @@ import { repoRoot } from '@movies/testing';
 import {
   distDifference,
   forRepository,
+  recordDeployment,
   runBundledAction,
   startFakeGitHub,
   webhookExample,
   type FakeGitHub,
 } from '@movies/actions-lib/testing';
+import { GITHUB_CALLS } from './github-calls';
+import type { Mode } from './main';
 
 const actionDir = path.resolve(__dirname, '..');
 
@@ -30,16 +33,24 @@ describe('environments action (bundled, run as the runner does)', () => {
     event?: Record<string, unknown>;
     inputs?: Record<string, string>;
     workspace?: string;
-  }) =>
-    runBundledAction({
+    env?: Record<string, string>;
+  }) => {
+    const mode = (options.inputs?.mode ?? 'affected') as Mode;
+    return runBundledAction({
       actionDir,
       repository: `${OWNER}/${REPO}`,
       apiUrl: github.url,
       workspace: options.workspace ?? repoRoot,
       eventName: options.eventName,
       event: options.event,
-      inputs: { 'github-token': 'fake-token', mode: 'affected', ...options.inputs },
+      ...(options.env ? { env: options.env } : {}),
+      inputs: {
+        'github-token': github.tokenFor(GITHUB_CALLS[mode] ?? []),
+        mode: 'affected',
+        ...options.inputs,
+      },
     });
+  };
 
   it('pull_request: lists every page of the PR files from the API', async () => {
     const event = forRepository(webhookExample('pull_request', 'opened'), OWNER, REPO);
@@ -55,13 +66,17 @@ describe('environments action (bundled, run as the runner does)', () => {
       matrix: '{"environment":["staging"]}',
       environments: '["staging"]',
       any: 'true',
+      infrastructure: 'false',
+      release: 'true',
     });
     const listCalls = github.requests.filter(
       (r) => r.path === `/repos/${OWNER}/${REPO}/pulls/${number}/files`,
     );
     expect(listCalls.map((r) => r.query.page ?? '1')).toEqual(['1', '2']);
-    expect(listCalls[0]!.headers.authorization).toBe('token fake-token');
-    expect(result.summary).toContain('| `staging` | yes | `environments/staging/values.yaml` |');
+    expect(listCalls.every((r) => r.status === 200)).toBe(true);
+    expect(result.summary).toContain(
+      '| `staging` | yes | release | `environments/staging/values.yaml` |',
+    );
   });
 
   it('pull_request synchronize touching the chart affects every environment', async () => {
@@ -116,6 +131,8 @@ describe('environments action (bundled, run as the runner does)', () => {
       matrix: '{"environment":[]}',
       environments: '[]',
       any: 'false',
+      infrastructure: 'false',
+      release: 'false',
     });
   });
 
@@ -161,8 +178,83 @@ describe('environments action (bundled, run as the runner does)', () => {
     });
     expect(unknown.exitCode).toBe(1);
     expect(unknown.errors).toEqual(['input environment "qa" is not one of dev, staging, prod']);
+    const noEnvironment = await run({ eventName: 'push', inputs: { mode: 'deploy' } });
+    expect(noEnvironment.errors).toEqual([
+      'input environment is required when mode is "one" or "deploy"',
+    ]);
     const all = await run({ eventName: 'push', inputs: { mode: 'all' } });
     expect(all.outputs.environments).toBe('["dev","staging","prod"]');
+  });
+
+  describe('deploy: what the environment needs since its last successful deployment', () => {
+    /** A deployment of `environment` at `sha` with these statuses, as the helm action records them. */
+    const deployment = (environment: string, sha: string, states: string[]) =>
+      recordDeployment(github, { owner: OWNER, repo: REPO, environment, sha, states });
+    const deployAt = (sha: string, environment = 'dev') =>
+      run({ eventName: 'push', inputs: { mode: 'deploy', environment }, env: { GITHUB_SHA: sha } });
+
+    it('before the first deployment: everything', async () => {
+      const state = github.repository(OWNER, REPO);
+      const result = await deployAt(state.commitOn('main', ['README.md'], 'docs'), 'prod');
+      expect(result.errors).toEqual([]);
+      expect(result.outputs).toMatchObject({
+        environments: '["prod"]',
+        infrastructure: 'true',
+        release: 'true',
+        since: '',
+      });
+    });
+
+    it('includes the changes of runs that were cancelled while pending (defect 3)', async () => {
+      const state = github.repository(OWNER, REPO);
+      const deployed = state.commitOn('main', ['environments/staging/values.yaml'], 'deployed');
+      await deployment('staging', deployed, ['in_progress', 'success']);
+      // A merge changed staging's infrastructure; its deploy waited and was cancelled by the
+      // next run (GitHub keeps one pending run per group), which only changes the release.
+      state.commitOn('main', ['environments/staging/env.yaml'], 'merge #1: infrastructure');
+      const head = state.commitOn(
+        'main',
+        ['environments/staging/release.yaml'],
+        'merge #2: release',
+      );
+      const result = await deployAt(head, 'staging');
+      expect(result.errors).toEqual([]);
+      expect(result.outputs).toMatchObject({
+        environments: '["staging"]',
+        infrastructure: 'true',
+        release: 'true',
+        since: deployed,
+      });
+      // Once that deploy succeeded, the next commit's release-only change is Helm only.
+      await deployment('staging', head, ['success']);
+      const next = state.commitOn('main', ['environments/staging/release.yaml'], 'merge #3');
+      expect((await deployAt(next, 'staging')).outputs).toMatchObject({
+        infrastructure: 'false',
+        release: 'true',
+        since: head,
+      });
+    });
+
+    it('a superseded (inactive) deployment still counts; a failed one does not', async () => {
+      const state = github.repository(OWNER, REPO);
+      const good = state.commitOn('main', ['environments/prod/values.yaml'], 'good');
+      await deployment('prod', good, ['success', 'inactive']);
+      const bad = state.commitOn('main', ['terraform/modules/network/main.tf'], 'bad');
+      await deployment('prod', bad, ['in_progress', 'failure']);
+      const head = state.commitOn('main', ['README.md'], 'docs');
+      const result = await deployAt(head, 'prod');
+      expect(result.outputs).toMatchObject({
+        since: good,
+        infrastructure: 'true',
+        release: 'false',
+      });
+      await deployment('prod', head, ['success']);
+      expect((await deployAt(head, 'prod')).outputs).toMatchObject({
+        environments: '[]',
+        infrastructure: 'false',
+        release: 'false',
+      });
+    });
   });
 
   it('fails listing every validation error of every environment', async () => {

@@ -2919,7 +2919,7 @@ var require_Decoder = __commonJS({
   "node_modules/@fastify/busboy/lib/utils/Decoder.js"(exports2, module2) {
     "use strict";
     var RE_PLUS = /\+/g;
-    var HEX = [
+    var HEX2 = [
       0,
       0,
       0,
@@ -3060,7 +3060,7 @@ var require_Decoder = __commonJS({
       const len = str.length;
       for (; i < len; ++i) {
         if (this.buffer !== void 0) {
-          if (!HEX[str.charCodeAt(i)]) {
+          if (!HEX2[str.charCodeAt(i)]) {
             res += "%" + this.buffer;
             this.buffer = void 0;
             --i;
@@ -6144,12 +6144,12 @@ var require_dispatcher_base = __commonJS({
           this[kInterceptedDispatch] = this[kDispatch];
           return this[kDispatch](opts, handler);
         }
-        let dispatch = this[kDispatch].bind(this);
+        let dispatch2 = this[kDispatch].bind(this);
         for (let i = this[kInterceptors].length - 1; i >= 0; i--) {
-          dispatch = this[kInterceptors][i](dispatch);
+          dispatch2 = this[kInterceptors][i](dispatch2);
         }
-        this[kInterceptedDispatch] = dispatch;
-        return dispatch(opts, handler);
+        this[kInterceptedDispatch] = dispatch2;
+        return dispatch2(opts, handler);
       }
       dispatch(opts, handler) {
         if (!handler || typeof handler !== "object") {
@@ -6699,12 +6699,12 @@ var require_RedirectHandler = __commonJS({
       }
     };
     var RedirectHandler = class {
-      constructor(dispatch, maxRedirections, opts, handler) {
+      constructor(dispatch2, maxRedirections, opts, handler) {
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0)) {
           throw new InvalidArgumentError("maxRedirections must be a positive number");
         }
         util.validateHandler(handler, opts.method, opts.upgrade);
-        this.dispatch = dispatch;
+        this.dispatch = dispatch2;
         this.location = null;
         this.abort = null;
         this.opts = { ...opts, maxRedirections: 0 };
@@ -6832,15 +6832,15 @@ var require_redirectInterceptor = __commonJS({
     "use strict";
     var RedirectHandler = require_RedirectHandler();
     function createRedirectInterceptor({ maxRedirections: defaultMaxRedirections }) {
-      return (dispatch) => {
+      return (dispatch2) => {
         return function Intercept(opts, handler) {
           const { maxRedirections = defaultMaxRedirections } = opts;
           if (!maxRedirections) {
-            return dispatch(opts, handler);
+            return dispatch2(opts, handler);
           }
-          const redirectHandler = new RedirectHandler(dispatch, maxRedirections, opts, handler);
+          const redirectHandler = new RedirectHandler(dispatch2, maxRedirections, opts, handler);
           opts = { ...opts, maxRedirections: 0 };
-          return dispatch(opts, redirectHandler);
+          return dispatch2(opts, redirectHandler);
         };
       };
     }
@@ -7975,7 +7975,7 @@ var require_client = __commonJS({
         if (client[kRunning] > 0 && util.bodyLength(request.body) !== 0 && (util.isStream(request.body) || util.isAsyncIterable(request.body))) {
           return;
         }
-        if (!request.aborted && write(client, request)) {
+        if (!request.aborted && write2(client, request)) {
           client[kPendingIdx]++;
         } else {
           client[kQueue].splice(client[kPendingIdx], 1);
@@ -7985,7 +7985,7 @@ var require_client = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function write(client, request) {
+    function write2(client, request) {
       if (client[kHTTPConnVersion] === "h2") {
         writeH2(client, client[kHTTP2Session], request);
         return;
@@ -10443,11 +10443,11 @@ var require_mock_utils = __commonJS({
       return newMockDispatch;
     }
     function deleteMockDispatch(mockDispatches, key) {
-      const index = mockDispatches.findIndex((dispatch) => {
-        if (!dispatch.consumed) {
+      const index = mockDispatches.findIndex((dispatch2) => {
+        if (!dispatch2.consumed) {
           return false;
         }
-        return matchKey(dispatch, key);
+        return matchKey(dispatch2, key);
       });
       if (index !== -1) {
         mockDispatches.splice(index, 1);
@@ -10527,7 +10527,7 @@ var require_mock_utils = __commonJS({
       const agent = this[kMockAgent];
       const origin = this[kOrigin];
       const originalDispatch = this[kOriginalDispatch];
-      return function dispatch(opts, handler) {
+      return function dispatch2(opts, handler) {
         if (agent.isMockActive) {
           try {
             mockDispatch.call(this, opts, handler);
@@ -11042,7 +11042,7 @@ var require_mock_agent = __commonJS({
       }
       pendingInterceptors() {
         const mockAgentClients = this[kClients];
-        return Array.from(mockAgentClients.entries()).flatMap(([origin, scope]) => scope.deref()[kDispatches].map((dispatch) => ({ ...dispatch, origin }))).filter(({ pending }) => pending);
+        return Array.from(mockAgentClients.entries()).flatMap(([origin, scope]) => scope.deref()[kDispatches].map((dispatch2) => ({ ...dispatch2, origin }))).filter(({ pending }) => pending);
       }
       assertNoPendingInterceptors({ pendingInterceptorsFormatter = new PendingInterceptorsFormatter() } = {}) {
         const pending = this.pendingInterceptors();
@@ -13744,7 +13744,7 @@ var require_fetch = __commonJS({
         })();
       }
       try {
-        const { body, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
+        const { body, status, statusText, headersList, socket } = await dispatch2({ body: requestBody });
         if (socket) {
           response = makeResponse({ status, statusText, headersList, socket });
         } else {
@@ -13845,7 +13845,7 @@ var require_fetch = __commonJS({
         fetchParams.controller.connection.destroy();
       }
       return response;
-      async function dispatch({ body }) {
+      async function dispatch2({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
         return new Promise((resolve, reject) => agent.dispatch(
@@ -38580,8 +38580,12 @@ function repoFromEnv() {
 // actions/lib/src/comment.ts
 var COMMENT_LIMIT = 65536;
 var COMMENT_BUDGET = COMMENT_LIMIT - 1536;
-var SECTION_ORDER = ["terraform", "kops", "helm"];
+var SECTION_ORDER = ["review", "terraform", "kops", "helm"];
 var TRUNCATION_NOTE = "\n\n… _truncated to fit GitHub's 65,536-character comment limit: the full output is in the job summary of the workflow run._";
+var ACTIONS_BOT_LOGIN = "github-actions[bot]";
+function isAuthoredBy(comment, author) {
+  return comment.user?.login === author && (!author.endsWith("[bot]") || comment.user.type === "Bot");
+}
 function environmentMarker(environment) {
   return `<!-- movies-gitops:env=${environment} -->`;
 }
@@ -38636,6 +38640,7 @@ function renderCommentBody(environment, sections, budget = COMMENT_BUDGET) {
 }
 async function upsertCommentSection(options) {
   const { octokit, owner, repo, issueNumber, environment, section, body } = options;
+  const author = options.author ?? ACTIONS_BOT_LOGIN;
   if (!/^[A-Za-z0-9_-]+$/.test(section))
     throw new Error(`section name ${JSON.stringify(section)} must be letters, digits, - or _`);
   const marker = environmentMarker(environment);
@@ -38645,7 +38650,9 @@ async function upsertCommentSection(options) {
     issue_number: issueNumber,
     per_page: 100
   });
-  const existing = comments.find((comment) => comment.body?.includes(marker));
+  const existing = comments.find(
+    (comment) => isAuthoredBy(comment, author) && comment.body?.includes(marker)
+  );
   const sections = existing ? parseSections(existing.body ?? "") : /* @__PURE__ */ new Map();
   sections.set(section, body.trim());
   const newBody = renderCommentBody(environment, sections);
@@ -38725,7 +38732,7 @@ function environmentValidators(repoRoot) {
   const ajv = new import_ajv.default({ allErrors: true, strict: true, useDefaults: true, verbose: true });
   (0, import_ajv_formats.default)(ajv);
   ajv.addFormat("vpc-cidr", { type: "string", validate: isVpcCidr });
-  const read = (file) => {
+  const read2 = (file) => {
     const full = import_node_path.default.join(repoRoot, SCHEMA_DIR, file);
     try {
       return JSON.parse(import_node_fs3.default.readFileSync(full, "utf8"));
@@ -38737,8 +38744,8 @@ function environmentValidators(repoRoot) {
     }
   };
   const validators = {
-    env: ajv.compile(read("env.schema.json")),
-    release: ajv.compile(read("release.schema.json"))
+    env: ajv.compile(read2("env.schema.json")),
+    release: ajv.compile(read2("release.schema.json"))
   };
   cache.set(repoRoot, validators);
   return validators;
@@ -38776,6 +38783,7 @@ function formatSchemaErrors(file, errors) {
 
 // actions/lib/src/environment-types.ts
 var PROMOTION_ORDER = ["dev", "staging", "prod"];
+var SERVICES = ["auth", "data", "recommendation", "web"];
 
 // actions/lib/src/environment.ts
 var ENVIRONMENTS_DIR = "environments";
@@ -39084,6 +39092,412 @@ async function publishSection(options) {
   return comment;
 }
 
+// actions/lib/src/github-endpoints.ts
+var read = (scope) => ({ [scope]: "read" });
+var write = (scope) => ({ [scope]: "write" });
+var GITHUB_ENDPOINTS = {
+  "issues.listComments": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+    accepted: [read("pull-requests"), read("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#list-issue-comments"
+  },
+  "issues.createComment": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+    accepted: [write("pull-requests"), write("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#create-an-issue-comment"
+  },
+  "issues.updateComment": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
+    accepted: [write("pull-requests"), write("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#update-an-issue-comment"
+  },
+  "issues.getComment": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
+    accepted: [read("pull-requests"), read("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#get-an-issue-comment"
+  },
+  "issues.listForRepo": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/issues",
+    accepted: [read("issues")],
+    docs: "https://docs.github.com/rest/issues/issues#list-repository-issues"
+  },
+  "issues.create": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/issues",
+    accepted: [write("issues")],
+    docs: "https://docs.github.com/rest/issues/issues#create-an-issue"
+  },
+  "issues.update": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}",
+    accepted: [write("issues")],
+    docs: "https://docs.github.com/rest/issues/issues#update-an-issue"
+  },
+  "issues.addLabels": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
+    accepted: [write("pull-requests"), write("issues")],
+    docs: "https://docs.github.com/rest/issues/labels#add-labels-to-an-issue"
+  },
+  "pulls.get": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}",
+    accepted: [read("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#get-a-pull-request"
+  },
+  "pulls.list": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/pulls",
+    accepted: [read("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#list-pull-requests"
+  },
+  "pulls.listFiles": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}/files",
+    accepted: [read("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#list-pull-requests-files"
+  },
+  "pulls.create": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/pulls",
+    accepted: [write("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#create-a-pull-request"
+  },
+  "pulls.merge": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/pulls/pulls#merge-a-pull-request"
+  },
+  "pulls.update": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}",
+    accepted: [write("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#update-a-pull-request"
+  },
+  "repos.listPullRequestsAssociatedWithCommit": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+    accepted: [{ contents: "read", "pull-requests": "read" }],
+    docs: "https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit"
+  },
+  "repos.compareCommitsWithBasehead": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/compare/{basehead}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/commits/commits#compare-two-commits"
+  },
+  "repos.getBranch": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/branches/{branch}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/branches/branches#get-a-branch"
+  },
+  "repos.getContent": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/contents/{path}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/repos/contents#get-repository-content"
+  },
+  "repos.createOrUpdateFileContents": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/contents/{path}",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/repos/contents#create-or-update-file-contents"
+  },
+  "git.getRef": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/git/ref/{ref}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/git/refs#get-a-reference"
+  },
+  "git.createRef": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/git/refs",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/git/refs#create-a-reference"
+  },
+  "git.updateRef": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/git/refs/{ref}",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/git/refs#update-a-reference"
+  },
+  "repos.getBranchProtection": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/branches/{branch}/protection",
+    accepted: [read("administration")],
+    docs: "https://docs.github.com/rest/branches/branch-protection#get-branch-protection"
+  },
+  "repos.updateBranchProtection": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/branches/{branch}/protection",
+    accepted: [write("administration")],
+    docs: "https://docs.github.com/rest/branches/branch-protection#update-branch-protection"
+  },
+  "actions.setCustomOidcSubClaimForRepo": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/actions/oidc/customization/sub",
+    accepted: [write("administration")],
+    docs: "https://docs.github.com/rest/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-a-repository"
+  },
+  "repos.createCommitStatus": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/statuses/{sha}",
+    accepted: [write("statuses")],
+    docs: "https://docs.github.com/rest/commits/statuses#create-a-commit-status"
+  },
+  "checks.create": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/check-runs",
+    accepted: [write("checks")],
+    docs: "https://docs.github.com/rest/checks/runs#create-a-check-run"
+  },
+  "checks.listForRef": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/commits/{ref}/check-runs",
+    accepted: [read("checks")],
+    docs: "https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference"
+  },
+  "repos.listDeployments": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/deployments",
+    accepted: [read("deployments")],
+    docs: "https://docs.github.com/rest/deployments/deployments#list-deployments"
+  },
+  "repos.createDeployment": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/deployments",
+    accepted: [write("deployments")],
+    docs: "https://docs.github.com/rest/deployments/deployments#create-a-deployment"
+  },
+  "repos.listDeploymentStatuses": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+    accepted: [read("deployments")],
+    docs: "https://docs.github.com/rest/deployments/statuses#list-deployment-statuses"
+  },
+  "repos.createDeploymentStatus": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+    accepted: [write("deployments")],
+    docs: "https://docs.github.com/rest/deployments/statuses#create-a-deployment-status"
+  },
+  "actions.createWorkflowDispatch": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+    accepted: [write("actions")],
+    docs: "https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event"
+  }
+};
+
+// actions/lib/src/reviewed-changes.ts
+var REVIEW_SECTION = "review";
+var REVIEW_APP = "github-actions";
+function reviewCheckName(environment) {
+  return `reviewed plan: ${environment}`;
+}
+var RECORD_MARKER = /<!-- review-record:(\{[^\n]*?\}) -->/;
+var HEX = /^[0-9a-f]{40,64}$/;
+function parseRecord(text, environment) {
+  const json = RECORD_MARKER.exec(text)?.[1];
+  if (!json) return null;
+  try {
+    const value = JSON.parse(json);
+    if (value.environment !== environment || !HEX.test(value.head ?? "") || !HEX.test(value.base ?? ""))
+      return null;
+    return value;
+  } catch {
+    return null;
+  }
+}
+async function mergedPullRequests(octokit, repo, options) {
+  const baseRef = options.baseRef ?? "main";
+  let commits = [options.sha];
+  if (options.since && options.since !== options.sha) {
+    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+      ...repo,
+      basehead: `${options.since}...${options.sha}`,
+      per_page: 250
+    });
+    commits = data.commits.map((commit) => commit.sha).reverse();
+    if (!commits.includes(options.sha)) commits.unshift(options.sha);
+  }
+  const pulls = [];
+  for (const commit of commits) {
+    const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+      ...repo,
+      commit_sha: commit
+    });
+    for (const pull of data) {
+      if (pull.merged_at && pull.merge_commit_sha === commit && pull.base.ref === baseRef && !pulls.some((known) => known.number === pull.number))
+        pulls.push(pull);
+    }
+  }
+  return pulls;
+}
+function tfHashOf(body) {
+  return /<!-- plan-hash:([0-9a-f]{64}) -->/.exec(parseSections(body).get("terraform") ?? "")?.[1];
+}
+async function reviewedRecords(octokit, repo, options) {
+  const { environment } = options;
+  const author = options.author ?? ACTIONS_BOT_LOGIN;
+  const marker = environmentMarker(environment);
+  const pulls = await mergedPullRequests(octokit, repo, options);
+  const records = [];
+  const refusals = [];
+  for (const pull of pulls) {
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+      ...repo,
+      issue_number: pull.number,
+      per_page: 100
+    });
+    const marked = comments.filter((comment) => comment.body?.includes(marker));
+    const ours = marked.filter((comment) => isAuthoredBy(comment, author));
+    if (ours.length === 0) {
+      if (marked.length > 0)
+        refusals.push({
+          pullRequest: pull.number,
+          reason: "comment-not-from-bot",
+          detail: `#${pull.number}: the ${environment} comment${marked.length === 1 ? " is" : "s are"} by ${marked.map((c) => c.user?.login ?? "unknown").join(", ")}, not ${author}`
+        });
+      continue;
+    }
+    const body = ours[0].body ?? "";
+    const shown = parseRecord(parseSections(body).get(REVIEW_SECTION) ?? "", environment);
+    if (!shown || shown.head !== pull.head.sha) {
+      refusals.push({
+        pullRequest: pull.number,
+        reason: "planned-other-commit",
+        detail: `#${pull.number}: the ${environment} plan shown is of ${shown ? `commit ${shown.head.slice(0, 12)}` : "no recorded commit"}, not of the merged head ${pull.head.sha.slice(0, 12)}`
+      });
+      continue;
+    }
+    const { data } = await octokit.rest.checks.listForRef({
+      ...repo,
+      ref: pull.head.sha,
+      check_name: reviewCheckName(environment),
+      per_page: 100
+    });
+    const run2 = data.check_runs.find(
+      (candidate) => candidate.app?.slug === REVIEW_APP && candidate.conclusion === "success"
+    );
+    const recorded = run2 ? parseRecord(run2.output?.text ?? "", environment) : null;
+    if (!recorded) {
+      refusals.push({
+        pullRequest: pull.number,
+        reason: "no-review-record",
+        detail: `#${pull.number}: no successful "${reviewCheckName(environment)}" check run of the ${REVIEW_APP} app on ${pull.head.sha.slice(0, 12)}`
+      });
+      continue;
+    }
+    const commentHash = tfHashOf(body);
+    const differs = ["terraform", "kops", "helm"].filter(
+      (tool) => recorded[tool] !== shown[tool]
+    );
+    if (differs.length > 0 || recorded.terraform && commentHash !== recorded.terraform) {
+      refusals.push({
+        pullRequest: pull.number,
+        reason: "comment-differs-from-record",
+        detail: `#${pull.number}: the ${environment} comment does not show what the plan job recorded (${differs.length > 0 ? differs.join(", ") : "terraform"} differ): it was edited after the plan`
+      });
+      continue;
+    }
+    records.push({ ...recorded, pullRequest: pull.number, mergeCommit: pull.merge_commit_sha });
+  }
+  return { records, refusals, pullRequests: pulls.map((pull) => pull.number) };
+}
+function describeRefusals(environment, found) {
+  if (found.refusals.length > 0)
+    return found.refusals.map((refusal) => `${refusal.reason}: ${refusal.detail}`).join("; ");
+  if (found.pullRequests.length === 0)
+    return "no pull request was merged in that range (a direct push or a dispatch carries no review)";
+  return `none of ${found.pullRequests.map((n) => `#${n}`).join(", ")} planned ${environment}`;
+}
+
+// actions/lib/src/deployments.ts
+var SEARCH_DEPTH = 50;
+function isTeardown(payload) {
+  let value = payload;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return false;
+    }
+  }
+  return value?.teardown === true;
+}
+async function succeededDeployments(octokit, repo, environment, options = {}) {
+  const { data: deployments } = await octokit.rest.repos.listDeployments({
+    ...repo,
+    environment,
+    per_page: SEARCH_DEPTH
+  });
+  const succeeded = [];
+  for (const deployment of deployments) {
+    const statuses = await octokit.paginate(octokit.rest.repos.listDeploymentStatuses, {
+      ...repo,
+      deployment_id: deployment.id,
+      per_page: 100
+    });
+    const succeededOnce = statuses.some((status) => status.state === "success");
+    if (succeededOnce && isTeardown(deployment.payload)) break;
+    if (succeededOnce) {
+      succeeded.push({ id: deployment.id, sha: deployment.sha, payload: deployment.payload });
+      if (options.first) break;
+    }
+  }
+  return succeeded;
+}
+async function lastSuccessfulDeployment(octokit, repo, environment) {
+  return (await succeededDeployments(octokit, repo, environment, { first: true }))[0] ?? null;
+}
+
+// actions/lib/src/release-images.ts
+var TAG = /^[0-9a-f]{40}$/;
+var DIGEST = /^sha256:[0-9a-f]{64}$/;
+function isServiceName(name) {
+  return SERVICES.includes(name);
+}
+function parseImages(value, origin) {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new Error(
+      `${origin} must be a map of service → {tag, digest}, got ${JSON.stringify(value)}`
+    );
+  }
+  const problems = [];
+  const images = {};
+  for (const [service, raw] of Object.entries(value)) {
+    if (!isServiceName(service)) {
+      problems.push(
+        `${origin}.${service}: unknown service (expected one of ${SERVICES.join(", ")})`
+      );
+      continue;
+    }
+    const image = raw ?? {};
+    if (typeof image.tag !== "string" || !TAG.test(image.tag)) {
+      problems.push(
+        `${origin}.${service}.tag must be a 40-hex git commit sha, got ${JSON.stringify(image.tag)}`
+      );
+    }
+    if (typeof image.digest !== "string" || !DIGEST.test(image.digest)) {
+      problems.push(
+        `${origin}.${service}.digest must be "sha256:<64 hex>", got ${JSON.stringify(image.digest)}`
+      );
+    }
+    if (typeof image.tag === "string" && typeof image.digest === "string")
+      images[service] = { tag: image.tag, digest: image.digest };
+  }
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+  return images;
+}
+
 // actions/helm/src/main.ts
 var import_node_fs7 = __toESM(require("node:fs"));
 var import_node_path7 = __toESM(require("node:path"));
@@ -39170,6 +39584,9 @@ function runUrl() {
 
 // actions/helm/src/helmArgs.ts
 var import_node_path4 = __toESM(require("node:path"));
+function kubeVersionArgs(target) {
+  return target.kubeVersion ? ["--kube-version", target.kubeVersion] : [];
+}
 function kubeconfigArgs(target) {
   return target.kubeconfig ? ["--kubeconfig", target.kubeconfig] : [];
 }
@@ -39182,6 +39599,7 @@ function templateArgs(target, images) {
     target.namespace,
     // `helm get manifest` leaves hooks out; so does the render we compare with it.
     "--skip-tests",
+    ...kubeVersionArgs(target),
     "-f",
     target.valuesFile,
     ...images
@@ -39193,6 +39611,7 @@ function lintArgs(target, images) {
     target.chart,
     "--namespace",
     target.namespace,
+    ...kubeVersionArgs(target),
     "-f",
     target.valuesFile,
     ...images
@@ -39206,8 +39625,8 @@ function upgradeArgs(target, images, timeout) {
     target.chart,
     "--namespace",
     target.namespace,
-    "--create-namespace",
-    // Roll back by itself when the new pods do not become ready in time: the old ones keep serving.
+    // No --create-namespace: namespace.ts creates it labelled for Pod Security first.
+    // --atomic rolls back by itself when the new pods do not become ready in time.
     "--atomic",
     "--wait",
     "--timeout",
@@ -39284,13 +39703,20 @@ function environmentValuesFile(root, environment) {
 var ReleaseError = class extends Error {
   name = "ReleaseError";
 };
-function ecrRegistry(environment) {
+function ecrRegistry(environment, registry = "") {
+  if (registry) {
+    if (!/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$/.test(registry))
+      throw new ReleaseError(
+        `input image-registry must be an ECR registry host like 111111111111.dkr.ecr.eu-west-1.amazonaws.com (got "${registry}")`
+      );
+    return registry;
+  }
   const { account_id, region } = environment.env.aws;
   return `${account_id}.dkr.ecr.${region}.amazonaws.com`;
 }
 function releaseImages(environment, chartServices2, options) {
-  const file = `environments/${environment.name}/release.yaml`;
-  const services = environment.release.services;
+  const file = options.images ? "input images" : `environments/${environment.name}/release.yaml`;
+  const services = options.images ?? environment.release.services;
   for (const service of Object.keys(services)) {
     if (!chartServices2.includes(service)) {
       throw new ReleaseError(
@@ -39317,7 +39743,7 @@ function releaseImages(environment, chartServices2, options) {
     }
     images.push({ service, tag: image.tag, ...image.digest ? { digest: image.digest } : {} });
   }
-  return { registry: ecrRegistry(environment), images };
+  return { registry: ecrRegistry(environment, options.registry), images };
 }
 function imageArgs(settings) {
   const args = ["--set", `global.imageRegistry=${settings.registry}`];
@@ -39334,6 +39760,29 @@ var import_node_os = __toESM(require("node:os"));
 var import_node_path5 = __toESM(require("node:path"));
 var core4 = __toESM(require_core());
 var COMMANDS = ["diff", "upgrade", "rollback", "uninstall", "test"];
+var SHA = /^[0-9a-f]{40}$/;
+function parseImagesInput(text) {
+  if (text.trim() === "") return null;
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`input images is not JSON: ${error.message}`, { cause: error });
+  }
+  return parseImages(value, "input images");
+}
+function boolean(name) {
+  const value = (core4.getInput(name) || "false").trim();
+  if (value !== "true" && value !== "false")
+    throw new Error(`input ${name} must be "true" or "false" (got "${value}")`);
+  return value === "true";
+}
+function reviewedSince() {
+  const since = core4.getInput("reviewed-since").trim();
+  if (since && !SHA.test(since))
+    throw new Error(`input reviewed-since must be a 40-hex commit sha, got "${since}"`);
+  return since;
+}
 function readInputs(root) {
   const command = core4.getInput("command", { required: true });
   if (!COMMANDS.includes(command)) {
@@ -39363,25 +39812,91 @@ function readInputs(root) {
     smokeIntervalMs: parseDuration(core4.getInput("smoke-interval") || "10s", "smoke-interval"),
     helm: core4.getInput("helm-path") || "helm",
     kubectl: core4.getInput("kubectl-path") || "kubectl",
-    outputDir: core4.getInput("output-dir") || import_node_path5.default.join(process.env.RUNNER_TEMP || import_node_os.default.tmpdir(), "helm", environment)
+    outputDir: core4.getInput("output-dir") || import_node_path5.default.join(process.env.RUNNER_TEMP || import_node_os.default.tmpdir(), "helm", environment),
+    imageRegistry: core4.getInput("image-registry").trim(),
+    images: parseImagesInput(core4.getInput("images")),
+    verifyReviewed: boolean("verify-reviewed"),
+    reviewedSince: reviewedSince()
   };
 }
 
+// actions/helm/src/namespace.ts
+var POD_SECURITY_LEVEL = "restricted";
+function namespaceManifest(namespace, kubernetesVersion) {
+  const minor = /^(\d+\.\d+)/.exec(kubernetesVersion)?.[1];
+  if (!minor) throw new Error(`cluster.kubernetes_version "${kubernetesVersion}" is not a version`);
+  const labels = ["enforce", "audit", "warn"].flatMap((mode) => [
+    `    pod-security.kubernetes.io/${mode}: ${POD_SECURITY_LEVEL}`,
+    `    pod-security.kubernetes.io/${mode}-version: v${minor}`
+  ]);
+  return [
+    "apiVersion: v1",
+    "kind: Namespace",
+    "metadata:",
+    `  name: ${namespace}`,
+    "  labels:",
+    `    app.kubernetes.io/managed-by: movies-gitops`,
+    ...labels,
+    ""
+  ].join("\n");
+}
+async function ensureNamespace(kubectl, namespace, kubernetesVersion, kubeconfig) {
+  await runCli(
+    kubectl,
+    [
+      "apply",
+      "--server-side",
+      "--field-manager=movies-helm-action",
+      "-f",
+      "-",
+      ...kubeconfig ? ["--kubeconfig", kubeconfig] : []
+    ],
+    { input: namespaceManifest(namespace, kubernetesVersion), silent: true }
+  );
+}
+
 // actions/helm/src/render.ts
+var import_node_crypto = require("node:crypto");
 var import_node_fs6 = __toESM(require("node:fs"));
 var import_node_os2 = __toESM(require("node:os"));
 var import_node_path6 = __toESM(require("node:path"));
-async function renderRelease(helm, root, environment, target, options) {
+async function render(helm, root, environment, target, images, lintFirst) {
   const chart = target.chart ?? import_node_path6.default.join(root, "chart");
-  const images = imageArgs(releaseImages(environment, chartServices(chart), options));
+  const args = imageArgs(images(chart));
   const full = {
     ...target,
     chart,
-    valuesFile: environmentValuesFile(root, environment.name)
+    valuesFile: environmentValuesFile(root, environment.name),
+    kubeVersion: environment.env.cluster.kubernetes_version
   };
-  if (options.lint) await lint(helm, root, full, images);
-  const { stdout } = await runCli(helm, templateArgs(full, images), { cwd: root, silent: true });
+  if (lintFirst) await lint(helm, root, full, args);
+  const { stdout } = await runCli(helm, templateArgs(full, args), { cwd: root, silent: true });
   return redactSecrets(stdout);
+}
+async function renderRelease(helm, root, environment, target, options) {
+  return render(
+    helm,
+    root,
+    environment,
+    target,
+    (chart) => releaseImages(environment, chartServices(chart), options),
+    options.lint ?? false
+  );
+}
+var REVIEW_IMAGE = { registry: "reviewed.invalid", tag: "reviewed" };
+async function reviewHash(helm, root, environment, target) {
+  const manifest = await render(
+    helm,
+    root,
+    environment,
+    target,
+    (chart) => ({
+      registry: REVIEW_IMAGE.registry,
+      images: chartServices(chart).map((service) => ({ service, tag: REVIEW_IMAGE.tag }))
+    }),
+    false
+  );
+  return (0, import_node_crypto.createHash)("sha256").update(manifest).digest("hex");
 }
 async function lint(helm, root, target, images) {
   try {
@@ -39414,13 +39929,15 @@ async function deployedManifest(helm, target) {
   }
 }
 async function baseRender(helm, root, environmentName, target, base) {
+  const registry = base.registry ?? "";
   if (base.baseDir)
     return renderBase(
       helm,
       base.baseDir,
       environmentName,
       target,
-      `base checkout \`${base.baseDir}\``
+      `base checkout \`${base.baseDir}\``,
+      registry
     );
   if (!base.baseRef) {
     return {
@@ -39443,7 +39960,14 @@ async function baseRender(helm, root, environmentName, target, base) {
     };
   }
   try {
-    return await renderBase(helm, worktree, environmentName, target, `base \`${base.baseRef}\``);
+    return await renderBase(
+      helm,
+      worktree,
+      environmentName,
+      target,
+      `base \`${base.baseRef}\``,
+      registry
+    );
   } finally {
     await runCli("git", ["-C", root, "worktree", "remove", "--force", worktree], {
       silent: true
@@ -39451,7 +39975,7 @@ async function baseRender(helm, root, environmentName, target, base) {
     import_node_fs6.default.rmSync(worktree, { recursive: true, force: true });
   }
 }
-async function renderBase(helm, baseRoot, environmentName, target, label) {
+async function renderBase(helm, baseRoot, environmentName, target, label, registry) {
   if (!import_node_fs6.default.existsSync(import_node_path6.default.join(baseRoot, "environments", environmentName))) {
     return {
       label,
@@ -39462,7 +39986,8 @@ async function renderBase(helm, baseRoot, environmentName, target, label) {
   try {
     const environment = loadEnvironment(baseRoot, environmentName);
     const manifest = await renderRelease(helm, baseRoot, environment, target, {
-      requireAll: false
+      requireAll: false,
+      registry
     });
     return { label, manifest };
   } catch (error) {
@@ -39509,6 +40034,14 @@ async function smokeTest(baseUrl, options) {
 }
 
 // actions/helm/src/main.ts
+var HelmFailure = class extends Error {
+  constructor(reason, message) {
+    super(message);
+    this.reason = reason;
+    this.name = "HelmFailure";
+  }
+  reason;
+};
 async function run() {
   const root = workspaceRoot();
   const inputs = readInputs(root);
@@ -39518,8 +40051,17 @@ async function run() {
     namespace: inputs.namespace,
     chart: inputs.chart,
     valuesFile: environmentValuesFile(root, environment.name),
+    kubeVersion: environment.env.cluster.kubernetes_version,
     ...inputs.kubeconfig ? { kubeconfig: inputs.kubeconfig } : {}
   };
+  try {
+    await dispatch(inputs, root, environment, target);
+  } catch (error) {
+    if (error instanceof HelmFailure) core5.setOutput("failure-reason", error.reason);
+    throw error;
+  }
+}
+async function dispatch(inputs, root, environment, target) {
   switch (inputs.command) {
     case "diff":
       await diff(inputs, root, environment, target);
@@ -39537,16 +40079,37 @@ Rolled \`${target.release}\` in \`${environment.name}\` back to ${inputs.revisio
       );
       return;
     case "uninstall":
-      await runCli(inputs.helm, uninstallArgs(target, inputs.timeout));
-      writeSummary(`## Helm
+      await uninstall(inputs, environment, target);
+      return;
+    case "test":
+      await helmTest(inputs, environment, target);
+      return;
+  }
+}
+async function uninstall(inputs, environment, target) {
+  try {
+    await runCli(inputs.helm, uninstallArgs(target, inputs.timeout));
+  } catch (error) {
+    if (!/release: not found/.test(describeError(error))) throw error;
+    core5.setOutput("uninstalled", "false");
+    writeSummary(
+      `## Helm
+
+\`${target.release}\` is not installed in \`${environment.name}\`: nothing to uninstall.
+`
+    );
+    return;
+  }
+  core5.setOutput("uninstalled", "true");
+  writeSummary(`## Helm
 
 Uninstalled \`${target.release}\` from \`${environment.name}\`.
 `);
-      return;
-    case "test": {
-      const { stdout } = await runCli(inputs.helm, testArgs(target, inputs.timeout));
-      writeSummary(
-        `## Helm test
+}
+async function helmTest(inputs, environment, target) {
+  const { stdout } = await runCli(inputs.helm, testArgs(target, inputs.timeout));
+  writeSummary(
+    `## Helm test
 
 \`${target.release}\` in \`${environment.name}\` passed.
 
@@ -39557,12 +40120,10 @@ ${stdout.trim()}
 \`\`\`
 </details>
 `
-      );
-      return;
-    }
-  }
+  );
+  return stdout;
 }
-async function changeOf(inputs, root, environment, target) {
+async function changeOf(inputs, root, environment, target, images) {
   const common = { release: target.release, namespace: target.namespace };
   const rendered = await renderRelease(
     inputs.helm,
@@ -39571,7 +40132,9 @@ async function changeOf(inputs, root, environment, target) {
     { ...common, chart: target.chart },
     {
       requireAll: false,
-      lint: inputs.command === "diff"
+      lint: inputs.command === "diff",
+      registry: inputs.imageRegistry,
+      ...images ? { images } : {}
     }
   );
   import_node_fs7.default.mkdirSync(inputs.outputDir, { recursive: true });
@@ -39580,21 +40143,24 @@ async function changeOf(inputs, root, environment, target) {
   core5.setOutput("manifest-path", manifestPath);
   const baseline = await deployedManifest(inputs.helm, target) ?? await baseRender(inputs.helm, root, environment.name, common, {
     baseDir: inputs.baseDir,
-    baseRef: inputs.baseRef
+    baseRef: inputs.baseRef,
+    registry: inputs.imageRegistry
   });
-  const diff2 = unifiedDiff(baseline.manifest, rendered, {
+  const settled = (text) => text.trim() === "" ? "" : `${text.trimEnd()}
+`;
+  const diff2 = unifiedDiff(settled(baseline.manifest), settled(rendered), {
     fromLabel: baseline.label.replace(/`/g, ""),
     toLabel: "rendered"
   });
   return { rendered, baseline, diff: diff2 };
 }
-function changeMarkdown(environment, change) {
+function changeMarkdown(environment, change, images = environment.release.services) {
   const { added, removed } = diffStats(change.diff);
   const headline = change.diff === "" ? `No changes to the rendered manifests (compared with ${change.baseline.label}).` : `Rendered manifests change by **+${added} −${removed}** lines compared with ${change.baseline.label}.`;
   const note = change.baseline.note ? `
 
 _${change.baseline.note}_` : "";
-  const images = Object.entries(environment.release.services).map(
+  const rows = Object.entries(images).map(
     ([service, image]) => `| ${service} | \`${image?.tag ?? ""}\` | \`${image?.digest ?? "(none)"}\` |`
   ).join("\n");
   const body = change.diff ? `
@@ -39610,25 +40176,99 @@ ${headline}${note}
 
 | Service | Tag | Digest |
 |---|---|---|
-${images}${body}
+${rows}${body}
 `;
 }
 async function diff(inputs, root, environment, target) {
   const change = await changeOf(inputs, root, environment, target);
   core5.info(change.diff || "no changes");
   core5.setOutput("has-changes", String(change.diff !== ""));
+  core5.setOutput("review-hash", await reviewHashOf(inputs, root, environment, target));
   const markdown = changeMarkdown(environment, change);
   await publishSection({ environment: environment.name, section: "helm", markdown });
 }
+function reviewHashOf(inputs, root, environment, target) {
+  return reviewHash(inputs.helm, root, environment, {
+    release: target.release,
+    namespace: target.namespace,
+    chart: target.chart
+  });
+}
+async function imagesToDeploy(inputs, environment) {
+  const followsMain = environment.env.promotion.auto_deploy;
+  if (inputs.images) {
+    if (!followsMain)
+      throw new ReleaseError(
+        `input images is only for the environment that follows main (promotion.auto_deploy): ${environment.name}'s images come from environments/${environment.name}/release.yaml through promotion`
+      );
+    return inputs.images;
+  }
+  if (!followsMain || Object.keys(environment.release.services).length > 0) return void 0;
+  const last = await lastSuccessfulDeployment(githubClient(), repoFromEnv(), environment.name);
+  const recorded = last?.payload?.images;
+  if (!last || recorded === void 0)
+    throw new ReleaseError(
+      `${environment.name} follows main but no images were given (input images) and it has no successful deployment to take them from`
+    );
+  core5.info(`deploying the images of ${environment.name}'s last successful deployment ${last.id}`);
+  return parseImages(recorded, `deployment ${last.id} payload.images`);
+}
+async function verifyReviewed(inputs, root, environment, target, sha) {
+  const hash = await reviewHashOf(inputs, root, environment, target);
+  const found = await reviewedRecords(githubClient(), repoFromEnv(), {
+    environment: environment.name,
+    sha,
+    since: inputs.reviewedSince
+  });
+  const candidates = found.records.filter((record) => record.helm);
+  if (candidates.some((record) => record.helm === hash)) return hash;
+  if (candidates.length > 0)
+    throw new HelmFailure(
+      "helm-render-changed",
+      `the ${environment.name} render (review hash ${hash}) is not what was reviewed (${candidates.map((c) => `${c.helm} on #${c.pullRequest}`).join(", ")}): nothing was upgraded; plan and review again`
+    );
+  throw new HelmFailure(
+    "no-reviewed-render",
+    `no reviewed Helm render for ${environment.name} up to ${sha.slice(0, 12)}: ${describeRefusals(environment.name, found)}. Nothing was upgraded.`
+  );
+}
+async function currentRevision(inputs, target) {
+  try {
+    const status = await runCli(inputs.helm, statusArgs(target), { silent: true });
+    const revision = JSON.parse(status.stdout).version;
+    return typeof revision === "number" ? revision : null;
+  } catch (error) {
+    if (/release: not found/.test(describeError(error))) return null;
+    throw error;
+  }
+}
+async function rollBack(inputs, target, previous) {
+  try {
+    if (previous === null) {
+      await runCli(inputs.helm, uninstallArgs(target, inputs.timeout));
+      return "the first install was uninstalled";
+    }
+    await runCli(inputs.helm, rollbackArgs(target, String(previous), inputs.timeout));
+    return `rolled back to revision ${previous}`;
+  } catch (error) {
+    return `the rollback failed too: ${describeError(error).split("\n")[0]}`;
+  }
+}
 async function upgrade(inputs, root, environment, target) {
-  const images = releaseImages(environment, chartServices(target.chart), { requireAll: true });
-  const change = await changeOf(inputs, root, environment, target);
+  const override = await imagesToDeploy(inputs, environment);
+  const images = releaseImages(environment, chartServices(target.chart), {
+    requireAll: true,
+    registry: inputs.imageRegistry,
+    ...override ? { images: override } : {}
+  });
+  const change = await changeOf(inputs, root, environment, target, override);
   core5.startGroup("What will change");
   core5.info(change.diff || "no changes to the rendered manifests");
   core5.endGroup();
-  writeSummary(changeMarkdown(environment, change));
+  writeSummary(changeMarkdown(environment, change, override));
   const sha = process.env.GITHUB_SHA;
   if (!sha) throw new Error("GITHUB_SHA is not set: the deployment records the commit it deploys");
+  const reviewed = inputs.verifyReviewed ? await verifyReviewed(inputs, root, environment, target, sha) : await reviewHashOf(inputs, root, environment, target);
   const deployment = await Deployment.create(githubClient(), repoFromEnv(), {
     ref: sha,
     environment: environment.name,
@@ -39637,18 +40277,28 @@ async function upgrade(inputs, root, environment, target) {
       images: Object.fromEntries(
         images.images.map((i) => [i.service, { tag: i.tag, digest: i.digest ?? null }])
       ),
-      registry: images.registry
+      registry: images.registry,
+      review: { helm: reviewed }
     },
     ...runUrl() ? { logUrl: runUrl() } : {}
   });
   core5.setOutput("deployment-id", String(deployment.id));
   await deployment.setStatus("in_progress", `upgrading ${target.release}`);
   let environmentUrl = environment.env.app.url || "";
+  let upgraded = false;
+  let previous = null;
   try {
+    await ensureNamespace(
+      inputs.kubectl,
+      target.namespace,
+      environment.env.cluster.kubernetes_version,
+      target.kubeconfig
+    );
+    previous = await currentRevision(inputs, target);
     await runCli(inputs.helm, upgradeArgs(target, imageArgs(images), inputs.timeout));
-    const status = await runCli(inputs.helm, statusArgs(target), { silent: true });
-    const revision = JSON.parse(status.stdout).version;
-    if (revision !== void 0) core5.setOutput("revision", String(revision));
+    upgraded = true;
+    const revision = await currentRevision(inputs, target);
+    if (revision !== null) core5.setOutput("revision", String(revision));
     environmentUrl ||= await loadBalancerUrl(inputs, target) ?? "";
     if (environmentUrl) core5.setOutput("environment-url", environmentUrl);
     const smokeUrl = inputs.smokeUrl || environmentUrl;
@@ -39664,25 +40314,34 @@ async function upgrade(inputs, root, environment, target) {
         log: (line) => core5.info(line)
       });
       if (!result.ok) {
-        throw new Error(
+        throw new HelmFailure(
+          "smoke-failed",
           `smoke test of ${smokeUrl} failed after ${result.attempts} attempt(s): ${result.lastError}`
         );
       }
       core5.info(`smoke test of ${smokeUrl} passed (attempt ${result.attempts})`);
     }
+    try {
+      await helmTest(inputs, environment, target);
+    } catch (error) {
+      throw new HelmFailure("helm-test-failed", `helm test failed: ${describeError(error)}`);
+    }
   } catch (error) {
-    await deployment.setStatus(
-      "failure",
-      describeError(error).split("\n")[0] ?? "failed",
-      environmentUrl || void 0
+    const undo = upgraded ? await rollBack(inputs, target, previous) : "";
+    if (undo) core5.setOutput("rolled-back", "true");
+    const reason = `${describeError(error).split("\n")[0] ?? "failed"}${undo ? `; ${undo}` : ""}`;
+    await deployment.setStatus("failure", reason, environmentUrl || void 0);
+    writeSummary(
+      `**Deployment to \`${environment.name}\` failed:** ${describeError(error)}${undo ? `
+
+${undo[0].toUpperCase()}${undo.slice(1)}.` : ""}
+`
     );
-    writeSummary(`**Deployment to \`${environment.name}\` failed:** ${describeError(error)}
-`);
-    throw error;
+    throw error instanceof HelmFailure && undo ? new HelmFailure(error.reason, `${error.message}; ${undo}`) : error;
   }
   await deployment.setStatus("success", `${target.release} is live`, environmentUrl || void 0);
   writeSummary(
-    `**Deployed to \`${environment.name}\`**${environmentUrl ? ` — ${environmentUrl}` : ""}.
+    `**Deployed to \`${environment.name}\`**${environmentUrl ? ` — ${environmentUrl}` : ""} (smoke test and helm test passed).
 `
   );
 }

@@ -16,7 +16,6 @@ describe('helm arguments', () => {
       '/repo/chart',
       '--namespace',
       'movies',
-      '--create-namespace',
       '--atomic',
       '--wait',
       '--timeout',
@@ -31,7 +30,7 @@ describe('helm arguments', () => {
   });
 
   it('renders without hooks (like helm get manifest) and needs no cluster', () => {
-    const args = templateArgs({ ...target, kubeconfig: '/tmp/kc' }, []);
+    const args = templateArgs({ ...target, kubeconfig: '/tmp/kc', kubeVersion: '1.32.4' }, []);
     expect(args).toEqual([
       'template',
       'movies',
@@ -39,6 +38,8 @@ describe('helm arguments', () => {
       '--namespace',
       'movies',
       '--skip-tests',
+      '--kube-version',
+      '1.32.4',
       '-f',
       '/repo/environments/dev/values.yaml',
     ]);

@@ -9,6 +9,16 @@ export interface ReleaseTarget {
   /** `environments/<env>/values.yaml` (the chart's own values.yaml is implicit). */
   valuesFile: string;
   kubeconfig?: string;
+  /**
+   * The cluster's Kubernetes version (env.yaml `cluster.kubernetes_version`): renders without a
+   * cluster must see it as `.Capabilities.KubeVersion`, or helm assumes v1.20 and renders
+   * version-dependent parts (the preStop sleep) unlike the cluster.
+   */
+  kubeVersion?: string;
+}
+
+function kubeVersionArgs(target: ReleaseTarget): string[] {
+  return target.kubeVersion ? ['--kube-version', target.kubeVersion] : [];
 }
 
 function kubeconfigArgs(target: ReleaseTarget): string[] {
@@ -24,6 +34,7 @@ export function templateArgs(target: ReleaseTarget, images: string[]): string[] 
     target.namespace,
     // `helm get manifest` leaves hooks out; so does the render we compare with it.
     '--skip-tests',
+    ...kubeVersionArgs(target),
     '-f',
     target.valuesFile,
     ...images,
@@ -36,6 +47,7 @@ export function lintArgs(target: ReleaseTarget, images: string[]): string[] {
     target.chart,
     '--namespace',
     target.namespace,
+    ...kubeVersionArgs(target),
     '-f',
     target.valuesFile,
     ...images,
@@ -50,8 +62,8 @@ export function upgradeArgs(target: ReleaseTarget, images: string[], timeout: st
     target.chart,
     '--namespace',
     target.namespace,
-    '--create-namespace',
-    // Roll back by itself when the new pods do not become ready in time: the old ones keep serving.
+    // No --create-namespace: namespace.ts creates it labelled for Pod Security first.
+    // --atomic rolls back by itself when the new pods do not become ready in time.
     '--atomic',
     '--wait',
     '--timeout',

@@ -17,7 +17,16 @@ function environment(name: string, release: LoadedEnvironment['release']): Loade
 }
 
 describe('releaseImages', () => {
-  it('follows the chart order and uses the registry of the one account', () => {
+  it('pulls from the one registry given, and refuses a host that is not an ECR registry', () => {
+    const env = environment('prod', { services: { web: { tag, digest } } });
+    const registry = '999999999999.dkr.ecr.eu-central-1.amazonaws.com';
+    expect(releaseImages(env, ['web'], { requireAll: true, registry }).registry).toBe(registry);
+    expect(() => releaseImages(env, ['web'], { requireAll: true, registry: 'docker.io' })).toThrow(
+      /input image-registry must be an ECR registry host/,
+    );
+  });
+
+  it("follows the chart order and uses the shared account's registry by default", () => {
     const env = environment('prod', {
       services: {
         auth: { tag, digest },

@@ -10,10 +10,25 @@ export interface ImageSettings {
   images: Array<{ service: string; tag: string; digest?: string }>;
 }
 
-export function ecrRegistry(environment: LoadedEnvironment): string {
+/**
+ * The one ECR registry every environment pulls from (terraform/global, in the one AWS account
+ * the environments share): `registry` when given (the workflows pass `vars.ECR_REGISTRY`, the
+ * global root's output), else the account's registry in the environment's region.
+ */
+export function ecrRegistry(environment: LoadedEnvironment, registry = ''): string {
+  if (registry) {
+    if (!/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$/.test(registry))
+      throw new ReleaseError(
+        `input image-registry must be an ECR registry host like 111111111111.dkr.ecr.eu-west-1.amazonaws.com (got "${registry}")`,
+      );
+    return registry;
+  }
   const { account_id, region } = environment.env.aws;
   return `${account_id}.dkr.ecr.${region}.amazonaws.com`;
 }
+
+/** Images given to the action (`images` input: ci's pushed digests for the environment that follows main). */
+export type ImageOverride = Record<string, { tag: string; digest?: string }>;
 
 /**
  * The images of an environment's release, checked against the services the chart knows.
@@ -23,10 +38,10 @@ export function ecrRegistry(environment: LoadedEnvironment): string {
 export function releaseImages(
   environment: LoadedEnvironment,
   chartServices: string[],
-  options: { requireAll: boolean },
+  options: { requireAll: boolean; registry?: string; images?: ImageOverride },
 ): ImageSettings {
-  const file = `environments/${environment.name}/release.yaml`;
-  const services = environment.release.services as Record<
+  const file = options.images ? 'input images' : `environments/${environment.name}/release.yaml`;
+  const services = (options.images ?? environment.release.services) as Record<
     string,
     { tag?: string; digest?: string } | undefined
   >;
@@ -56,7 +71,7 @@ export function releaseImages(
     }
     images.push({ service, tag: image.tag, ...(image.digest ? { digest: image.digest } : {}) });
   }
-  return { registry: ecrRegistry(environment), images };
+  return { registry: ecrRegistry(environment, options.registry), images };
 }
 
 export function imageArgs(settings: ImageSettings): string[] {

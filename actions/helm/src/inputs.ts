@@ -1,7 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { parseDuration } from '@movies/actions-lib';
+import { parseDuration, parseImages } from '@movies/actions-lib';
+import type { ImageOverride } from './images';
 
 export const COMMANDS = ['diff', 'upgrade', 'rollback', 'uninstall', 'test'] as const;
 export type HelmCommand = (typeof COMMANDS)[number];
@@ -23,6 +24,41 @@ export interface HelmInputs {
   helm: string;
   kubectl: string;
   outputDir: string;
+  /** The one ECR registry (empty: the shared account's registry in the environment's region). */
+  imageRegistry: string;
+  /** ci's pushed images for the environment that follows main (null: from release.yaml). */
+  images: ImageOverride | null;
+  /** upgrade: refuse a render no pull request merged since `reviewedSince` showed. */
+  verifyReviewed: boolean;
+  reviewedSince: string;
+}
+
+const SHA = /^[0-9a-f]{40}$/;
+
+/** The `images` input: `{"<service>": {"tag": "<40-hex sha>", "digest": "sha256:<64 hex>"}, …}`. */
+export function parseImagesInput(text: string): ImageOverride | null {
+  if (text.trim() === '') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`input images is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  return parseImages(value, 'input images') as ImageOverride;
+}
+
+function boolean(name: string): boolean {
+  const value = (core.getInput(name) || 'false').trim();
+  if (value !== 'true' && value !== 'false')
+    throw new Error(`input ${name} must be "true" or "false" (got "${value}")`);
+  return value === 'true';
+}
+
+function reviewedSince(): string {
+  const since = core.getInput('reviewed-since').trim();
+  if (since && !SHA.test(since))
+    throw new Error(`input reviewed-since must be a 40-hex commit sha, got "${since}"`);
+  return since;
 }
 
 export function readInputs(root: string): HelmInputs {
@@ -57,5 +93,9 @@ export function readInputs(root: string): HelmInputs {
     outputDir:
       core.getInput('output-dir') ||
       path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'helm', environment),
+    imageRegistry: core.getInput('image-registry').trim(),
+    images: parseImagesInput(core.getInput('images')),
+    verifyReviewed: boolean('verify-reviewed'),
+    reviewedSince: reviewedSince(),
   };
 }

@@ -9,9 +9,22 @@ import {
   environmentConfig,
   type EnvironmentWorkspace,
 } from '@movies/actions-lib/testing/environment-workspace';
-import { runBundledAction, startFakeGitHub, type FakeGitHub } from '@movies/actions-lib/testing';
+import {
+  renderReviewSection,
+  upsertCommentSection,
+  writeReviewCheck,
+  type EndpointName,
+} from '@movies/actions-lib';
+import {
+  runBundledAction,
+  startFakeGitHub,
+  type FakeDeployment,
+  type FakeGitHub,
+} from '@movies/actions-lib/testing';
 import { toolPath } from '@movies/testing';
 import { writeStandIns } from './__fixtures__/standIns';
+import { GITHUB_CALLS } from './github-calls';
+import type { HelmCommand } from './inputs';
 
 jest.setTimeout(90_000);
 
@@ -49,27 +62,26 @@ async function startApp(
   };
 }
 
+const OWNER = 'movies-org';
+const REPO = 'movies-gitops';
+const REGISTRY = '111111111111.dkr.ecr.eu-west-1.amazonaws.com';
+
 describe('helm action (bundled, as the runner runs it)', () => {
   let github: FakeGitHub;
   let workspace: EnvironmentWorkspace;
   let bin: string;
-  const deployments: Array<Record<string, unknown>> = [];
-  const statuses: Array<Record<string, unknown>> = [];
+  const deployments = (): FakeDeployment[] => github.repository(OWNER, REPO).deployments;
+  /** The deployment statuses of the latest deployment, oldest first. */
+  const statuses = () =>
+    (deployments().at(-1)?.statuses ?? []).map((status) => ({
+      deployment: deployments().at(-1)!.id,
+      state: status.state,
+      environment_url: status.environment_url || undefined,
+      description: status.description,
+    }));
 
   beforeAll(async () => {
     github = await startFakeGitHub();
-    github.route('POST', /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/deployments$/, (req) => {
-      deployments.push(req.body as Record<string, unknown>);
-      return { status: 201, body: { id: 7001 + deployments.length - 1, ...(req.body as object) } };
-    });
-    github.route(
-      'POST',
-      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/deployments\/(?<id>\d+)\/statuses$/,
-      (req) => {
-        statuses.push({ deployment: Number(req.params.id), ...(req.body as object) });
-        return { status: 201, body: { id: statuses.length, ...(req.body as object) } };
-      },
-    );
     workspace = createEnvironmentWorkspace({ chart: true });
   });
   afterAll(async () => {
@@ -77,8 +89,7 @@ describe('helm action (bundled, as the runner runs it)', () => {
     workspace.remove();
   });
   beforeEach(() => {
-    deployments.length = 0;
-    statuses.length = 0;
+    github.repository(OWNER, REPO).deployments.length = 0;
     github.requests.length = 0;
     bin = fs.mkdtempSync(path.join(os.tmpdir(), 'helm-bin-'));
   });
@@ -92,13 +103,28 @@ describe('helm action (bundled, as the runner runs it)', () => {
       actionDir,
       workspace: workspace.root,
       apiUrl: github.url,
-      inputs: { 'github-token': 'test-token', ...inputs },
+      repository: `${OWNER}/${REPO}`,
+      inputs: {
+        'github-token': github.tokenFor(GITHUB_CALLS[inputs.command as HelmCommand] ?? []),
+        'image-registry': REGISTRY,
+        ...inputs,
+      },
       env: { PATH: `${bin}:${process.env.PATH ?? ''}`, GITHUB_SHA: sha('e') },
       timeoutMs: 60_000,
       ...extra,
     });
 
-  it('upgrades atomically by digest, records a deployment and smoke-tests the public URL', async () => {
+  const upgradeInputs = (extra: Record<string, string> = {}) => ({
+    command: 'upgrade',
+    environment: 'staging',
+    kubeconfig: '/tmp/kubeconfig-staging',
+    timeout: '7m',
+    'smoke-timeout': '20s',
+    'smoke-interval': '100ms',
+    ...extra,
+  });
+
+  it('labels the namespace for Pod Security, upgrades by digest, smoke-tests and helm-tests, then marks success', async () => {
     const app = await startApp(2);
     try {
       const publicUrl = 'https://staging.movies.example.org';
@@ -107,27 +133,36 @@ describe('helm action (bundled, as the runner runs it)', () => {
         release,
       });
       const standIns = writeStandIns(bin, { realHelm: toolPath('helm') });
-      const result = await run({
-        command: 'upgrade',
-        'smoke-url': app.url,
-        environment: 'staging',
-        kubeconfig: '/tmp/kubeconfig-staging',
-        timeout: '7m',
-        'smoke-timeout': '20s',
-        'smoke-interval': '100ms',
-      });
+      const result = await run(upgradeInputs({ 'smoke-url': app.url }));
       expect(result.errors).toEqual([]);
       expect(result.exitCode).toBe(0);
 
-      const upgrade = standIns.calls().find((call) => call.argv[0] === 'upgrade');
-      expect(upgrade?.argv).toEqual([
+      const calls = standIns.calls();
+      // The namespace is created (or labelled) before helm creates any pod in it.
+      const apply = calls.findIndex((c) => c.tool === 'kubectl' && c.argv[0] === 'apply');
+      expect(calls[apply]!.argv).toEqual([
+        'apply',
+        '--server-side',
+        '--field-manager=movies-helm-action',
+        '-f',
+        '-',
+        '--kubeconfig',
+        '/tmp/kubeconfig-staging',
+      ]);
+      const namespace = calls[apply]!.stdin;
+      expect(namespace).toMatch(/^kind: Namespace$/m);
+      expect(namespace).toMatch(/^ {2}name: movies$/m);
+      expect(namespace).toContain('pod-security.kubernetes.io/enforce: restricted');
+      expect(namespace).toContain('pod-security.kubernetes.io/enforce-version: v1.32');
+      const upgradeAt = calls.findIndex((c) => c.argv[0] === 'upgrade');
+      expect(apply).toBeLessThan(upgradeAt);
+      expect(calls[upgradeAt]!.argv).toEqual([
         'upgrade',
         '--install',
         'movies',
         path.join(workspace.root, 'chart'),
         '--namespace',
         'movies',
-        '--create-namespace',
         '--atomic',
         '--wait',
         '--timeout',
@@ -135,7 +170,7 @@ describe('helm action (bundled, as the runner runs it)', () => {
         '-f',
         path.join(workspace.root, 'environments', 'staging', 'values.yaml'),
         '--set',
-        'global.imageRegistry=111111111111.dkr.ecr.eu-west-1.amazonaws.com',
+        `global.imageRegistry=${REGISTRY}`,
         '--set-string',
         `services.web.image.tag=${sha('d')}`,
         '--set-string',
@@ -155,33 +190,37 @@ describe('helm action (bundled, as the runner runs it)', () => {
         '--kubeconfig',
         '/tmp/kubeconfig-staging',
       ]);
-      // What will change is rendered (by the real helm) before anything is upgraded.
-      const tools = standIns.calls().map((call) => call.argv[0]);
-      expect(tools.indexOf('template')).toBeLessThan(tools.indexOf('upgrade'));
+      // What will change is rendered (by the real helm, at the cluster's version) first.
+      const template = calls.find((c) => c.argv[0] === 'template')!;
+      expect(template.argv).toEqual(expect.arrayContaining(['--kube-version', '1.32.4']));
+      expect(calls.indexOf(template)).toBeLessThan(upgradeAt);
+      // helm test runs as part of the upgrade, after the smoke test.
+      expect(calls.findIndex((c) => c.argv[0] === 'test')).toBeGreaterThan(upgradeAt);
 
-      expect(deployments).toEqual([
-        expect.objectContaining({
-          ref: sha('e'),
-          environment: 'staging',
-          auto_merge: false,
-          required_contexts: [],
-          payload: expect.objectContaining({
-            images: expect.objectContaining({ web: { tag: sha('d'), digest: digest('4') } }),
-          }),
+      expect(deployments()).toHaveLength(1);
+      expect(deployments()[0]).toMatchObject({
+        sha: sha('e'),
+        environment: 'staging',
+        creator: { login: 'github-actions[bot]' },
+        payload: expect.objectContaining({
+          registry: REGISTRY,
+          images: expect.objectContaining({ web: { tag: sha('d'), digest: digest('4') } }),
+          review: { helm: expect.stringMatching(/^[0-9a-f]{64}$/) },
         }),
-      ]);
-      expect(statuses.map((s) => [s.deployment, s.state, s.environment_url])).toEqual([
-        [7001, 'in_progress', undefined],
-        [7001, 'success', publicUrl],
+      });
+      expect(statuses().map((s) => [s.state, s.environment_url])).toEqual([
+        ['in_progress', undefined],
+        ['success', publicUrl],
       ]);
       expect(app.hits.slice(0, 3)).toEqual(['/healthz', '/healthz', '/healthz']);
       expect(app.hits.slice(-2)).toEqual(['/healthz', '/readyz']);
       expect(result.outputs).toMatchObject({
-        'deployment-id': '7001',
+        'deployment-id': String(deployments()[0]!.id),
         revision: '4',
         'environment-url': publicUrl,
       });
       expect(result.summary).toContain('Deployed to `staging`');
+      expect(result.summary).toContain('smoke test and helm test passed');
     } finally {
       await app.stop();
     }
@@ -193,14 +232,11 @@ describe('helm action (bundled, as the runner runs it)', () => {
       workspace.write('staging', { env: environmentConfig('staging'), release });
       const host = app.url.replace('http://', '');
       const standIns = writeStandIns(bin, { realHelm: toolPath('helm'), loadBalancerHost: host });
-      const result = await run({
-        command: 'upgrade',
-        environment: 'staging',
-        kubeconfig: '/tmp/k',
-        'smoke-interval': '100ms',
-      });
+      const result = await run(upgradeInputs({ kubeconfig: '/tmp/k' }));
       expect(result.errors).toEqual([]);
-      expect(standIns.calls().find((c) => c.tool === 'kubectl')?.argv).toEqual([
+      expect(
+        standIns.calls().find((c) => c.tool === 'kubectl' && c.argv[0] === 'get')?.argv,
+      ).toEqual([
         'get',
         'services',
         '--namespace',
@@ -210,43 +246,227 @@ describe('helm action (bundled, as the runner runs it)', () => {
         '--kubeconfig',
         '/tmp/k',
       ]);
-      expect(statuses.at(-1)).toMatchObject({ state: 'success', environment_url: app.url });
+      expect(statuses().at(-1)).toMatchObject({ state: 'success', environment_url: app.url });
     } finally {
       await app.stop();
     }
   });
 
-  it('fails the step and the deployment when the smoke test never passes', async () => {
+  it('rolls back to the previous revision when the smoke test never passes (defect 9)', async () => {
     const app = await startApp(Number.POSITIVE_INFINITY);
     try {
       workspace.write('staging', { env: environmentConfig('staging'), release });
-      writeStandIns(bin, { realHelm: toolPath('helm') });
-      const result = await run({
-        command: 'upgrade',
-        environment: 'staging',
-        'smoke-url': app.url,
-        'smoke-timeout': '1s',
-        'smoke-interval': '200ms',
-      });
-      expect(result.exitCode).toBe(1);
-      expect(result.errors.join('\n')).toMatch(
-        /smoke test of http:\/\/127\.0\.0\.1:\d+ failed after \d+ attempt\(s\): GET .*\/healthz answered 503/,
+      const standIns = writeStandIns(bin, { realHelm: toolPath('helm'), revision: 3 });
+      const result = await run(
+        upgradeInputs({ 'smoke-url': app.url, 'smoke-timeout': '1s', 'smoke-interval': '200ms' }),
       );
-      expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
+      expect(result.exitCode).toBe(1);
+      expect(result.outputs['failure-reason']).toBe('smoke-failed');
+      expect(result.errors.join('\n')).toMatch(
+        /smoke test of http:\/\/127\.0\.0\.1:\d+ failed after \d+ attempt\(s\): GET .*\/healthz answered 503; rolled back to revision 3/,
+      );
+      expect(
+        standIns
+          .calls()
+          .filter((c) => c.tool === 'helm')
+          .map((c) => c.argv[0]),
+      ).toEqual(expect.arrayContaining(['upgrade', 'rollback']));
+      expect(
+        standIns
+          .calls()
+          .find((c) => c.argv[0] === 'rollback')!
+          .argv.slice(0, 3),
+      ).toEqual(['rollback', 'movies', '3']);
+      expect(standIns.calls().map((c) => c.argv[0])).not.toContain('test');
+      expect(result.outputs['rolled-back']).toBe('true');
+      expect(statuses().map((s) => s.state)).toEqual(['in_progress', 'failure']);
+      expect(statuses()[1]!.description).toMatch(/rolled back to revision 3$/);
     } finally {
       await app.stop();
     }
   });
 
-  it('marks the deployment failed when helm rolls the upgrade back', async () => {
+  it('rolls back and never marks success when helm test fails (defect 9)', async () => {
+    const app = await startApp(0);
+    try {
+      workspace.write('staging', { env: environmentConfig('staging'), release });
+      const standIns = writeStandIns(bin, { realHelm: toolPath('helm'), failTest: true });
+      const result = await run(upgradeInputs({ 'smoke-url': app.url }));
+      expect(result.exitCode).toBe(1);
+      expect(result.outputs['failure-reason']).toBe('helm-test-failed');
+      expect(result.errors.join('\n')).toMatch(/helm test failed: .*pod movies-test-login failed/s);
+      const helm = standIns.calls().map((c) => c.argv[0]);
+      expect(helm.indexOf('test')).toBeLessThan(helm.indexOf('rollback'));
+      expect(statuses().map((s) => s.state)).toEqual(['in_progress', 'failure']);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('uninstalls a first install whose smoke test fails: nothing unverified keeps running', async () => {
+    const app = await startApp(Number.POSITIVE_INFINITY);
+    try {
+      workspace.write('staging', { env: environmentConfig('staging'), release });
+      const standIns = writeStandIns(bin, { realHelm: toolPath('helm'), revision: 0 });
+      const result = await run(
+        upgradeInputs({
+          'smoke-url': app.url,
+          'smoke-timeout': '300ms',
+          'smoke-interval': '100ms',
+        }),
+      );
+      expect(result.exitCode).toBe(1);
+      expect(result.errors.join('\n')).toMatch(/the first install was uninstalled/);
+      expect(standIns.calls().map((c) => c.argv[0])).toContain('uninstall');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('marks the deployment failed when helm rolls the upgrade back by itself', async () => {
     workspace.write('staging', { env: environmentConfig('staging'), release });
-    writeStandIns(bin, { realHelm: toolPath('helm'), failUpgrade: true });
+    const standIns = writeStandIns(bin, { realHelm: toolPath('helm'), failUpgrade: true });
     const result = await run({ command: 'upgrade', environment: 'staging' });
     expect(result.exitCode).toBe(1);
     expect(result.errors.join('\n')).toMatch(
       /UPGRADE FAILED: release movies failed, and has been rolled back/,
     );
-    expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
+    expect(standIns.calls().map((c) => c.argv[0])).not.toContain('rollback');
+    expect(statuses().map((s) => s.state)).toEqual(['in_progress', 'failure']);
+  });
+
+  describe('images of the environment that follows main', () => {
+    const ci = {
+      auth: { tag: sha('7'), digest: digest('7') },
+      data: { tag: sha('7'), digest: digest('8') },
+      recommendation: { tag: sha('7'), digest: digest('9') },
+      web: { tag: sha('7'), digest: digest('6') },
+    };
+
+    it("deploys ci's pushed images to dev; a redeploy keeps the last deployment's images", async () => {
+      workspace.write('dev', { env: environmentConfig('dev'), release: { services: {} } });
+      const app = await startApp(0);
+      try {
+        const standIns = writeStandIns(bin, { realHelm: toolPath('helm') });
+        const first = await run({
+          command: 'upgrade',
+          environment: 'dev',
+          'smoke-url': app.url,
+          images: JSON.stringify(ci),
+        });
+        expect(first.errors).toEqual([]);
+        expect(standIns.calls().find((c) => c.argv[0] === 'upgrade')!.argv).toEqual(
+          expect.arrayContaining([`services.web.image.digest=${digest('6')}`]),
+        );
+        const again = await run({ command: 'upgrade', environment: 'dev', 'smoke-url': app.url });
+        expect(again.errors).toEqual([]);
+        expect(again.stdout).toMatch(
+          /deploying the images of dev's last successful deployment \d+/,
+        );
+        expect(deployments().at(-1)!.payload).toMatchObject({ images: ci });
+      } finally {
+        await app.stop();
+      }
+    });
+
+    it('refuses images for a promoted environment: they come from its release.yaml', async () => {
+      workspace.write('staging', { env: environmentConfig('staging'), release });
+      writeStandIns(bin, { realHelm: toolPath('helm') });
+      const result = await run({
+        command: 'upgrade',
+        environment: 'staging',
+        images: JSON.stringify(ci),
+      });
+      expect(result.errors[0]).toMatch(
+        /input images is only for the environment that follows main \(promotion\.auto_deploy\): staging's images come from environments\/staging\/release\.yaml/,
+      );
+      expect(deployments()).toEqual([]);
+    });
+  });
+
+  describe('verify-reviewed: only a render a merged pull request showed is upgraded (defect 6)', () => {
+    const BOT: EndpointName[] = [
+      'issues.listComments',
+      'issues.createComment',
+      'issues.updateComment',
+      'checks.create',
+    ];
+
+    /** A pull request changing staging whose plan job recorded `helm` as its render hash, merged. */
+    async function reviewedMerge(helm: string): Promise<string> {
+      const pull = github.openPullRequest(OWNER, REPO, {
+        files: ['environments/staging/values.yaml'],
+      });
+      const record = { environment: 'staging', head: pull.head.sha, base: pull.base.sha, helm };
+      const octokit = github.client(github.tokenFor(BOT));
+      await upsertCommentSection({
+        octokit,
+        owner: OWNER,
+        repo: REPO,
+        issueNumber: pull.number,
+        environment: 'staging',
+        section: 'review',
+        body: renderReviewSection(record),
+      });
+      await writeReviewCheck(octokit, { owner: OWNER, repo: REPO }, record, {
+        conclusion: 'success',
+        summary: 'recorded',
+      });
+      return github.mergePullRequest(OWNER, REPO, pull.number);
+    }
+
+    it('upgrades the reviewed render and refuses any other', async () => {
+      workspace.write('staging', { env: environmentConfig('staging'), release });
+      writeStandIns(bin, { realHelm: toolPath('helm') });
+      const diff = await run({
+        command: 'diff',
+        environment: 'staging',
+        'helm-path': toolPath('helm'),
+      });
+      const hash = diff.outputs['review-hash']!;
+      expect(hash).toMatch(/^[0-9a-f]{64}$/);
+      const app = await startApp(0);
+      try {
+        const reviewed = await reviewedMerge(hash);
+        const ok = await runBundledAction({
+          actionDir,
+          workspace: workspace.root,
+          apiUrl: github.url,
+          repository: `${OWNER}/${REPO}`,
+          inputs: {
+            'github-token': github.tokenFor(GITHUB_CALLS.upgrade),
+            command: 'upgrade',
+            environment: 'staging',
+            'smoke-url': app.url,
+            'verify-reviewed': 'true',
+          },
+          env: { PATH: `${bin}:${process.env.PATH ?? ''}`, GITHUB_SHA: reviewed },
+        });
+        expect(ok.errors).toEqual([]);
+        const other = await reviewedMerge('f'.repeat(64));
+        const before = deployments().length;
+        const refused = await runBundledAction({
+          actionDir,
+          workspace: workspace.root,
+          apiUrl: github.url,
+          repository: `${OWNER}/${REPO}`,
+          inputs: {
+            'github-token': github.tokenFor(GITHUB_CALLS.upgrade),
+            command: 'upgrade',
+            environment: 'staging',
+            'verify-reviewed': 'true',
+          },
+          env: { PATH: `${bin}:${process.env.PATH ?? ''}`, GITHUB_SHA: other },
+        });
+        expect(refused.outputs['failure-reason']).toBe('helm-render-changed');
+        expect(refused.errors[0]).toMatch(
+          /is not what was reviewed \(f{64} on #\d+\): nothing was upgraded/,
+        );
+        expect(deployments()).toHaveLength(before);
+      } finally {
+        await app.stop();
+      }
+    });
   });
 
   describe('bad input fails before anything changes', () => {
@@ -276,7 +496,7 @@ describe('helm action (bundled, as the runner runs it)', () => {
       expect(result.exitCode).toBe(1);
       expect(result.errors.join('\n')).toMatch(message);
       expect(standIns.calls().filter((c) => c.argv[0] === 'upgrade')).toEqual([]);
-      expect(deployments).toEqual([]);
+      expect(deployments()).toEqual([]);
     });
   });
 
@@ -350,8 +570,56 @@ describe('helm action (bundled, as the runner runs it)', () => {
     expect(standIns.calls().map((c) => c.argv)).toEqual([argv]);
   });
 
+  it('uninstall of a release that is already gone succeeds (a resumed teardown)', async () => {
+    workspace.write('dev', { env: environmentConfig('dev'), release: { services: {} } });
+    writeStandIns(bin, { realHelm: toolPath('helm'), revision: 0 });
+    const result = await run({ command: 'uninstall', environment: 'dev', kubeconfig: '/tmp/k' });
+    expect(result.errors).toEqual([]);
+    expect(result.outputs.uninstalled).toBe('false');
+    expect(result.summary).toContain('is not installed in `dev`: nothing to uninstall');
+  });
+
+  it("a no-op change diffs empty against what the cluster runs: the render is at the cluster's Kubernetes version (issue 19 #16)", async () => {
+    workspace.write('staging', { env: environmentConfig('staging'), release });
+    // What the cluster runs: the same release rendered by helm against a 1.32 API server.
+    const deployed = execFileSync(
+      toolPath('helm'),
+      [
+        'template',
+        'movies',
+        path.join(workspace.root, 'chart'),
+        '--namespace',
+        'movies',
+        '--skip-tests',
+        '--kube-version',
+        '1.32.4',
+        '-f',
+        path.join(workspace.root, 'environments', 'staging', 'values.yaml'),
+        '--set',
+        `global.imageRegistry=${REGISTRY}`,
+        ...Object.entries(release.services).flatMap(([service, image]) => [
+          '--set-string',
+          `services.${service}.image.tag=${image.tag}`,
+          '--set-string',
+          `services.${service}.image.digest=${image.digest}`,
+        ]),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(deployed).toMatch(/preStop:\n\s+sleep:/);
+    writeStandIns(bin, { realHelm: toolPath('helm'), deployedManifest: deployed });
+    const result = await run({ command: 'diff', environment: 'staging', kubeconfig: '/tmp/k' });
+    expect(result.errors).toEqual([]);
+    expect(result.summary).not.toContain('Manifest diff');
+    expect(result.outputs['has-changes']).toBe('false');
+    expect(result.summary).toContain(
+      'No changes to the rendered manifests (compared with deployed release `movies`)',
+    );
+  });
+
   describe('diff (real helm)', () => {
     beforeAll(() => {
+      github.openPullRequest(OWNER, REPO, { number: 12 });
       const git = (...args: string[]) =>
         execFileSync('git', args, { cwd: workspace.root, stdio: 'pipe' });
       workspace.write('dev', {

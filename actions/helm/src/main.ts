@@ -3,10 +3,14 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import {
   describeError,
+  describeRefusals,
   diffStats,
   githubClient,
+  lastSuccessfulDeployment,
   loadEnvironment,
+  parseImages,
   repoFromEnv,
+  reviewedRecords,
   runCli,
   unifiedDiff,
   publishSection,
@@ -25,10 +29,22 @@ import {
   upgradeArgs,
   type ReleaseTarget,
 } from './helmArgs';
-import { imageArgs, releaseImages } from './images';
+import { imageArgs, releaseImages, ReleaseError, type ImageOverride } from './images';
 import { readInputs, type HelmInputs } from './inputs';
-import { baseRender, deployedManifest, renderRelease, type Baseline } from './render';
+import { ensureNamespace } from './namespace';
+import { baseRender, deployedManifest, renderRelease, reviewHash, type Baseline } from './render';
 import { smokeTest } from './smoke';
+
+/** A failure the workflow can branch on (`failure-reason`). */
+export class HelmFailure extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HelmFailure';
+  }
+}
 
 export async function run(): Promise<void> {
   const root = workspaceRoot();
@@ -39,8 +55,23 @@ export async function run(): Promise<void> {
     namespace: inputs.namespace,
     chart: inputs.chart,
     valuesFile: environmentValuesFile(root, environment.name),
+    kubeVersion: environment.env.cluster.kubernetes_version,
     ...(inputs.kubeconfig ? { kubeconfig: inputs.kubeconfig } : {}),
   };
+  try {
+    await dispatch(inputs, root, environment, target);
+  } catch (error) {
+    if (error instanceof HelmFailure) core.setOutput('failure-reason', error.reason);
+    throw error;
+  }
+}
+
+async function dispatch(
+  inputs: HelmInputs,
+  root: string,
+  environment: LoadedEnvironment,
+  target: ReleaseTarget,
+): Promise<void> {
   switch (inputs.command) {
     case 'diff':
       await diff(inputs, root, environment, target);
@@ -55,17 +86,44 @@ export async function run(): Promise<void> {
       );
       return;
     case 'uninstall':
-      await runCli(inputs.helm, uninstallArgs(target, inputs.timeout));
-      writeSummary(`## Helm\n\nUninstalled \`${target.release}\` from \`${environment.name}\`.\n`);
+      await uninstall(inputs, environment, target);
       return;
-    case 'test': {
-      const { stdout } = await runCli(inputs.helm, testArgs(target, inputs.timeout));
-      writeSummary(
-        `## Helm test\n\n\`${target.release}\` in \`${environment.name}\` passed.\n\n<details><summary>Output</summary>\n\n\`\`\`\n${stdout.trim()}\n\`\`\`\n</details>\n`,
-      );
+    case 'test':
+      await helmTest(inputs, environment, target);
       return;
-    }
   }
+}
+
+/** Idempotent: a release that is already gone is reported, not an error (a resumed teardown). */
+async function uninstall(
+  inputs: HelmInputs,
+  environment: LoadedEnvironment,
+  target: ReleaseTarget,
+): Promise<void> {
+  try {
+    await runCli(inputs.helm, uninstallArgs(target, inputs.timeout));
+  } catch (error) {
+    if (!/release: not found/.test(describeError(error))) throw error;
+    core.setOutput('uninstalled', 'false');
+    writeSummary(
+      `## Helm\n\n\`${target.release}\` is not installed in \`${environment.name}\`: nothing to uninstall.\n`,
+    );
+    return;
+  }
+  core.setOutput('uninstalled', 'true');
+  writeSummary(`## Helm\n\nUninstalled \`${target.release}\` from \`${environment.name}\`.\n`);
+}
+
+async function helmTest(
+  inputs: HelmInputs,
+  environment: LoadedEnvironment,
+  target: ReleaseTarget,
+): Promise<string> {
+  const { stdout } = await runCli(inputs.helm, testArgs(target, inputs.timeout));
+  writeSummary(
+    `## Helm test\n\n\`${target.release}\` in \`${environment.name}\` passed.\n\n<details><summary>Output</summary>\n\n\`\`\`\n${stdout.trim()}\n\`\`\`\n</details>\n`,
+  );
+  return stdout;
 }
 
 interface Change {
@@ -79,6 +137,7 @@ async function changeOf(
   root: string,
   environment: LoadedEnvironment,
   target: ReleaseTarget,
+  images?: ImageOverride,
 ): Promise<Change> {
   const common = { release: target.release, namespace: target.namespace };
   const rendered = await renderRelease(
@@ -89,6 +148,8 @@ async function changeOf(
     {
       requireAll: false,
       lint: inputs.command === 'diff',
+      registry: inputs.imageRegistry,
+      ...(images ? { images } : {}),
     },
   );
   fs.mkdirSync(inputs.outputDir, { recursive: true });
@@ -100,22 +161,29 @@ async function changeOf(
     (await baseRender(inputs.helm, root, environment.name, common, {
       baseDir: inputs.baseDir,
       baseRef: inputs.baseRef,
+      registry: inputs.imageRegistry,
     }));
-  const diff = unifiedDiff(baseline.manifest, rendered, {
+  // helm get manifest and helm template end the same manifests with different blank lines.
+  const settled = (text: string): string => (text.trim() === '' ? '' : `${text.trimEnd()}\n`);
+  const diff = unifiedDiff(settled(baseline.manifest), settled(rendered), {
     fromLabel: baseline.label.replace(/`/g, ''),
     toLabel: 'rendered',
   });
   return { rendered, baseline, diff };
 }
 
-function changeMarkdown(environment: LoadedEnvironment, change: Change): string {
+function changeMarkdown(
+  environment: LoadedEnvironment,
+  change: Change,
+  images: ImageOverride = environment.release.services as ImageOverride,
+): string {
   const { added, removed } = diffStats(change.diff);
   const headline =
     change.diff === ''
       ? `No changes to the rendered manifests (compared with ${change.baseline.label}).`
       : `Rendered manifests change by **+${added} −${removed}** lines compared with ${change.baseline.label}.`;
   const note = change.baseline.note ? `\n\n_${change.baseline.note}_` : '';
-  const images = Object.entries(environment.release.services)
+  const rows = Object.entries(images)
     .map(
       ([service, image]) =>
         `| ${service} | \`${image?.tag ?? ''}\` | \`${image?.digest ?? '(none)'}\` |`,
@@ -124,7 +192,7 @@ function changeMarkdown(environment: LoadedEnvironment, change: Change): string 
   const body = change.diff
     ? `\n\n<details><summary>Manifest diff</summary>\n\n\`\`\`diff\n${change.diff}\`\`\`\n</details>`
     : '';
-  return `### Helm\n\n${headline}${note}\n\n| Service | Tag | Digest |\n|---|---|---|\n${images}${body}\n`;
+  return `### Helm\n\n${headline}${note}\n\n| Service | Tag | Digest |\n|---|---|---|\n${rows}${body}\n`;
 }
 
 async function diff(
@@ -136,8 +204,113 @@ async function diff(
   const change = await changeOf(inputs, root, environment, target);
   core.info(change.diff || 'no changes');
   core.setOutput('has-changes', String(change.diff !== ''));
+  core.setOutput('review-hash', await reviewHashOf(inputs, root, environment, target));
   const markdown = changeMarkdown(environment, change);
   await publishSection({ environment: environment.name, section: 'helm', markdown });
+}
+
+function reviewHashOf(
+  inputs: HelmInputs,
+  root: string,
+  environment: LoadedEnvironment,
+  target: ReleaseTarget,
+): Promise<string> {
+  return reviewHash(inputs.helm, root, environment, {
+    release: target.release,
+    namespace: target.namespace,
+    chart: target.chart,
+  });
+}
+
+/**
+ * The images to deploy: ci's `images` input (only for the environment that follows main), else
+ * release.yaml; for that environment without either, what its last successful deployment ran
+ * (a redeploy keeps dev's images; its release state lives in deployments, not on main).
+ */
+async function imagesToDeploy(
+  inputs: HelmInputs,
+  environment: LoadedEnvironment,
+): Promise<ImageOverride | undefined> {
+  const followsMain = environment.env.promotion.auto_deploy;
+  if (inputs.images) {
+    if (!followsMain)
+      throw new ReleaseError(
+        `input images is only for the environment that follows main (promotion.auto_deploy): ${environment.name}'s images come from environments/${environment.name}/release.yaml through promotion`,
+      );
+    return inputs.images;
+  }
+  if (!followsMain || Object.keys(environment.release.services).length > 0) return undefined;
+  const last = await lastSuccessfulDeployment(githubClient(), repoFromEnv(), environment.name);
+  const recorded = (last?.payload as { images?: unknown } | undefined)?.images;
+  if (!last || recorded === undefined)
+    throw new ReleaseError(
+      `${environment.name} follows main but no images were given (input images) and it has no successful deployment to take them from`,
+    );
+  core.info(`deploying the images of ${environment.name}'s last successful deployment ${last.id}`);
+  return parseImages(recorded, `deployment ${last.id} payload.images`) as ImageOverride;
+}
+
+/**
+ * Refuses a render that no pull request merged after `reviewed-since` (up to GITHUB_SHA) showed
+ * its reviewers (lib reviewedRecords: the bot's comment and the review check run agree).
+ */
+async function verifyReviewed(
+  inputs: HelmInputs,
+  root: string,
+  environment: LoadedEnvironment,
+  target: ReleaseTarget,
+  sha: string,
+): Promise<string> {
+  const hash = await reviewHashOf(inputs, root, environment, target);
+  const found = await reviewedRecords(githubClient(), repoFromEnv(), {
+    environment: environment.name,
+    sha,
+    since: inputs.reviewedSince,
+  });
+  const candidates = found.records.filter((record) => record.helm);
+  if (candidates.some((record) => record.helm === hash)) return hash;
+  if (candidates.length > 0)
+    throw new HelmFailure(
+      'helm-render-changed',
+      `the ${environment.name} render (review hash ${hash}) is not what was reviewed (${candidates.map((c) => `${c.helm} on #${c.pullRequest}`).join(', ')}): nothing was upgraded; plan and review again`,
+    );
+  throw new HelmFailure(
+    'no-reviewed-render',
+    `no reviewed Helm render for ${environment.name} up to ${sha.slice(0, 12)}: ${describeRefusals(environment.name, found)}. Nothing was upgraded.`,
+  );
+}
+
+/** The deployed revision of the release, or null when it is not installed. */
+async function currentRevision(inputs: HelmInputs, target: ReleaseTarget): Promise<number | null> {
+  try {
+    const status = await runCli(inputs.helm, statusArgs(target), { silent: true });
+    const revision = (JSON.parse(status.stdout) as { version?: number }).version;
+    return typeof revision === 'number' ? revision : null;
+  } catch (error) {
+    if (/release: not found/.test(describeError(error))) return null;
+    throw error;
+  }
+}
+
+/**
+ * Puts the release back after a smoke test or helm test failed on the new revision: to the
+ * revision that ran before, or (a first install) uninstalled, so nothing unverified keeps serving.
+ */
+async function rollBack(
+  inputs: HelmInputs,
+  target: ReleaseTarget,
+  previous: number | null,
+): Promise<string> {
+  try {
+    if (previous === null) {
+      await runCli(inputs.helm, uninstallArgs(target, inputs.timeout));
+      return 'the first install was uninstalled';
+    }
+    await runCli(inputs.helm, rollbackArgs(target, String(previous), inputs.timeout));
+    return `rolled back to revision ${previous}`;
+  } catch (error) {
+    return `the rollback failed too: ${describeError(error).split('\n')[0]}`;
+  }
 }
 
 async function upgrade(
@@ -146,15 +319,24 @@ async function upgrade(
   environment: LoadedEnvironment,
   target: ReleaseTarget,
 ): Promise<void> {
-  const images = releaseImages(environment, chartServices(target.chart), { requireAll: true });
-  const change = await changeOf(inputs, root, environment, target);
+  const override = await imagesToDeploy(inputs, environment);
+  const images = releaseImages(environment, chartServices(target.chart), {
+    requireAll: true,
+    registry: inputs.imageRegistry,
+    ...(override ? { images: override } : {}),
+  });
+  const change = await changeOf(inputs, root, environment, target, override);
   core.startGroup('What will change');
   core.info(change.diff || 'no changes to the rendered manifests');
   core.endGroup();
-  writeSummary(changeMarkdown(environment, change));
+  writeSummary(changeMarkdown(environment, change, override));
 
   const sha = process.env.GITHUB_SHA;
   if (!sha) throw new Error('GITHUB_SHA is not set: the deployment records the commit it deploys');
+  const reviewed = inputs.verifyReviewed
+    ? await verifyReviewed(inputs, root, environment, target, sha)
+    : await reviewHashOf(inputs, root, environment, target);
+
   const deployment = await Deployment.create(githubClient(), repoFromEnv(), {
     ref: sha,
     environment: environment.name,
@@ -164,6 +346,7 @@ async function upgrade(
         images.images.map((i) => [i.service, { tag: i.tag, digest: i.digest ?? null }]),
       ),
       registry: images.registry,
+      review: { helm: reviewed },
     },
     ...(runUrl() ? { logUrl: runUrl() } : {}),
   });
@@ -171,11 +354,21 @@ async function upgrade(
   await deployment.setStatus('in_progress', `upgrading ${target.release}`);
 
   let environmentUrl = environment.env.app.url || '';
+  let upgraded = false;
+  let previous: number | null = null;
   try {
+    // The API server enforces the restricted Pod Security profile from the first pod on.
+    await ensureNamespace(
+      inputs.kubectl,
+      target.namespace,
+      environment.env.cluster.kubernetes_version,
+      target.kubeconfig,
+    );
+    previous = await currentRevision(inputs, target);
     await runCli(inputs.helm, upgradeArgs(target, imageArgs(images), inputs.timeout));
-    const status = await runCli(inputs.helm, statusArgs(target), { silent: true });
-    const revision = (JSON.parse(status.stdout) as { version?: number }).version;
-    if (revision !== undefined) core.setOutput('revision', String(revision));
+    upgraded = true;
+    const revision = await currentRevision(inputs, target);
+    if (revision !== null) core.setOutput('revision', String(revision));
     environmentUrl ||= (await loadBalancerUrl(inputs, target)) ?? '';
     if (environmentUrl) core.setOutput('environment-url', environmentUrl);
 
@@ -192,24 +385,34 @@ async function upgrade(
         log: (line) => core.info(line),
       });
       if (!result.ok) {
-        throw new Error(
+        throw new HelmFailure(
+          'smoke-failed',
           `smoke test of ${smokeUrl} failed after ${result.attempts} attempt(s): ${result.lastError}`,
         );
       }
       core.info(`smoke test of ${smokeUrl} passed (attempt ${result.attempts})`);
     }
+    // The deployment is healthy only when the in-cluster contract test passes too.
+    try {
+      await helmTest(inputs, environment, target);
+    } catch (error) {
+      throw new HelmFailure('helm-test-failed', `helm test failed: ${describeError(error)}`);
+    }
   } catch (error) {
-    await deployment.setStatus(
-      'failure',
-      describeError(error).split('\n')[0] ?? 'failed',
-      environmentUrl || undefined,
+    const undo = upgraded ? await rollBack(inputs, target, previous) : '';
+    if (undo) core.setOutput('rolled-back', 'true');
+    const reason = `${describeError(error).split('\n')[0] ?? 'failed'}${undo ? `; ${undo}` : ''}`;
+    await deployment.setStatus('failure', reason, environmentUrl || undefined);
+    writeSummary(
+      `**Deployment to \`${environment.name}\` failed:** ${describeError(error)}${undo ? `\n\n${undo[0]!.toUpperCase()}${undo.slice(1)}.` : ''}\n`,
     );
-    writeSummary(`**Deployment to \`${environment.name}\` failed:** ${describeError(error)}\n`);
-    throw error;
+    throw error instanceof HelmFailure && undo
+      ? new HelmFailure(error.reason, `${error.message}; ${undo}`)
+      : error;
   }
   await deployment.setStatus('success', `${target.release} is live`, environmentUrl || undefined);
   writeSummary(
-    `**Deployed to \`${environment.name}\`**${environmentUrl ? ` — ${environmentUrl}` : ''}.\n`,
+    `**Deployed to \`${environment.name}\`**${environmentUrl ? ` — ${environmentUrl}` : ''} (smoke test and helm test passed).\n`,
   );
 }
 

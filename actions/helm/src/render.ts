@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,29 +17,87 @@ import {
   templateArgs,
   type ReleaseTarget,
 } from './helmArgs';
-import { imageArgs, releaseImages } from './images';
+import { imageArgs, releaseImages, type ImageOverride, type ImageSettings } from './images';
+
+type RenderTarget = Omit<ReleaseTarget, 'valuesFile' | 'chart' | 'kubeVersion'> & {
+  chart?: string;
+};
+
+async function render(
+  helm: string,
+  root: string,
+  environment: LoadedEnvironment,
+  target: RenderTarget,
+  images: (chart: string) => ImageSettings,
+  lintFirst: boolean,
+): Promise<string> {
+  const chart = target.chart ?? path.join(root, 'chart');
+  const args = imageArgs(images(chart));
+  const full: ReleaseTarget = {
+    ...target,
+    chart,
+    valuesFile: environmentValuesFile(root, environment.name),
+    kubeVersion: environment.env.cluster.kubernetes_version,
+  };
+  if (lintFirst) await lint(helm, root, full, args);
+  const { stdout } = await runCli(helm, templateArgs(full, args), { cwd: root, silent: true });
+  return redactSecrets(stdout);
+}
 
 /**
- * `helm template` of the chart for one environment, with its release images; Secrets redacted.
- * With `lint`, `helm lint` with the same values runs first and its findings fail the render.
+ * `helm template` of the chart for one environment at its cluster's Kubernetes version, with
+ * its release images; Secrets redacted. With `lint`, `helm lint` with the same values runs first
+ * and its findings fail the render.
  */
 export async function renderRelease(
   helm: string,
   root: string,
   environment: LoadedEnvironment,
-  target: Omit<ReleaseTarget, 'valuesFile' | 'chart'> & { chart?: string },
-  options: { requireAll: boolean; lint?: boolean },
+  target: RenderTarget,
+  options: {
+    requireAll: boolean;
+    lint?: boolean;
+    registry?: string;
+    images?: ImageOverride;
+  },
 ): Promise<string> {
-  const chart = target.chart ?? path.join(root, 'chart');
-  const images = imageArgs(releaseImages(environment, chartServices(chart), options));
-  const full: ReleaseTarget = {
-    ...target,
-    chart,
-    valuesFile: environmentValuesFile(root, environment.name),
-  };
-  if (options.lint) await lint(helm, root, full, images);
-  const { stdout } = await runCli(helm, templateArgs(full, images), { cwd: root, silent: true });
-  return redactSecrets(stdout);
+  return render(
+    helm,
+    root,
+    environment,
+    target,
+    (chart) => releaseImages(environment, chartServices(chart), options),
+    options.lint ?? false,
+  );
+}
+
+/** The image every service gets in the review render, so the hash covers chart and values only. */
+const REVIEW_IMAGE = { registry: 'reviewed.invalid', tag: 'reviewed' };
+
+/**
+ * The hash a pull request's Helm review records: sha256 of the render with every image replaced
+ * by one placeholder. Images reach environments by their own path (ci's digests for the
+ * environment that follows main, the promotion gate for the others), so what a reviewer approves
+ * here is the chart and the environment's values at its Kubernetes version.
+ */
+export async function reviewHash(
+  helm: string,
+  root: string,
+  environment: LoadedEnvironment,
+  target: RenderTarget,
+): Promise<string> {
+  const manifest = await render(
+    helm,
+    root,
+    environment,
+    target,
+    (chart) => ({
+      registry: REVIEW_IMAGE.registry,
+      images: chartServices(chart).map((service) => ({ service, tag: REVIEW_IMAGE.tag })),
+    }),
+    false,
+  );
+  return createHash('sha256').update(manifest).digest('hex');
 }
 
 /** `helm lint` prints its findings on stdout and only a count on stderr: fail with the findings. */
@@ -102,9 +161,10 @@ export async function baseRender(
   helm: string,
   root: string,
   environmentName: string,
-  target: Omit<ReleaseTarget, 'valuesFile' | 'chart'>,
-  base: { baseDir?: string; baseRef?: string },
+  target: RenderTarget,
+  base: { baseDir?: string; baseRef?: string; registry?: string },
 ): Promise<Baseline> {
+  const registry = base.registry ?? '';
   if (base.baseDir)
     return renderBase(
       helm,
@@ -112,6 +172,7 @@ export async function baseRender(
       environmentName,
       target,
       `base checkout \`${base.baseDir}\``,
+      registry,
     );
   if (!base.baseRef) {
     return {
@@ -134,7 +195,14 @@ export async function baseRender(
     };
   }
   try {
-    return await renderBase(helm, worktree, environmentName, target, `base \`${base.baseRef}\``);
+    return await renderBase(
+      helm,
+      worktree,
+      environmentName,
+      target,
+      `base \`${base.baseRef}\``,
+      registry,
+    );
   } finally {
     await runCli('git', ['-C', root, 'worktree', 'remove', '--force', worktree], {
       silent: true,
@@ -147,8 +215,9 @@ async function renderBase(
   helm: string,
   baseRoot: string,
   environmentName: string,
-  target: Omit<ReleaseTarget, 'valuesFile' | 'chart'>,
+  target: RenderTarget,
   label: string,
+  registry: string,
 ): Promise<Baseline> {
   if (!fs.existsSync(path.join(baseRoot, 'environments', environmentName))) {
     return {
@@ -161,6 +230,7 @@ async function renderBase(
     const environment = loadEnvironment(baseRoot, environmentName);
     const manifest = await renderRelease(helm, baseRoot, environment, target, {
       requireAll: false,
+      registry,
     });
     return { label, manifest };
   } catch (error) {

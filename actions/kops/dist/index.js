@@ -7975,7 +7975,7 @@ var require_client = __commonJS({
         if (client[kRunning] > 0 && util.bodyLength(request.body) !== 0 && (util.isStream(request.body) || util.isAsyncIterable(request.body))) {
           return;
         }
-        if (!request.aborted && write(client, request)) {
+        if (!request.aborted && write2(client, request)) {
           client[kPendingIdx]++;
         } else {
           client[kQueue].splice(client[kPendingIdx], 1);
@@ -7985,7 +7985,7 @@ var require_client = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function write(client, request) {
+    function write2(client, request) {
       if (client[kHTTPConnVersion] === "h2") {
         writeH2(client, client[kHTTP2Session], request);
         return;
@@ -38580,8 +38580,12 @@ function repoFromEnv() {
 // actions/lib/src/comment.ts
 var COMMENT_LIMIT = 65536;
 var COMMENT_BUDGET = COMMENT_LIMIT - 1536;
-var SECTION_ORDER = ["terraform", "kops", "helm"];
+var SECTION_ORDER = ["review", "terraform", "kops", "helm"];
 var TRUNCATION_NOTE = "\n\n… _truncated to fit GitHub's 65,536-character comment limit: the full output is in the job summary of the workflow run._";
+var ACTIONS_BOT_LOGIN = "github-actions[bot]";
+function isAuthoredBy(comment, author) {
+  return comment.user?.login === author && (!author.endsWith("[bot]") || comment.user.type === "Bot");
+}
 function environmentMarker(environment) {
   return `<!-- movies-gitops:env=${environment} -->`;
 }
@@ -38636,6 +38640,7 @@ function renderCommentBody(environment, sections, budget = COMMENT_BUDGET) {
 }
 async function upsertCommentSection(options) {
   const { octokit, owner, repo, issueNumber, environment, section, body } = options;
+  const author = options.author ?? ACTIONS_BOT_LOGIN;
   if (!/^[A-Za-z0-9_-]+$/.test(section))
     throw new Error(`section name ${JSON.stringify(section)} must be letters, digits, - or _`);
   const marker = environmentMarker(environment);
@@ -38645,7 +38650,9 @@ async function upsertCommentSection(options) {
     issue_number: issueNumber,
     per_page: 100
   });
-  const existing = comments.find((comment) => comment.body?.includes(marker));
+  const existing = comments.find(
+    (comment) => isAuthoredBy(comment, author) && comment.body?.includes(marker)
+  );
   const sections = existing ? parseSections(existing.body ?? "") : /* @__PURE__ */ new Map();
   sections.set(section, body.trim());
   const newBody = renderCommentBody(environment, sections);
@@ -38725,7 +38732,7 @@ function environmentValidators(repoRoot) {
   const ajv = new import_ajv.default({ allErrors: true, strict: true, useDefaults: true, verbose: true });
   (0, import_ajv_formats.default)(ajv);
   ajv.addFormat("vpc-cidr", { type: "string", validate: isVpcCidr });
-  const read = (file) => {
+  const read2 = (file) => {
     const full = import_node_path.default.join(repoRoot, SCHEMA_DIR, file);
     try {
       return JSON.parse(import_node_fs3.default.readFileSync(full, "utf8"));
@@ -38737,8 +38744,8 @@ function environmentValidators(repoRoot) {
     }
   };
   const validators = {
-    env: ajv.compile(read("env.schema.json")),
-    release: ajv.compile(read("release.schema.json"))
+    env: ajv.compile(read2("env.schema.json")),
+    release: ajv.compile(read2("release.schema.json"))
   };
   cache.set(repoRoot, validators);
   return validators;
@@ -39083,6 +39090,210 @@ async function publishSection(options) {
     core3.info(`${comment.created ? "created" : "updated"} the PR comment ${comment.url}`);
   return comment;
 }
+
+// actions/lib/src/github-endpoints.ts
+var read = (scope) => ({ [scope]: "read" });
+var write = (scope) => ({ [scope]: "write" });
+var GITHUB_ENDPOINTS = {
+  "issues.listComments": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+    accepted: [read("pull-requests"), read("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#list-issue-comments"
+  },
+  "issues.createComment": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+    accepted: [write("pull-requests"), write("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#create-an-issue-comment"
+  },
+  "issues.updateComment": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
+    accepted: [write("pull-requests"), write("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#update-an-issue-comment"
+  },
+  "issues.getComment": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
+    accepted: [read("pull-requests"), read("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#get-an-issue-comment"
+  },
+  "issues.listForRepo": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/issues",
+    accepted: [read("issues")],
+    docs: "https://docs.github.com/rest/issues/issues#list-repository-issues"
+  },
+  "issues.create": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/issues",
+    accepted: [write("issues")],
+    docs: "https://docs.github.com/rest/issues/issues#create-an-issue"
+  },
+  "issues.update": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}",
+    accepted: [write("issues")],
+    docs: "https://docs.github.com/rest/issues/issues#update-an-issue"
+  },
+  "issues.addLabels": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
+    accepted: [write("pull-requests"), write("issues")],
+    docs: "https://docs.github.com/rest/issues/labels#add-labels-to-an-issue"
+  },
+  "pulls.get": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}",
+    accepted: [read("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#get-a-pull-request"
+  },
+  "pulls.list": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/pulls",
+    accepted: [read("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#list-pull-requests"
+  },
+  "pulls.listFiles": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}/files",
+    accepted: [read("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#list-pull-requests-files"
+  },
+  "pulls.create": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/pulls",
+    accepted: [write("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#create-a-pull-request"
+  },
+  "pulls.merge": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/pulls/pulls#merge-a-pull-request"
+  },
+  "pulls.update": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}",
+    accepted: [write("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#update-a-pull-request"
+  },
+  "repos.listPullRequestsAssociatedWithCommit": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+    accepted: [{ contents: "read", "pull-requests": "read" }],
+    docs: "https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit"
+  },
+  "repos.compareCommitsWithBasehead": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/compare/{basehead}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/commits/commits#compare-two-commits"
+  },
+  "repos.getBranch": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/branches/{branch}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/branches/branches#get-a-branch"
+  },
+  "repos.getContent": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/contents/{path}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/repos/contents#get-repository-content"
+  },
+  "repos.createOrUpdateFileContents": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/contents/{path}",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/repos/contents#create-or-update-file-contents"
+  },
+  "git.getRef": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/git/ref/{ref}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/git/refs#get-a-reference"
+  },
+  "git.createRef": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/git/refs",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/git/refs#create-a-reference"
+  },
+  "git.updateRef": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/git/refs/{ref}",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/git/refs#update-a-reference"
+  },
+  "repos.getBranchProtection": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/branches/{branch}/protection",
+    accepted: [read("administration")],
+    docs: "https://docs.github.com/rest/branches/branch-protection#get-branch-protection"
+  },
+  "repos.updateBranchProtection": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/branches/{branch}/protection",
+    accepted: [write("administration")],
+    docs: "https://docs.github.com/rest/branches/branch-protection#update-branch-protection"
+  },
+  "actions.setCustomOidcSubClaimForRepo": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/actions/oidc/customization/sub",
+    accepted: [write("administration")],
+    docs: "https://docs.github.com/rest/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-a-repository"
+  },
+  "repos.createCommitStatus": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/statuses/{sha}",
+    accepted: [write("statuses")],
+    docs: "https://docs.github.com/rest/commits/statuses#create-a-commit-status"
+  },
+  "checks.create": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/check-runs",
+    accepted: [write("checks")],
+    docs: "https://docs.github.com/rest/checks/runs#create-a-check-run"
+  },
+  "checks.listForRef": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/commits/{ref}/check-runs",
+    accepted: [read("checks")],
+    docs: "https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference"
+  },
+  "repos.listDeployments": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/deployments",
+    accepted: [read("deployments")],
+    docs: "https://docs.github.com/rest/deployments/deployments#list-deployments"
+  },
+  "repos.createDeployment": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/deployments",
+    accepted: [write("deployments")],
+    docs: "https://docs.github.com/rest/deployments/deployments#create-a-deployment"
+  },
+  "repos.listDeploymentStatuses": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+    accepted: [read("deployments")],
+    docs: "https://docs.github.com/rest/deployments/statuses#list-deployment-statuses"
+  },
+  "repos.createDeploymentStatus": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+    accepted: [write("deployments")],
+    docs: "https://docs.github.com/rest/deployments/statuses#create-a-deployment-status"
+  },
+  "actions.createWorkflowDispatch": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+    accepted: [write("actions")],
+    docs: "https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event"
+  }
+};
 
 // actions/kops/src/main.ts
 var import_node_fs7 = __toESM(require("node:fs"));

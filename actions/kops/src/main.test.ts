@@ -8,6 +8,8 @@ import {
   type EnvironmentWorkspace,
 } from '@movies/actions-lib/testing/environment-workspace';
 import { runBundledAction, startFakeGitHub, type FakeGitHub } from '@movies/actions-lib/testing';
+import { GITHUB_CALLS } from './github-calls';
+import type { KopsCommand } from './inputs';
 import { writeKopsStandIn } from './__fixtures__/kopsStandIn';
 
 jest.setTimeout(90_000);
@@ -55,7 +57,7 @@ describe('kops action (bundled, as the runner runs it)', () => {
         'terraform-outputs': outputsFile,
         'kops-path': kops.path,
         'output-dir': scratch,
-        'github-token': 'test-token',
+        'github-token': github.tokenFor(GITHUB_CALLS[inputs.command as KopsCommand] ?? []),
         ...inputs,
       },
       timeoutMs: 60_000,
@@ -84,6 +86,7 @@ describe('kops action (bundled, as the runner runs it)', () => {
   });
 
   it('diff on a pull request says the cluster will be created and posts the kops section', async () => {
+    github.openPullRequest('movies-org', 'movies-gitops', { number: 5 });
     const event = { pull_request: { number: 5 } };
     const result = await run({ command: 'diff' }, { eventName: 'pull_request', event });
     expect(result.errors).toEqual([]);

@@ -11,8 +11,15 @@ import {
 describe('upsertCommentSection against a fake GitHub API', () => {
   let github: FakeGitHub;
   const saved = process.env.GITHUB_API_URL;
+  let token: string;
   beforeEach(async () => {
     github = await startFakeGitHub();
+    github.openPullRequest('o', 'r', { number: 5 });
+    token = github.tokenFor([
+      'issues.listComments',
+      'issues.createComment',
+      'issues.updateComment',
+    ]);
     process.env.GITHUB_API_URL = github.url;
   });
   afterEach(async () => {
@@ -22,7 +29,7 @@ describe('upsertCommentSection against a fake GitHub API', () => {
 
   const upsert = (section: string, body: string, environment = 'dev') =>
     upsertCommentSection({
-      octokit: githubClient('test-token'),
+      octokit: githubClient(token),
       owner: 'o',
       repo: 'r',
       issueNumber: 5,
@@ -52,7 +59,7 @@ describe('upsertCommentSection against a fake GitHub API', () => {
       `/repos/o/r/issues/comments/${first.commentId}`,
       `/repos/o/r/issues/comments/${first.commentId}`,
     ]);
-    expect(github.requests[0]!.headers.authorization).toBe('token test-token');
+    expect(github.requests[0]!.headers.authorization).toBe(`token ${token}`);
   });
 
   it('keeps one comment per environment and finds its own among many (paginated)', async () => {
@@ -69,6 +76,25 @@ describe('upsertCommentSection against a fake GitHub API', () => {
       (r) => r.method === 'GET' && r.path.endsWith('/comments'),
     );
     expect(listCalls.some((r) => r.query.page === '2')).toBe(true);
+  });
+
+  it("never edits someone else's comment that carries our marker: it writes its own", async () => {
+    const planted = github.addComment(
+      'o',
+      'r',
+      5,
+      renderCommentBody(
+        'dev',
+        new Map([['terraform', '<!-- plan-hash:' + 'a'.repeat(64) + ' -->']]),
+      ),
+      'mallory',
+    );
+    const ours = await upsert('terraform', 'the real plan');
+    expect(ours.created).toBe(true);
+    const comments = github.comments('o', 'r', 5);
+    expect(comments.map((c) => c.user.login)).toEqual(['mallory', 'github-actions[bot]']);
+    expect(comments[0]!.body).toBe(planted.body);
+    expect(parseSections(comments[1]!.body).get('terraform')).toBe('the real plan');
   });
 
   it('does not send an edit when nothing changed', async () => {

@@ -4,11 +4,24 @@ import type { GitHubClient } from './github';
 export const COMMENT_LIMIT = 65_536;
 /** What we aim for: below the limit with a margin for characters GitHub counts differently. */
 export const COMMENT_BUDGET = COMMENT_LIMIT - 1_536;
-/** Sections render in this order; others follow alphabetically. */
-export const SECTION_ORDER = ['terraform', 'kops', 'helm'];
+/** Sections render in this order (what was planned and whether it is outdated first); others follow alphabetically. */
+export const SECTION_ORDER = ['review', 'terraform', 'kops', 'helm'];
 
 export const TRUNCATION_NOTE =
   "\n\n… _truncated to fit GitHub's 65,536-character comment limit: the full output is in the job summary of the workflow run._";
+
+/** Who the workflow token comments as: the GitHub Actions app's bot user. */
+export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+
+/** Whether a comment was written by `author` (a bot account, so `type` must be Bot too). */
+export function isAuthoredBy(
+  comment: { user?: { login?: string; type?: string } | null },
+  author: string,
+): boolean {
+  return (
+    comment.user?.login === author && (!author.endsWith('[bot]') || comment.user.type === 'Bot')
+  );
+}
 
 export function environmentMarker(environment: string): string {
   return `<!-- movies-gitops:env=${environment} -->`;
@@ -87,6 +100,11 @@ export interface UpsertCommentSectionOptions {
   environment: string;
   section: string;
   body: string;
+  /**
+   * The login the token comments as (default `github-actions[bot]`): only its own comment is
+   * edited, so a comment someone else wrote with the same marker is never taken for ours.
+   */
+  author?: string;
 }
 
 export interface UpsertedComment {
@@ -96,7 +114,7 @@ export interface UpsertedComment {
 }
 
 /**
- * Writes one named section of the environment's PR comment: finds the comment by its hidden
+ * Writes one named section of the environment's PR comment: finds our own comment by its hidden
  * marker (creating it the first time), replaces only this section, keeps the others, and edits
  * it in place. The whole body stays under GitHub's comment limit.
  */
@@ -104,6 +122,7 @@ export async function upsertCommentSection(
   options: UpsertCommentSectionOptions,
 ): Promise<UpsertedComment> {
   const { octokit, owner, repo, issueNumber, environment, section, body } = options;
+  const author = options.author ?? ACTIONS_BOT_LOGIN;
   if (!/^[A-Za-z0-9_-]+$/.test(section))
     throw new Error(`section name ${JSON.stringify(section)} must be letters, digits, - or _`);
   const marker = environmentMarker(environment);
@@ -113,7 +132,9 @@ export async function upsertCommentSection(
     issue_number: issueNumber,
     per_page: 100,
   });
-  const existing = comments.find((comment) => comment.body?.includes(marker));
+  const existing = comments.find(
+    (comment) => isAuthoredBy(comment, author) && comment.body?.includes(marker),
+  );
   const sections = existing ? parseSections(existing.body ?? '') : new Map<string, string>();
   sections.set(section, body.trim());
   const newBody = renderCommentBody(environment, sections);

@@ -207,8 +207,26 @@ export function environmentFolders(repoRoot: string): string[] {
 }
 
 /**
+ * One AWS account holds every environment (one ECR registry, one OIDC provider, one state
+ * bucket; environments are isolated by tags and per-environment roles): an env.yaml naming
+ * another account is refused, naming both files.
+ */
+export function accountErrors(loaded: readonly LoadedEnvironment[]): string[] {
+  const first = loaded[0];
+  if (!first) return [];
+  const account = first.env.aws.account_id;
+  return loaded
+    .filter((environment) => environment.env.aws.account_id !== account)
+    .map(
+      (environment) =>
+        `${ENVIRONMENTS_DIR}/${environment.name}/env.yaml: /aws/account_id must be the one AWS account of every environment, "${account}" as in ${ENVIRONMENTS_DIR}/${first.name}/env.yaml (got "${environment.env.aws.account_id}")`,
+    );
+}
+
+/**
  * Loads every environment, in promotion order, checking each folder plus the rules between
- * them (every environment of the promotion order exists; VPC CIDRs and cluster names differ).
+ * them (every environment of the promotion order exists; one AWS account; VPC CIDRs and cluster
+ * names differ).
  * Throws one `EnvironmentError` listing every problem in every folder.
  */
 export function loadEnvironments(repoRoot: string): LoadedEnvironment[] {
@@ -229,6 +247,7 @@ export function loadEnvironments(repoRoot: string): LoadedEnvironment[] {
     const environment = loadInto(repoRoot, name, errors);
     if (environment) loaded.push(environment);
   }
+  errors.push(...accountErrors(loaded));
   for (let i = 0; i < loaded.length; i++) {
     for (let j = i + 1; j < loaded.length; j++) {
       const a = loaded[i]!;

@@ -13,6 +13,8 @@ export {
   renderCommentBody,
   parseSections,
   environmentMarker,
+  isAuthoredBy,
+  ACTIONS_BOT_LOGIN,
   COMMENT_LIMIT,
   COMMENT_BUDGET,
   SECTION_ORDER,
@@ -27,6 +29,7 @@ export {
   workspaceRoot,
   EnvironmentError,
   crossFieldErrors,
+  accountErrors,
   releaseErrors,
   ENVIRONMENTS_DIR,
 } from './environment';
@@ -50,3 +53,46 @@ export {
   upsertPullRequestSection,
   pullRequestNumber,
 } from './pull-request-comment';
+export {
+  GITHUB_ENDPOINTS,
+  PERMISSION_SCOPES,
+  allowsCall,
+  missingPermissions,
+  permissionsFor,
+  everyCall,
+  callsOf,
+  type ActionCalls,
+  type CommandCalls,
+  type ConditionalCalls,
+  type Endpoint,
+  type EndpointName,
+  type JobPermissions,
+  type PermissionLevel,
+  type PermissionScope,
+  type PermissionSet,
+} from './github-endpoints';
+export {
+  reviewedRecords,
+  mergedPullRequests,
+  describeRefusals,
+  renderReviewSection,
+  readRecord,
+  recordMarker,
+  reviewCheckName,
+  writeReviewCheck,
+  REVIEW_SECTION,
+  REVIEW_APP,
+  type ReviewRecord,
+  type ReviewedTool,
+  type AcceptedRecord,
+  type Refusal,
+  type RefusalReason,
+} from './reviewed-changes';
+export {
+  lastSuccessfulDeployment,
+  succeededDeployments,
+  isTeardown,
+  TEARDOWN_PAYLOAD,
+  type LastDeployment,
+} from './deployments';
+export { parseImages, isServiceName, type PinnedImage, type ReleaseImages } from './release-images';

@@ -3,6 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { pullRequestNumber, upsertPullRequestSection } from './pull-request-comment';
 import { startFakeGitHub, type FakeGitHub } from './testing/fake-github';
+import type { EndpointName } from './github-endpoints';
+
+const COMMENT_CALLS: EndpointName[] = [
+  'issues.listComments',
+  'issues.createComment',
+  'issues.updateComment',
+];
 
 describe('upsertPullRequestSection', () => {
   let github: FakeGitHub;
@@ -11,6 +18,7 @@ describe('upsertPullRequestSection', () => {
 
   beforeAll(async () => {
     github = await startFakeGitHub();
+    github.openPullRequest('o', 'r', { number: 3 });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pr-comment-'));
   });
   afterAll(async () => {
@@ -29,7 +37,7 @@ describe('upsertPullRequestSection', () => {
       GITHUB_EVENT_PATH: file,
       GITHUB_REPOSITORY: 'o/r',
       GITHUB_API_URL: github.url,
-      GITHUB_TOKEN: 't',
+      GITHUB_TOKEN: github.tokenFor(COMMENT_CALLS),
     });
   }
 

@@ -7988,7 +7988,7 @@ var require_client = __commonJS({
         if (client[kRunning] > 0 && util.bodyLength(request.body) !== 0 && (util.isStream(request.body) || util.isAsyncIterable(request.body))) {
           return;
         }
-        if (!request.aborted && write(client, request)) {
+        if (!request.aborted && write2(client, request)) {
           client[kPendingIdx]++;
         } else {
           client[kQueue].splice(client[kPendingIdx], 1);
@@ -7998,7 +7998,7 @@ var require_client = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function write(client, request) {
+    function write2(client, request) {
       if (client[kHTTPConnVersion] === "h2") {
         writeH2(client, client[kHTTP2Session], request);
         return;
@@ -17598,12 +17598,12 @@ var require_lib = __commonJS({
             throw new Error("Client has already been disposed.");
           }
           const parsedUrl = new URL(requestUrl);
-          let info3 = this._prepareRequest(verb, parsedUrl, headers);
+          let info4 = this._prepareRequest(verb, parsedUrl, headers);
           const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb) ? this._maxRetries + 1 : 1;
           let numTries = 0;
           let response;
           do {
-            response = yield this.requestRaw(info3, data);
+            response = yield this.requestRaw(info4, data);
             if (response && response.message && response.message.statusCode === HttpCodes.Unauthorized) {
               let authenticationHandler;
               for (const handler of this.handlers) {
@@ -17613,7 +17613,7 @@ var require_lib = __commonJS({
                 }
               }
               if (authenticationHandler) {
-                return authenticationHandler.handleAuthentication(this, info3, data);
+                return authenticationHandler.handleAuthentication(this, info4, data);
               } else {
                 return response;
               }
@@ -17636,8 +17636,8 @@ var require_lib = __commonJS({
                   }
                 }
               }
-              info3 = this._prepareRequest(verb, parsedRedirectUrl, headers);
-              response = yield this.requestRaw(info3, data);
+              info4 = this._prepareRequest(verb, parsedRedirectUrl, headers);
+              response = yield this.requestRaw(info4, data);
               redirectsRemaining--;
             }
             if (!response.message.statusCode || !HttpResponseRetryCodes.includes(response.message.statusCode)) {
@@ -17666,7 +17666,7 @@ var require_lib = __commonJS({
        * @param info
        * @param data
        */
-      requestRaw(info3, data) {
+      requestRaw(info4, data) {
         return __awaiter(this, void 0, void 0, function* () {
           return new Promise((resolve, reject) => {
             function callbackForResult(err, res) {
@@ -17678,7 +17678,7 @@ var require_lib = __commonJS({
                 resolve(res);
               }
             }
-            this.requestRawWithCallback(info3, data, callbackForResult);
+            this.requestRawWithCallback(info4, data, callbackForResult);
           });
         });
       }
@@ -17688,12 +17688,12 @@ var require_lib = __commonJS({
        * @param data
        * @param onResult
        */
-      requestRawWithCallback(info3, data, onResult) {
+      requestRawWithCallback(info4, data, onResult) {
         if (typeof data === "string") {
-          if (!info3.options.headers) {
-            info3.options.headers = {};
+          if (!info4.options.headers) {
+            info4.options.headers = {};
           }
-          info3.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
+          info4.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
         }
         let callbackCalled = false;
         function handleResult(err, res) {
@@ -17702,7 +17702,7 @@ var require_lib = __commonJS({
             onResult(err, res);
           }
         }
-        const req = info3.httpModule.request(info3.options, (msg) => {
+        const req = info4.httpModule.request(info4.options, (msg) => {
           const res = new HttpClientResponse(msg);
           handleResult(void 0, res);
         });
@@ -17714,7 +17714,7 @@ var require_lib = __commonJS({
           if (socket) {
             socket.end();
           }
-          handleResult(new Error(`Request timeout: ${info3.options.path}`));
+          handleResult(new Error(`Request timeout: ${info4.options.path}`));
         });
         req.on("error", function(err) {
           handleResult(err);
@@ -17750,27 +17750,27 @@ var require_lib = __commonJS({
         return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
       }
       _prepareRequest(method, requestUrl, headers) {
-        const info3 = {};
-        info3.parsedUrl = requestUrl;
-        const usingSsl = info3.parsedUrl.protocol === "https:";
-        info3.httpModule = usingSsl ? https : http;
+        const info4 = {};
+        info4.parsedUrl = requestUrl;
+        const usingSsl = info4.parsedUrl.protocol === "https:";
+        info4.httpModule = usingSsl ? https : http;
         const defaultPort = usingSsl ? 443 : 80;
-        info3.options = {};
-        info3.options.host = info3.parsedUrl.hostname;
-        info3.options.port = info3.parsedUrl.port ? parseInt(info3.parsedUrl.port) : defaultPort;
-        info3.options.path = (info3.parsedUrl.pathname || "") + (info3.parsedUrl.search || "");
-        info3.options.method = method;
-        info3.options.headers = this._mergeHeaders(headers);
+        info4.options = {};
+        info4.options.host = info4.parsedUrl.hostname;
+        info4.options.port = info4.parsedUrl.port ? parseInt(info4.parsedUrl.port) : defaultPort;
+        info4.options.path = (info4.parsedUrl.pathname || "") + (info4.parsedUrl.search || "");
+        info4.options.method = method;
+        info4.options.headers = this._mergeHeaders(headers);
         if (this.userAgent != null) {
-          info3.options.headers["user-agent"] = this.userAgent;
+          info4.options.headers["user-agent"] = this.userAgent;
         }
-        info3.options.agent = this._getAgent(info3.parsedUrl);
+        info4.options.agent = this._getAgent(info4.parsedUrl);
         if (this.handlers) {
           for (const handler of this.handlers) {
-            handler.prepareRequest(info3.options);
+            handler.prepareRequest(info4.options);
           }
         }
-        return info3;
+        return info4;
       }
       _mergeHeaders(headers) {
         if (this.requestOptions && this.requestOptions.headers) {
@@ -19722,7 +19722,7 @@ var require_core = __commonJS({
 Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
     }
     exports2.getBooleanInput = getBooleanInput;
-    function setOutput4(name, value) {
+    function setOutput3(name, value) {
       const filePath = process.env["GITHUB_OUTPUT"] || "";
       if (filePath) {
         return (0, file_command_1.issueFileCommand)("OUTPUT", (0, file_command_1.prepareKeyValueMessage)(name, value));
@@ -19730,7 +19730,7 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
       process.stdout.write(os2.EOL);
       (0, command_1.issueCommand)("set-output", { name }, (0, utils_1.toCommandValue)(value));
     }
-    exports2.setOutput = setOutput4;
+    exports2.setOutput = setOutput3;
     function setCommandEcho(enabled) {
       (0, command_1.issue)("echo", enabled ? "on" : "off");
     }
@@ -19760,10 +19760,10 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
       (0, command_1.issueCommand)("notice", (0, utils_1.toCommandProperties)(properties), message instanceof Error ? message.toString() : message);
     }
     exports2.notice = notice2;
-    function info3(message) {
+    function info4(message) {
       process.stdout.write(message + os2.EOL);
     }
-    exports2.info = info3;
+    exports2.info = info4;
     function startGroup(name) {
       (0, command_1.issue)("group", name);
     }
@@ -50697,21 +50697,26 @@ var init_hostHeaderMiddleware = __esm({
 var loggerMiddleware, loggerMiddlewareOptions, getLoggerPlugin;
 var init_loggerMiddleware = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/client/middleware-logger/loggerMiddleware.js"() {
+    init_client2();
     loggerMiddleware = () => (next, context) => async (args) => {
       try {
         const response = await next(args);
-        const { clientName, commandName, logger: logger2, dynamoDbDocumentClientOptions = {} } = context;
-        const { overrideInputFilterSensitiveLog, overrideOutputFilterSensitiveLog } = dynamoDbDocumentClientOptions;
-        const inputFilterSensitiveLog = overrideInputFilterSensitiveLog ?? context.inputFilterSensitiveLog;
-        const outputFilterSensitiveLog = overrideOutputFilterSensitiveLog ?? context.outputFilterSensitiveLog;
-        const { $metadata, ...outputWithoutMetadata } = response.output;
-        logger2?.info?.({
-          clientName,
-          commandName,
-          input: inputFilterSensitiveLog(args.input),
-          output: outputFilterSensitiveLog(outputWithoutMetadata),
-          metadata: $metadata
-        });
+        const { logger: logger2 } = context;
+        const isNoOpLogger = logger2 instanceof NoOpLogger;
+        if (logger2 && !isNoOpLogger) {
+          const { clientName, commandName, dynamoDbDocumentClientOptions = {} } = context;
+          const { overrideInputFilterSensitiveLog, overrideOutputFilterSensitiveLog } = dynamoDbDocumentClientOptions;
+          const inputFilterSensitiveLog = overrideInputFilterSensitiveLog ?? context.inputFilterSensitiveLog;
+          const outputFilterSensitiveLog = overrideOutputFilterSensitiveLog ?? context.outputFilterSensitiveLog;
+          const { $metadata, ...outputWithoutMetadata } = response.output;
+          logger2.info?.({
+            clientName,
+            commandName,
+            input: inputFilterSensitiveLog(args.input),
+            output: outputFilterSensitiveLog(outputWithoutMetadata),
+            metadata: $metadata
+          });
+        }
         return response;
       } catch (error2) {
         const { clientName, commandName, logger: logger2, dynamoDbDocumentClientOptions = {} } = context;
@@ -51904,7 +51909,7 @@ var init_race = __esm({
       let cleanup = () => {
       };
       const aborted = new Promise((_, reject) => {
-        const handler = () => reject(createAbortError());
+        const handler = () => reject(createAbortError(signal));
         if (signal.aborted) {
           handler();
         } else if (typeof signal.addEventListener === "function") {
@@ -51916,7 +51921,13 @@ var init_race = __esm({
       });
       return Promise.race([promise, aborted]).finally(cleanup);
     };
-    createAbortError = () => Object.assign(new Error("Request aborted"), { name: "AbortError" });
+    createAbortError = (signal) => {
+      const reason = signal.reason;
+      if (reason instanceof Error) {
+        return Object.assign(new Error("Request aborted"), { name: "AbortError", cause: reason });
+      }
+      return Object.assign(new Error(reason ? String(reason) : "Request aborted"), { name: "AbortError" });
+    };
     isAbortError = (error2) => typeof error2 === "object" && error2 !== null && "name" in error2 && error2.name === "AbortError";
   }
 });
@@ -52046,9 +52057,12 @@ function bindRetryMiddleware(isStreamingPayload2) {
             throw lastError;
           }
           try {
+            if (abortSignal?.aborted) {
+              throw lastError;
+            }
             retryToken = await race(retryStrategy.refreshRetryTokenForRetry(retryToken, retryErrorInfo), abortSignal);
           } catch (refreshError) {
-            if (abortSignal?.aborted && isAbortError(refreshError)) {
+            if (refreshError !== lastError && abortSignal?.aborted && isAbortError(refreshError)) {
               throw refreshError;
             }
             if (!lastError.$metadata) {
@@ -58083,7 +58097,7 @@ var init_package = __esm({
   "node_modules/@aws-sdk/nested-clients/package.json"() {
     package_default = {
       name: "@aws-sdk/nested-clients",
-      version: "3.998.3",
+      version: "3.998.5",
       description: "Nested clients for AWS SDK packages.",
       homepage: "https://github.com/aws/aws-sdk-js-v3/tree/main/packages/nested-clients",
       license: "Apache-2.0",
@@ -58183,10 +58197,10 @@ var init_package = __esm({
         "test:watch": "yarn g:vitest watch"
       },
       dependencies: {
-        "@aws-sdk/core": "^3.981.0",
+        "@aws-sdk/core": "^3.981.2",
         "@aws-sdk/signature-v4-multi-region": "^3.996.52",
         "@aws-sdk/types": "^3.975.1",
-        "@smithy/core": "^3.40.0",
+        "@smithy/core": "^3.41.1",
         "@smithy/fetch-http-handler": "^5.8.1",
         "@smithy/node-http-handler": "^4.14.2",
         "@smithy/types": "^4.20.0",
@@ -64005,7 +64019,7 @@ var init_STSServiceException = __esm({
 });
 
 // node_modules/@aws-sdk/nested-clients/dist-es/submodules/sts/models/errors.js
-var ExpiredTokenException2, MalformedPolicyDocumentException, PackedPolicyTooLargeException, RegionDisabledException, IDPRejectedClaimException, InvalidIdentityTokenException, IDPCommunicationErrorException;
+var ExpiredTokenException2, InvalidContextAssertionException, MalformedPolicyDocumentException, PackedPolicyTooLargeException, RegionDisabledException, IDPRejectedClaimException, InvalidIdentityTokenException, IDPCommunicationErrorException;
 var init_errors3 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/sts/models/errors.js"() {
     init_STSServiceException();
@@ -64020,6 +64034,19 @@ var init_errors3 = __esm({
           ...opts
         });
         Object.setPrototypeOf(this, _ExpiredTokenException.prototype);
+      }
+    };
+    InvalidContextAssertionException = class _InvalidContextAssertionException extends STSServiceException {
+      static shapeId = "com.amazonaws.sts#InvalidContextAssertionException";
+      name = "InvalidContextAssertionException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "InvalidContextAssertionException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _InvalidContextAssertionException.prototype);
       }
     };
     MalformedPolicyDocumentException = class _MalformedPolicyDocumentException extends STSServiceException {
@@ -64105,7 +64132,7 @@ var init_errors3 = __esm({
 });
 
 // node_modules/@aws-sdk/nested-clients/dist-es/submodules/sts/schemas/schemas_0.js
-var _A, _AKI, _AR, _ARI, _ARR, _ARRs, _ARU, _ARWWI, _ARWWIR, _ARWWIRs, _Au, _C, _CA, _DS, _E, _EI, _ETE2, _IDPCEE, _IDPRCE, _IITE, _K, _MPDE, _MSTS, _P, _PA, _PAr, _PC, _PCLT, _PCr, _PDT, _PI, _PPS, _PPTLE, _Pr, _RA, _RDE, _RSN, _SAK, _SFWIT, _SI, _SN, _ST, _STS, _STU, _T, _TC, _TTK, _Ta, _V, _WIT, _a, _aKST, _aQE, _c3, _cTT, _e3, _hE3, _m2, _pDLT, _s3, _tLT, n03, _s_registry3, STSServiceException$, n0_registry3, ExpiredTokenException$2, IDPCommunicationErrorException$, IDPRejectedClaimException$, InvalidIdentityTokenException$, MalformedPolicyDocumentException$, PackedPolicyTooLargeException$, RegionDisabledException$, errorTypeRegistries3, accessKeySecretType, clientTokenType, AssumedRoleUser$, AssumeRoleRequest$, AssumeRoleResponse$, AssumeRoleWithWebIdentityRequest$, AssumeRoleWithWebIdentityResponse$, Credentials$, PolicyDescriptorType$, ProvidedContext$, Tag$, policyDescriptorListType, ProvidedContextsListType, tagKeyListType, tagListType, AssumeRole$, AssumeRoleWithWebIdentity$;
+var _A, _AKI, _AR, _ARI, _ARR, _ARRs, _ARU, _ARWWI, _ARWWIR, _ARWWIRs, _Au, _C, _CA, _DS, _E, _EI, _ETE2, _FPA, _I, _ICAE, _IDPCEE, _IDPRCE, _IITE, _IP, _K, _MPDE, _MSTS, _OI, _P, _PA, _PAr, _PC, _PCLT, _PCr, _PDT, _PI, _PPS, _PPTLE, _Pr, _RA, _RDE, _RSN, _S, _SAK, _SFWIT, _SI, _SN, _ST, _STS, _STU, _STu, _T, _TC, _TCr, _TIPC, _TTK, _Ta, _V, _WIT, _a, _aKST, _aQE, _c3, _cTT, _e3, _hE3, _m2, _oIIT, _oIST, _oISTT, _pDLT, _s3, _tCIPMT, _tCVT, _tLT, n03, _s_registry3, STSServiceException$, n0_registry3, ExpiredTokenException$2, IDPCommunicationErrorException$, IDPRejectedClaimException$, InvalidContextAssertionException$, InvalidIdentityTokenException$, MalformedPolicyDocumentException$, PackedPolicyTooLargeException$, RegionDisabledException$, errorTypeRegistries3, accessKeySecretType, clientTokenType, originIdentityIssuerType, originIdentitySubjectType, originIdentitySubjectTypeType, transactionContextValueType, AssumedRoleUser$, AssumeRoleRequest$, AssumeRoleResponse$, AssumeRoleWithWebIdentityRequest$, AssumeRoleWithWebIdentityResponse$, Credentials$, OriginIdentity$, PolicyDescriptorType$, ProvidedContext$, Tag$, TransactionContext$, TrustedIdentityPropagationContext$, policyDescriptorListType, ProvidedContextsListType, tagKeyListType, tagListType, transactionContextIdentityProviderMapType, AssumeRole$, AssumeRoleWithWebIdentity$;
 var init_schemas_03 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/sts/schemas/schemas_0.js"() {
     init_schema();
@@ -64128,12 +64155,17 @@ var init_schemas_03 = __esm({
     _E = "Expiration";
     _EI = "ExternalId";
     _ETE2 = "ExpiredTokenException";
+    _FPA = "FederatedProviderArn";
+    _I = "Issuer";
+    _ICAE = "InvalidContextAssertionException";
     _IDPCEE = "IDPCommunicationErrorException";
     _IDPRCE = "IDPRejectedClaimException";
     _IITE = "InvalidIdentityTokenException";
+    _IP = "IdentityProvider";
     _K = "Key";
     _MPDE = "MalformedPolicyDocumentException";
     _MSTS = "MinimumSessionTokenSize";
+    _OI = "OriginIdentity";
     _P = "Policy";
     _PA = "PolicyArns";
     _PAr = "ProviderArn";
@@ -64148,6 +64180,7 @@ var init_schemas_03 = __esm({
     _RA = "RoleArn";
     _RDE = "RegionDisabledException";
     _RSN = "RoleSessionName";
+    _S = "Subject";
     _SAK = "SecretAccessKey";
     _SFWIT = "SubjectFromWebIdentityToken";
     _SI = "SourceIdentity";
@@ -64155,8 +64188,11 @@ var init_schemas_03 = __esm({
     _ST = "SessionToken";
     _STS = "SessionTokenSize";
     _STU = "SessionTokenUtilization";
+    _STu = "SubjectType";
     _T = "Tags";
     _TC = "TokenCode";
+    _TCr = "TransactionContext";
+    _TIPC = "TrustedIdentityPropagationContext";
     _TTK = "TransitiveTagKeys";
     _Ta = "Tag";
     _V = "Value";
@@ -64169,8 +64205,13 @@ var init_schemas_03 = __esm({
     _e3 = "error";
     _hE3 = "httpError";
     _m2 = "message";
+    _oIIT = "originIdentityIssuerType";
+    _oIST = "originIdentitySubjectType";
+    _oISTT = "originIdentitySubjectTypeType";
     _pDLT = "policyDescriptorListType";
     _s3 = "smithy.ts.sdk.synthetic.com.amazonaws.sts";
+    _tCIPMT = "transactionContextIdentityProviderMapType";
+    _tCVT = "transactionContextValueType";
     _tLT = "tagListType";
     n03 = "com.amazonaws.sts";
     _s_registry3 = new TypeRegistry(_s3);
@@ -64204,6 +64245,15 @@ var init_schemas_03 = __esm({
       [0]
     ];
     n0_registry3.registerError(IDPRejectedClaimException$, IDPRejectedClaimException);
+    InvalidContextAssertionException$ = [
+      -3,
+      n03,
+      _ICAE,
+      { [_aQE]: [`InvalidContextAssertion`, 400], [_e3]: _c3, [_hE3]: 400 },
+      [_m2],
+      [0]
+    ];
+    n0_registry3.registerError(InvalidContextAssertionException$, InvalidContextAssertionException);
     InvalidIdentityTokenException$ = [
       -3,
       n03,
@@ -64246,6 +64296,10 @@ var init_schemas_03 = __esm({
     ];
     accessKeySecretType = [0, n03, _aKST, 8, 0];
     clientTokenType = [0, n03, _cTT, 8, 0];
+    originIdentityIssuerType = [0, n03, _oIIT, 8, 0];
+    originIdentitySubjectType = [0, n03, _oIST, 8, 0];
+    originIdentitySubjectTypeType = [0, n03, _oISTT, 8, 0];
+    transactionContextValueType = [0, n03, _tCVT, 8, 0];
     AssumedRoleUser$ = [
       3,
       n03,
@@ -64286,8 +64340,8 @@ var init_schemas_03 = __esm({
       n03,
       _ARWWIRs,
       0,
-      [_C, _SFWIT, _ARU, _PPS, _Pr, _Au, _SI, _STU, _STS],
-      [[() => Credentials$, 0], 0, () => AssumedRoleUser$, 1, 0, 0, 0, 1, 1]
+      [_C, _SFWIT, _ARU, _PPS, _Pr, _Au, _SI, _STU, _STS, _TIPC],
+      [[() => Credentials$, 0], 0, () => AssumedRoleUser$, 1, 0, 0, 0, 1, 1, [() => TrustedIdentityPropagationContext$, 0]]
     ];
     Credentials$ = [
       3,
@@ -64297,6 +64351,14 @@ var init_schemas_03 = __esm({
       [_AKI, _SAK, _ST, _E],
       [0, [() => accessKeySecretType, 0], 0, 4],
       4
+    ];
+    OriginIdentity$ = [
+      3,
+      n03,
+      _OI,
+      0,
+      [_S, _STu, _I, _FPA],
+      [[() => originIdentitySubjectType, 0], [() => originIdentitySubjectTypeType, 0], [() => originIdentityIssuerType, 0], 0]
     ];
     PolicyDescriptorType$ = [
       3,
@@ -64323,6 +64385,22 @@ var init_schemas_03 = __esm({
       [0, 0],
       2
     ];
+    TransactionContext$ = [
+      3,
+      n03,
+      _TCr,
+      0,
+      [_IP],
+      [[() => transactionContextIdentityProviderMapType, 0]]
+    ];
+    TrustedIdentityPropagationContext$ = [
+      3,
+      n03,
+      _TIPC,
+      8,
+      [_OI, _TCr],
+      [[() => OriginIdentity$, 0], [() => TransactionContext$, 0]]
+    ];
     policyDescriptorListType = [
       1,
       n03,
@@ -64344,6 +64422,20 @@ var init_schemas_03 = __esm({
       _tLT,
       0,
       () => Tag$
+    ];
+    transactionContextIdentityProviderMapType = [
+      2,
+      n03,
+      _tCIPMT,
+      0,
+      [
+        0,
+        0
+      ],
+      [
+        () => transactionContextValueType,
+        0
+      ]
     ];
     AssumeRole$ = [
       9,
@@ -64830,10 +64922,13 @@ __export(sts_exports, {
   IDPCommunicationErrorException$: () => IDPCommunicationErrorException$,
   IDPRejectedClaimException: () => IDPRejectedClaimException,
   IDPRejectedClaimException$: () => IDPRejectedClaimException$,
+  InvalidContextAssertionException: () => InvalidContextAssertionException,
+  InvalidContextAssertionException$: () => InvalidContextAssertionException$,
   InvalidIdentityTokenException: () => InvalidIdentityTokenException,
   InvalidIdentityTokenException$: () => InvalidIdentityTokenException$,
   MalformedPolicyDocumentException: () => MalformedPolicyDocumentException,
   MalformedPolicyDocumentException$: () => MalformedPolicyDocumentException$,
+  OriginIdentity$: () => OriginIdentity$,
   PackedPolicyTooLargeException: () => PackedPolicyTooLargeException,
   PackedPolicyTooLargeException$: () => PackedPolicyTooLargeException$,
   PolicyDescriptorType$: () => PolicyDescriptorType$,
@@ -64845,6 +64940,8 @@ __export(sts_exports, {
   STSServiceException: () => STSServiceException,
   STSServiceException$: () => STSServiceException$,
   Tag$: () => Tag$,
+  TransactionContext$: () => TransactionContext$,
+  TrustedIdentityPropagationContext$: () => TrustedIdentityPropagationContext$,
   __Client: () => Client,
   decorateDefaultCredentialProvider: () => decorateDefaultCredentialProvider,
   errorTypeRegistries: () => errorTypeRegistries3,
@@ -65722,6 +65819,7 @@ var init_enums2 = __esm({
       CONFLICT: "CONFLICT",
       INSUFFICIENT_PERMISSIONS: "INSUFFICIENT_PERMISSIONS",
       INVALID_REQUEST: "INVALID_REQUEST",
+      OAUTH_INVALID_CLIENT: "invalid_client",
       OAUTH_INVALID_GRANT: "invalid_grant",
       OAUTH_INVALID_REQUEST: "invalid_request",
       OAUTH_INVALID_SCOPE: "invalid_scope",
@@ -67562,7 +67660,7 @@ var require_dist_cjs16 = __commonJS({
     var _GSC = "GetSigningConfiguration";
     var _GSCR = "GetSigningConfigurationRequest";
     var _GSCRe = "GetSigningConfigurationResponse";
-    var _I = "Image";
+    var _I2 = "Image";
     var _IAE = "ImageArchivedException";
     var _IAEE = "ImageAlreadyExistsException";
     var _ID = "ImageDetail";
@@ -69094,7 +69192,7 @@ var require_dist_cjs16 = __commonJS({
     var Image$ = [
       3,
       n05,
-      _I,
+      _I2,
       0,
       [_rI, _rN2, _iIm, _iM, _iMMT],
       [0, 0, () => ImageIdentifier$, 0, 0]
@@ -71842,8 +71940,12 @@ function repoFromEnv() {
 // actions/lib/src/comment.ts
 var COMMENT_LIMIT = 65536;
 var COMMENT_BUDGET = COMMENT_LIMIT - 1536;
-var SECTION_ORDER = ["terraform", "kops", "helm"];
+var SECTION_ORDER = ["review", "terraform", "kops", "helm"];
 var TRUNCATION_NOTE = "\n\n… _truncated to fit GitHub's 65,536-character comment limit: the full output is in the job summary of the workflow run._";
+var ACTIONS_BOT_LOGIN = "github-actions[bot]";
+function isAuthoredBy(comment, author) {
+  return comment.user?.login === author && (!author.endsWith("[bot]") || comment.user.type === "Bot");
+}
 function environmentMarker(environment) {
   return `<!-- movies-gitops:env=${environment} -->`;
 }
@@ -71898,6 +72000,7 @@ function renderCommentBody(environment, sections, budget = COMMENT_BUDGET) {
 }
 async function upsertCommentSection(options) {
   const { octokit, owner, repo, issueNumber, environment, section, body } = options;
+  const author = options.author ?? ACTIONS_BOT_LOGIN;
   if (!/^[A-Za-z0-9_-]+$/.test(section))
     throw new Error(`section name ${JSON.stringify(section)} must be letters, digits, - or _`);
   const marker = environmentMarker(environment);
@@ -71907,7 +72010,9 @@ async function upsertCommentSection(options) {
     issue_number: issueNumber,
     per_page: 100
   });
-  const existing = comments.find((comment) => comment.body?.includes(marker));
+  const existing = comments.find(
+    (comment) => isAuthoredBy(comment, author) && comment.body?.includes(marker)
+  );
   const sections = existing ? parseSections(existing.body ?? "") : /* @__PURE__ */ new Map();
   sections.set(section, body.trim());
   const newBody = renderCommentBody(environment, sections);
@@ -71987,7 +72092,7 @@ function environmentValidators(repoRoot) {
   const ajv = new import_ajv.default({ allErrors: true, strict: true, useDefaults: true, verbose: true });
   (0, import_ajv_formats.default)(ajv);
   ajv.addFormat("vpc-cidr", { type: "string", validate: isVpcCidr });
-  const read = (file) => {
+  const read2 = (file) => {
     const full = import_node_path.default.join(repoRoot, SCHEMA_DIR, file);
     try {
       return JSON.parse(import_node_fs3.default.readFileSync(full, "utf8"));
@@ -71999,8 +72104,8 @@ function environmentValidators(repoRoot) {
     }
   };
   const validators = {
-    env: ajv.compile(read("env.schema.json")),
-    release: ajv.compile(read("release.schema.json"))
+    env: ajv.compile(read2("env.schema.json")),
+    release: ajv.compile(read2("release.schema.json"))
   };
   cache.set(repoRoot, validators);
   return validators;
@@ -72213,18 +72318,249 @@ function loadEnvironment(repoRoot, name) {
 // actions/lib/src/pull-request-comment.ts
 var core3 = __toESM(require_core());
 
-// actions/promote/src/main.ts
-var core7 = __toESM(require_core());
+// actions/lib/src/github-endpoints.ts
+var read = (scope) => ({ [scope]: "read" });
+var write = (scope) => ({ [scope]: "write" });
+var GITHUB_ENDPOINTS = {
+  "issues.listComments": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+    accepted: [read("pull-requests"), read("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#list-issue-comments"
+  },
+  "issues.createComment": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+    accepted: [write("pull-requests"), write("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#create-an-issue-comment"
+  },
+  "issues.updateComment": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
+    accepted: [write("pull-requests"), write("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#update-an-issue-comment"
+  },
+  "issues.getComment": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
+    accepted: [read("pull-requests"), read("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#get-an-issue-comment"
+  },
+  "issues.listForRepo": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/issues",
+    accepted: [read("issues")],
+    docs: "https://docs.github.com/rest/issues/issues#list-repository-issues"
+  },
+  "issues.create": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/issues",
+    accepted: [write("issues")],
+    docs: "https://docs.github.com/rest/issues/issues#create-an-issue"
+  },
+  "issues.update": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}",
+    accepted: [write("issues")],
+    docs: "https://docs.github.com/rest/issues/issues#update-an-issue"
+  },
+  "issues.addLabels": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
+    accepted: [write("pull-requests"), write("issues")],
+    docs: "https://docs.github.com/rest/issues/labels#add-labels-to-an-issue"
+  },
+  "pulls.get": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}",
+    accepted: [read("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#get-a-pull-request"
+  },
+  "pulls.list": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/pulls",
+    accepted: [read("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#list-pull-requests"
+  },
+  "pulls.listFiles": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}/files",
+    accepted: [read("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#list-pull-requests-files"
+  },
+  "pulls.create": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/pulls",
+    accepted: [write("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#create-a-pull-request"
+  },
+  "pulls.merge": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/pulls/pulls#merge-a-pull-request"
+  },
+  "pulls.update": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}",
+    accepted: [write("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#update-a-pull-request"
+  },
+  "repos.listPullRequestsAssociatedWithCommit": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+    accepted: [{ contents: "read", "pull-requests": "read" }],
+    docs: "https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit"
+  },
+  "repos.compareCommitsWithBasehead": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/compare/{basehead}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/commits/commits#compare-two-commits"
+  },
+  "repos.getBranch": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/branches/{branch}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/branches/branches#get-a-branch"
+  },
+  "repos.getContent": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/contents/{path}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/repos/contents#get-repository-content"
+  },
+  "repos.createOrUpdateFileContents": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/contents/{path}",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/repos/contents#create-or-update-file-contents"
+  },
+  "git.getRef": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/git/ref/{ref}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/git/refs#get-a-reference"
+  },
+  "git.createRef": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/git/refs",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/git/refs#create-a-reference"
+  },
+  "git.updateRef": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/git/refs/{ref}",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/git/refs#update-a-reference"
+  },
+  "repos.getBranchProtection": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/branches/{branch}/protection",
+    accepted: [read("administration")],
+    docs: "https://docs.github.com/rest/branches/branch-protection#get-branch-protection"
+  },
+  "repos.updateBranchProtection": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/branches/{branch}/protection",
+    accepted: [write("administration")],
+    docs: "https://docs.github.com/rest/branches/branch-protection#update-branch-protection"
+  },
+  "actions.setCustomOidcSubClaimForRepo": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/actions/oidc/customization/sub",
+    accepted: [write("administration")],
+    docs: "https://docs.github.com/rest/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-a-repository"
+  },
+  "repos.createCommitStatus": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/statuses/{sha}",
+    accepted: [write("statuses")],
+    docs: "https://docs.github.com/rest/commits/statuses#create-a-commit-status"
+  },
+  "checks.create": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/check-runs",
+    accepted: [write("checks")],
+    docs: "https://docs.github.com/rest/checks/runs#create-a-check-run"
+  },
+  "checks.listForRef": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/commits/{ref}/check-runs",
+    accepted: [read("checks")],
+    docs: "https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference"
+  },
+  "repos.listDeployments": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/deployments",
+    accepted: [read("deployments")],
+    docs: "https://docs.github.com/rest/deployments/deployments#list-deployments"
+  },
+  "repos.createDeployment": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/deployments",
+    accepted: [write("deployments")],
+    docs: "https://docs.github.com/rest/deployments/deployments#create-a-deployment"
+  },
+  "repos.listDeploymentStatuses": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+    accepted: [read("deployments")],
+    docs: "https://docs.github.com/rest/deployments/statuses#list-deployment-statuses"
+  },
+  "repos.createDeploymentStatus": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+    accepted: [write("deployments")],
+    docs: "https://docs.github.com/rest/deployments/statuses#create-a-deployment-status"
+  },
+  "actions.createWorkflowDispatch": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+    accepted: [write("actions")],
+    docs: "https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event"
+  }
+};
 
-// actions/promote/src/commit-release.ts
-var core4 = __toESM(require_core());
+// actions/lib/src/deployments.ts
+var SEARCH_DEPTH = 50;
+function isTeardown(payload2) {
+  let value = payload2;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return false;
+    }
+  }
+  return value?.teardown === true;
+}
+async function succeededDeployments(octokit, repo, environment, options = {}) {
+  const { data: deployments } = await octokit.rest.repos.listDeployments({
+    ...repo,
+    environment,
+    per_page: SEARCH_DEPTH
+  });
+  const succeeded = [];
+  for (const deployment of deployments) {
+    const statuses = await octokit.paginate(octokit.rest.repos.listDeploymentStatuses, {
+      ...repo,
+      deployment_id: deployment.id,
+      per_page: 100
+    });
+    const succeededOnce = statuses.some((status) => status.state === "success");
+    if (succeededOnce && isTeardown(deployment.payload)) break;
+    if (succeededOnce) {
+      succeeded.push({ id: deployment.id, sha: deployment.sha, payload: deployment.payload });
+      if (options.first) break;
+    }
+  }
+  return succeeded;
+}
 
-// actions/promote/src/release.ts
+// actions/lib/src/release-images.ts
 var TAG = /^[0-9a-f]{40}$/;
 var DIGEST = /^sha256:[0-9a-f]{64}$/;
-function repositoryOf(service) {
-  return `movies/${service}`;
-}
 function isServiceName(name) {
   return SERVICES.includes(name);
 }
@@ -72260,6 +72596,17 @@ function parseImages(value, origin) {
   if (problems.length > 0) throw new Error(problems.join("\n"));
   return images;
 }
+
+// actions/promote/src/main.ts
+var core7 = __toESM(require_core());
+
+// actions/promote/src/gate-command.ts
+var core4 = __toESM(require_core());
+
+// actions/promote/src/release.ts
+function repositoryOf(service) {
+  return `movies/${service}`;
+}
 function releaseEntries(release2) {
   return SERVICES.flatMap((service) => {
     const image = release2.services[service];
@@ -72282,6 +72629,63 @@ function imagesTable(images) {
     return image ? [`| ${service} | \`${image.tag.slice(0, 12)}\` | \`${image.digest}\` |`] : [];
   });
   return ["| service | tag | digest |", "| --- | --- | --- |", ...rows].join("\n");
+}
+
+// actions/promote/src/deployments.ts
+var SEARCH_DEPTH2 = 30;
+function imagesFromPayload(payload2, deploymentId) {
+  let value = payload2;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw new Error(`deployment ${deploymentId} has a payload that is not JSON`);
+    }
+  }
+  const images = value?.images;
+  if (images === void 0)
+    throw new Error(
+      `deployment ${deploymentId} has no payload.images: it was not created by the helm action`
+    );
+  return parseImages(images, `deployment ${deploymentId} payload.images`);
+}
+async function latestHealthyDeployment(octokit, repo, environment) {
+  const { data: deployments } = await octokit.rest.repos.listDeployments({
+    ...repo,
+    environment,
+    per_page: SEARCH_DEPTH2
+  });
+  const newerUnhealthy = [];
+  for (const deployment of deployments) {
+    const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
+      ...repo,
+      deployment_id: deployment.id,
+      per_page: 1
+    });
+    const latest = statuses[0];
+    const state2 = latest?.state ?? "pending";
+    if (state2 === "success" && latest) {
+      return {
+        id: deployment.id,
+        sha: deployment.sha,
+        ref: deployment.ref,
+        createdAt: deployment.created_at,
+        statusUrl: latest.log_url || latest.target_url || "",
+        environmentUrl: latest.environment_url ?? "",
+        images: imagesFromPayload(deployment.payload, deployment.id),
+        newerUnhealthy
+      };
+    }
+    if (state2 !== "inactive") newerUnhealthy.push({ id: deployment.id, state: state2 });
+  }
+  return null;
+}
+async function deploymentsThatSucceeded(octokit, repo, environment) {
+  return (await succeededDeployments(octokit, repo, environment)).map((deployment) => ({
+    id: deployment.id,
+    sha: deployment.sha,
+    images: imagesFromPayload(deployment.payload, deployment.id)
+  }));
 }
 
 // actions/promote/src/gate.ts
@@ -72396,130 +72800,6 @@ async function evaluateGate(facts) {
   }
   result.outcome = reasons.length === 0 ? "passed" : "failed";
   return result;
-}
-
-// actions/promote/src/release-commit.ts
-async function commitFile(options) {
-  const { octokit, repo, branch, path: path4, content, message } = options;
-  let currentSha;
-  try {
-    const { data: data2 } = await octokit.rest.repos.getContent({ ...repo, path: path4, ref: branch });
-    if (Array.isArray(data2) || data2.type !== "file")
-      throw new Error(`${path4} on ${branch} is not a file`);
-    currentSha = data2.sha;
-    if ("content" in data2 && Buffer.from(data2.content, "base64").toString("utf8") === content)
-      return null;
-  } catch (error2) {
-    if (error2.status !== 404) throw error2;
-  }
-  const { data } = await octokit.rest.repos.createOrUpdateFileContents({
-    ...repo,
-    path: path4,
-    branch,
-    message,
-    content: Buffer.from(content, "utf8").toString("base64"),
-    ...currentSha ? { sha: currentSha } : {}
-  });
-  return data.commit.sha ?? null;
-}
-
-// actions/promote/src/commit-release.ts
-async function runCommitRelease(options) {
-  const { environment } = options;
-  const loaded = loadEnvironment(options.workspace, environment);
-  if (!loaded.env.promotion.auto_deploy) {
-    throw new Error(
-      `${environment} has promotion.auto_deploy: false: its release.yaml changes only through promotion pull requests`
-    );
-  }
-  let parsed;
-  try {
-    parsed = JSON.parse(options.imagesJson);
-  } catch (error2) {
-    throw new Error(`input images is not JSON: ${error2.message}`, { cause: error2 });
-  }
-  const images = parseImages(parsed, "input images");
-  const missing = SERVICES.filter((service) => !images[service]);
-  if (missing.length > 0)
-    throw new Error(
-      `input images lacks ${missing.join(", ")}: every service's image is recorded together`
-    );
-  const content = renderRelease(
-    images,
-    `Images of commit ${options.sourceSha}, recorded by ci.yml: ${environment} follows main.`
-  );
-  const commit = await commitFile({
-    octokit: options.octokit,
-    repo: options.repo,
-    branch: options.branch,
-    path: releaseFile(environment),
-    content,
-    message: `${environment}: release images of ${options.sourceSha.slice(0, 12)}`
-  });
-  core4.setOutput("commit-sha", commit ?? "");
-  writeSummary(
-    commit ? `### ${environment} release updated
-
-Commit \`${commit}\` on \`${options.branch}\`.
-
-${imagesTable(images)}` : `### ${environment} release unchanged
-
-${releaseFile(environment)} already pins these images.`
-  );
-  return commit;
-}
-
-// actions/promote/src/gate-command.ts
-var core5 = __toESM(require_core());
-
-// actions/promote/src/deployments.ts
-var SEARCH_DEPTH = 30;
-function imagesFromPayload(payload2, deploymentId) {
-  let value = payload2;
-  if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      throw new Error(`deployment ${deploymentId} has a payload that is not JSON`);
-    }
-  }
-  const images = value?.images;
-  if (images === void 0)
-    throw new Error(
-      `deployment ${deploymentId} has no payload.images: it was not created by the helm action`
-    );
-  return parseImages(images, `deployment ${deploymentId} payload.images`);
-}
-async function latestHealthyDeployment(octokit, repo, environment) {
-  const { data: deployments } = await octokit.rest.repos.listDeployments({
-    ...repo,
-    environment,
-    per_page: SEARCH_DEPTH
-  });
-  const newerUnhealthy = [];
-  for (const deployment of deployments) {
-    const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
-      ...repo,
-      deployment_id: deployment.id,
-      per_page: 1
-    });
-    const latest = statuses[0];
-    const state2 = latest?.state ?? "pending";
-    if (state2 === "success" && latest) {
-      return {
-        id: deployment.id,
-        sha: deployment.sha,
-        ref: deployment.ref,
-        createdAt: deployment.created_at,
-        statusUrl: latest.log_url || latest.target_url || "",
-        environmentUrl: latest.environment_url ?? "",
-        images: imagesFromPayload(deployment.payload, deployment.id),
-        newerUnhealthy
-      };
-    }
-    if (state2 !== "inactive") newerUnhealthy.push({ id: deployment.id, state: state2 });
-  }
-  return null;
 }
 
 // actions/promote/src/pr-overlay.ts
@@ -72660,22 +72940,49 @@ async function runGate(options) {
       body: markdown
     });
   }
-  core5.setOutput("result", result.outcome);
-  core5.setOutput("target", result.target ?? "");
-  core5.setOutput("source", result.source ?? "");
-  core5.setOutput("reasons", JSON.stringify(result.reasons));
+  core4.setOutput("result", result.outcome);
+  core4.setOutput("target", result.target ?? "");
+  core4.setOutput("source", result.source ?? "");
+  core4.setOutput("reasons", JSON.stringify(result.reasons));
   if (result.outcome === "failed") {
     throw new Error(
       `${description}:
 ${result.reasons.map((reason) => `  - ${reason}`).join("\n")}`
     );
   }
-  core5.info(description);
+  core4.info(description);
   return result;
 }
 
 // actions/promote/src/open-pr.ts
-var core6 = __toESM(require_core());
+var core5 = __toESM(require_core());
+
+// actions/promote/src/release-commit.ts
+async function commitFile(options) {
+  const { octokit, repo, branch, path: path4, content, message } = options;
+  let currentSha;
+  try {
+    const { data: data2 } = await octokit.rest.repos.getContent({ ...repo, path: path4, ref: branch });
+    if (Array.isArray(data2) || data2.type !== "file")
+      throw new Error(`${path4} on ${branch} is not a file`);
+    currentSha = data2.sha;
+    if ("content" in data2 && Buffer.from(data2.content, "base64").toString("utf8") === content)
+      return null;
+  } catch (error2) {
+    if (error2.status !== 404) throw error2;
+  }
+  const { data } = await octokit.rest.repos.createOrUpdateFileContents({
+    ...repo,
+    path: path4,
+    branch,
+    message,
+    content: Buffer.from(content, "utf8").toString("base64"),
+    ...currentSha ? { sha: currentSha } : {}
+  });
+  return data.commit.sha ?? null;
+}
+
+// actions/promote/src/open-pr.ts
 function promotionBody(source, target, deployment, runUrl2) {
   return [
     `Promotes to **${target}** the images that **${source}** runs healthy.`,
@@ -72722,7 +73029,7 @@ async function runOpenPr(options) {
   for (const [service, image] of releaseEntries(targetEnv.release))
     if (image.digest) current[service] = { tag: image.tag, digest: image.digest };
   if (sameImages(current, deployment.images)) {
-    core6.notice(
+    core5.notice(
       `${target} already runs what ${source} deployment ${deployment.id} runs: no promotion pull request needed`
     );
     writeSummary(
@@ -72782,8 +73089,8 @@ ${pr.html_url}
 
 ${imagesTable(deployment.images)}`
   );
-  core6.setOutput("pull-request-number", String(pr.number));
-  core6.setOutput("pull-request-url", pr.html_url);
+  core5.setOutput("pull-request-number", String(pr.number));
+  core5.setOutput("pull-request-url", pr.html_url);
   return { number: pr.number, url: pr.html_url, branch, created };
 }
 
@@ -72814,8 +73121,63 @@ var EcrImageRegistry = class {
   }
 };
 
+// actions/promote/src/verify-release.ts
+var core6 = __toESM(require_core());
+async function runVerifyRelease(options) {
+  const target = loadEnvironment(options.workspace, options.environment);
+  const source = target.env.promotion.from;
+  if (!source) {
+    core6.info(
+      `${target.name} follows main: its images come from ci, there is no promotion to verify`
+    );
+    return [];
+  }
+  const reasons = [];
+  const images = {};
+  for (const [service, image] of releaseEntries(target.release)) {
+    if (!image.digest) reasons.push(`${service}: ${releaseFile(target.name)} pins no digest`);
+    else images[service] = { tag: image.tag, digest: image.digest };
+  }
+  const healthy = await deploymentsThatSucceeded(options.octokit, options.repo, source);
+  for (const [service, image] of Object.entries(images)) {
+    const ran = healthy.find(
+      (deployment) => deployment.images[service]?.digest === image.digest && deployment.images[service]?.tag === image.tag
+    );
+    if (!ran)
+      reasons.push(
+        `${service}: ${image.digest} (tag ${image.tag.slice(0, 12)}) never ran in a successful ${source} deployment (searched ${healthy.length})`
+      );
+  }
+  const registry = options.registryFor(target);
+  for (const [service, image] of Object.entries(images)) {
+    try {
+      if (!await registry.hasImage(repositoryOf(service), image.digest))
+        reasons.push(
+          `${service}: ${image.digest} is not in the registry repository ${repositoryOf(service)}`
+        );
+    } catch (error2) {
+      reasons.push(`${service}: the registry cannot be asked: ${describeError(error2)}`);
+    }
+  }
+  writeSummary(
+    reasons.length === 0 ? `### Release of \`${target.name}\` verified at merge time
+
+Every image ran healthy in \`${source}\` and is in ECR.
+
+${imagesTable(images)}` : `### Release of \`${target.name}\` refused at merge time
+
+${reasons.map((r5) => `- ${r5}`).join("\n")}`
+  );
+  if (reasons.length > 0)
+    throw new Error(
+      `the merged ${releaseFile(target.name)} does not pass the promotion gate any more (nothing was deployed):
+${reasons.map((r5) => `  - ${r5}`).join("\n")}`
+    );
+  return reasons;
+}
+
 // actions/promote/src/main.ts
-var COMMANDS = ["gate", "open-pr", "commit-release"];
+var COMMANDS = ["gate", "open-pr", "verify-release"];
 var defaultDependencies = {
   registryFor: (target) => new EcrImageRegistry({
     region: core7.getInput("aws-region") || target.env.aws.region,
@@ -72854,15 +73216,13 @@ async function run(dependencies = defaultDependencies) {
         runUrl: runUrl()
       });
       return;
-    case "commit-release":
-      await runCommitRelease({
+    case "verify-release":
+      await runVerifyRelease({
         octokit,
         repo,
         workspace,
         environment: core7.getInput("environment", { required: true }),
-        imagesJson: core7.getInput("images", { required: true }),
-        branch: defaultBranch(),
-        sourceSha: process.env.GITHUB_SHA ?? ""
+        registryFor: dependencies.registryFor
       });
       return;
     default:

@@ -1,4 +1,4 @@
-import type { GitHubClient, RepoRef } from '@movies/actions-lib';
+import { succeededDeployments, type GitHubClient, type RepoRef } from '@movies/actions-lib';
 import { parseImages, type ReleaseImages } from './release';
 
 /** The newest deployment of an environment whose latest status is `success`. */
@@ -78,4 +78,24 @@ export async function latestHealthyDeployment(
     if (state !== 'inactive') newerUnhealthy.push({ id: deployment.id, state });
   }
   return null;
+}
+
+/** A deployment of an environment that reached `success` at some point, with what it ran. */
+export interface SucceededDeployment {
+  id: number;
+  sha: string;
+  images: ReleaseImages;
+}
+
+/** The recent deployments of `environment` that succeeded, newest first, with their images. */
+export async function deploymentsThatSucceeded(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  environment: string,
+): Promise<SucceededDeployment[]> {
+  return (await succeededDeployments(octokit, repo, environment)).map((deployment) => ({
+    id: deployment.id,
+    sha: deployment.sha,
+    images: imagesFromPayload(deployment.payload, deployment.id),
+  }));
 }

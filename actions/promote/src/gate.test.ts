@@ -20,7 +20,7 @@ function environment(name: string, from: string | null, images: ReleaseImages): 
     release: { services: structuredClone(images) },
     env: {
       name,
-      aws: { account_id: '222222222222', region: 'eu-west-1' },
+      aws: { account_id: '111111111111', region: 'eu-west-1' },
       promotion: { from, auto_deploy: from === null },
     } as LoadedEnvironment['env'],
   };

@@ -7,9 +7,12 @@ import {
   startFakeGitHub,
   webhookExample,
   type FakeGitHub,
+  type FakeRepository,
 } from '@movies/actions-lib/testing';
 import { parseDocument } from 'yaml';
-import { installPromotionRoutes, type RepoState } from './__fixtures__/github-state';
+import { seedDeployment } from './__fixtures__/github-state';
+import { GITHUB_CALLS } from './github-calls';
+import type { PromoteCommand } from './main';
 import { startFakeEcr, type FakeEcr } from './__fixtures__/fake-ecr';
 import { promotionWorkspace } from './__fixtures__/workspace';
 import { renderRelease, type ReleaseImages } from './release';
@@ -67,7 +70,7 @@ jest.setTimeout(60_000);
 describe('actions/promote as the runner runs it', () => {
   let github: FakeGitHub;
   let ecr: FakeEcr;
-  let state: RepoState;
+  let state: FakeRepository;
   const workspaces: string[] = [];
 
   function workspace(staging: ReleaseImages, prod: ReleaseImages = OLD): string {
@@ -84,7 +87,12 @@ describe('actions/promote as the runner runs it', () => {
   async function gate(event: Record<string, unknown>, prRelease: ReleaseImages | string) {
     const text =
       typeof prRelease === 'string' ? prRelease : renderRelease(prRelease, 'pull request');
-    state.files.set(HEAD, new Map([['environments/staging/release.yaml', text]]));
+    state.addCommit({
+      parents: [state.branches.get('main')!],
+      files: { 'environments/staging/release.yaml': text },
+      message: 'pull request head',
+      sha: HEAD,
+    });
     return runBundledAction({
       actionDir,
       eventName: 'pull_request',
@@ -92,7 +100,7 @@ describe('actions/promote as the runner runs it', () => {
       repository: `${OWNER}/${REPO}`,
       apiUrl: github.url,
       workspace: workspace(OLD),
-      inputs: { command: 'gate', 'github-token': 'test-token' },
+      inputs: { command: 'gate', 'github-token': github.tokenFor(GITHUB_CALLS.gate) },
       env: {
         AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
         AWS_SECRET_ACCESS_KEY: 'test-secret',
@@ -116,35 +124,36 @@ describe('actions/promote as the runner runs it', () => {
       repository: `${OWNER}/${REPO}`,
       apiUrl: github.url,
       workspace: dir,
-      inputs: { 'github-token': 'test-token', base: 'main', ...inputs },
+      inputs: {
+        'github-token': github.tokenFor(GITHUB_CALLS[inputs.command as PromoteCommand] ?? []),
+        base: 'main',
+        ...inputs,
+      },
     });
   }
 
   beforeEach(async () => {
     github = await startFakeGitHub();
     ecr = await startFakeEcr([...inEcr(DEV), ...inEcr(OLD)]);
-    state = {
-      deployments: [],
-      statuses: [],
-      files: new Map([['main', new Map()]]),
-      refs: new Map([['heads/main', sha('1')]]),
-      pulls: [],
-    };
-    installPromotionRoutes(github, state);
+    state = github.repository(OWNER, REPO);
     // dev: an older healthy deployment superseded by the current one, which succeeded.
-    state.deployments.push({
+    seedDeployment(github, state, {
       id: 11,
       environment: 'dev',
       sha: sha('8'),
       states: ['in_progress', 'success', 'inactive'],
       images: OLD,
     });
-    state.deployments.push({
+    seedDeployment(github, state, {
       id: 12,
       environment: 'dev',
       sha: sha('a'),
       states: ['in_progress', 'success'],
       images: DEV,
+    });
+    github.openPullRequest(OWNER, REPO, {
+      number: PR,
+      head: { ref: 'promote-staging-by-hand', sha: HEAD },
     });
     github.setPullFiles(OWNER, REPO, PR, ['environments/staging/release.yaml']);
   });
@@ -215,7 +224,7 @@ describe('actions/promote as the runner runs it', () => {
   it('fails an image that is not what the source runs with a successful deployment', async () => {
     // dev's newest deployment of a new web image failed: the healthy one still runs the old web.
     const newWeb = { tag: sha('b'), digest: digest('e') };
-    state.deployments.push({
+    seedDeployment(github, state, {
       id: 13,
       environment: 'dev',
       sha: sha('b'),
@@ -297,7 +306,7 @@ describe('actions/promote as the runner runs it', () => {
   });
 
   it('open-pr writes the healthy source images into the target release and opens a labelled pull request', async () => {
-    state.files.get('main')!.set('environments/staging/release.yaml', renderRelease(OLD, 'old'));
+    state.commitOn('main', { 'environments/staging/release.yaml': renderRelease(OLD, 'old') });
     const result = await command(
       { command: 'open-pr', target: 'staging' },
       workspace(OLD),
@@ -308,18 +317,20 @@ describe('actions/promote as the runner runs it', () => {
     );
     expect(result.errors).toEqual([]);
     expect(result.exitCode).toBe(0);
-    expect(state.pulls).toHaveLength(1);
-    const pull = state.pulls[0]!;
+    const opened = [...state.pulls.values()].filter((p) => p.number !== PR);
+    expect(opened).toHaveLength(1);
+    const pull = opened[0]!;
     expect(pull).toMatchObject({
-      head: 'promote/staging/12',
-      base: 'main',
+      head: { ref: 'promote/staging/12' },
+      base: { ref: 'main' },
       labels: ['promote:staging'],
+      user: { login: 'github-actions[bot]' },
     });
     expect(pull.body).toContain('deployment: 12');
     for (const image of Object.values(DEV)) expect(pull.body).toContain(image.digest);
-    const written = state.files
-      .get('promote/staging/12')!
-      .get('environments/staging/release.yaml')!;
+    const written = state
+      .resolve('promote/staging/12')!
+      .tree.get('environments/staging/release.yaml')!;
     expect(parseDocument(written).toJS()).toEqual({ services: DEV });
     expect(result.outputs['pull-request-number']).toBe(String(pull.number));
   });
@@ -327,42 +338,90 @@ describe('actions/promote as the runner runs it', () => {
   it('open-pr opens nothing when the target already runs the source images', async () => {
     const result = await command({ command: 'open-pr', target: 'staging' }, workspace(DEV));
     expect(result.exitCode).toBe(0);
-    expect(state.pulls).toEqual([]);
+    expect([...state.pulls.keys()]).toEqual([PR]);
     expect(result.outputs['pull-request-number']).toBeUndefined();
   });
 
-  it('commit-release records pushed images in dev and refuses staging', async () => {
-    state.files.get('main')!.set('environments/dev/release.yaml', renderRelease(OLD, 'old'));
-    const dir = workspace(OLD);
-    const images = JSON.stringify(DEV);
-    const dev = await command(
-      { command: 'commit-release', environment: 'dev', images },
-      dir,
-      'push',
-    );
-    expect(dev.errors).toEqual([]);
-    expect(
-      parseDocument(state.files.get('main')!.get('environments/dev/release.yaml')!).toJS(),
-    ).toEqual({ services: DEV });
-    expect(dev.outputs['commit-sha']).toMatch(/^[0-9a-f]{40}$/);
+  describe('verify-release: the gate again at merge time (defect 10)', () => {
+    const verify = (staging: ReleaseImages) =>
+      runBundledAction({
+        actionDir,
+        eventName: 'push',
+        repository: `${OWNER}/${REPO}`,
+        apiUrl: github.url,
+        workspace: workspace(staging),
+        inputs: {
+          command: 'verify-release',
+          environment: 'staging',
+          'github-token': github.tokenFor(GITHUB_CALLS['verify-release']),
+        },
+        env: {
+          AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+          AWS_SECRET_ACCESS_KEY: 'test-secret',
+          AWS_ENDPOINT_URL_ECR: ecr.url,
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
+      });
 
-    const staging = await command(
-      { command: 'commit-release', environment: 'staging', images },
-      dir,
-      'push',
-    );
-    expect(staging.exitCode).not.toBe(0);
-    expect(staging.errors.join('\n')).toContain('staging has promotion.auto_deploy: false');
+    it('passes images dev ran healthy, even after dev moved on', async () => {
+      // dev deployed newer images after the promotion pull request was approved.
+      seedDeployment(github, state, {
+        id: 14,
+        environment: 'dev',
+        sha: sha('c'),
+        states: ['in_progress', 'success'],
+        images: OLD,
+      });
+      const result = await verify(DEV);
+      expect(result.errors).toEqual([]);
+      expect(result.summary).toContain('verified at merge time');
+    });
+
+    it('refuses images whose only dev deployment failed, or that left ECR, before anything deploys', async () => {
+      const newWeb = { tag: sha('b'), digest: digest('e') };
+      seedDeployment(github, state, {
+        id: 15,
+        environment: 'dev',
+        sha: sha('b'),
+        states: ['in_progress', 'failure'],
+        images: { ...DEV, web: newWeb },
+      });
+      const result = await verify({ ...DEV, web: newWeb });
+      expect(result.exitCode).toBe(1);
+      const message = result.errors.join('\n');
+      expect(message).toContain('does not pass the promotion gate any more (nothing was deployed)');
+      expect(message).toMatch(
+        new RegExp(`web: ${digest('e')} \\(tag b{12}\\) never ran in a successful dev deployment`),
+      );
+      expect(message).toContain(`web: ${digest('e')} is not in the registry repository movies/web`);
+    });
+
+    it('has nothing to verify for the environment that follows main', async () => {
+      const result = await runBundledAction({
+        actionDir,
+        eventName: 'push',
+        repository: `${OWNER}/${REPO}`,
+        apiUrl: github.url,
+        workspace: workspace(DEV),
+        inputs: {
+          command: 'verify-release',
+          environment: 'dev',
+          'github-token': github.tokenFor([]),
+        },
+      });
+      expect(result.errors).toEqual([]);
+      expect(result.stdout).toContain('dev follows main');
+    });
   });
 
   it('fails an unknown command with the accepted ones', async () => {
     const result = await runBundledAction({
       actionDir,
-      inputs: { command: 'ship-it', 'github-token': 't' },
+      inputs: { command: 'ship-it', 'github-token': github.tokenFor([]) },
       apiUrl: github.url,
     });
     expect(result.errors).toEqual([
-      'input command must be one of gate, open-pr, commit-release (got "ship-it")',
+      'input command must be one of gate, open-pr, verify-release (got "ship-it")',
     ]);
   });
 });

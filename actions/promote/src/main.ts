@@ -5,15 +5,16 @@ import {
   workspaceRoot,
   type LoadedEnvironment,
 } from '@movies/actions-lib';
-import { runCommitRelease } from './commit-release';
 import { runGate } from './gate-command';
 import { runOpenPr } from './open-pr';
 import { EcrImageRegistry, type ImageRegistry } from './registry';
+import { runVerifyRelease } from './verify-release';
 
-export const COMMANDS = ['gate', 'open-pr', 'commit-release'] as const;
+export const COMMANDS = ['gate', 'open-pr', 'verify-release'] as const;
+export type PromoteCommand = (typeof COMMANDS)[number];
 
 export interface Dependencies {
-  /** The registry promoted images must exist in; ECR for the target environment by default. */
+  /** The registry promoted images must exist in: the one ECR registry of the shared account. */
   registryFor(target: LoadedEnvironment): ImageRegistry;
 }
 
@@ -59,15 +60,13 @@ export async function run(dependencies: Dependencies = defaultDependencies): Pro
         runUrl: runUrl(),
       });
       return;
-    case 'commit-release':
-      await runCommitRelease({
+    case 'verify-release':
+      await runVerifyRelease({
         octokit,
         repo,
         workspace,
         environment: core.getInput('environment', { required: true }),
-        imagesJson: core.getInput('images', { required: true }),
-        branch: defaultBranch(),
-        sourceSha: process.env.GITHUB_SHA ?? '',
+        registryFor: dependencies.registryFor,
       });
       return;
     default:

@@ -181,7 +181,7 @@ var require_file_command = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.prepareKeyValueMessage = exports2.issueFileCommand = void 0;
     var crypto = __importStar(require("crypto"));
-    var fs7 = __importStar(require("fs"));
+    var fs8 = __importStar(require("fs"));
     var os2 = __importStar(require("os"));
     var utils_1 = require_utils();
     function issueFileCommand(command, message) {
@@ -189,10 +189,10 @@ var require_file_command = __commonJS({
       if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
       }
-      if (!fs7.existsSync(filePath)) {
+      if (!fs8.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
       }
-      fs7.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os2.EOL}`, {
+      fs8.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os2.EOL}`, {
         encoding: "utf8"
       });
     }
@@ -2919,7 +2919,7 @@ var require_Decoder = __commonJS({
   "node_modules/@fastify/busboy/lib/utils/Decoder.js"(exports2, module2) {
     "use strict";
     var RE_PLUS = /\+/g;
-    var HEX = [
+    var HEX2 = [
       0,
       0,
       0,
@@ -3060,7 +3060,7 @@ var require_Decoder = __commonJS({
       const len = str.length;
       for (; i < len; ++i) {
         if (this.buffer !== void 0) {
-          if (!HEX[str.charCodeAt(i)]) {
+          if (!HEX2[str.charCodeAt(i)]) {
             res += "%" + this.buffer;
             this.buffer = void 0;
             --i;
@@ -7975,7 +7975,7 @@ var require_client = __commonJS({
         if (client[kRunning] > 0 && util.bodyLength(request.body) !== 0 && (util.isStream(request.body) || util.isAsyncIterable(request.body))) {
           return;
         }
-        if (!request.aborted && write(client, request)) {
+        if (!request.aborted && write2(client, request)) {
           client[kPendingIdx]++;
         } else {
           client[kQueue].splice(client[kPendingIdx], 1);
@@ -7985,7 +7985,7 @@ var require_client = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function write(client, request) {
+    function write2(client, request) {
       if (client[kHTTPConnVersion] === "h2") {
         writeH2(client, client[kHTTP2Session], request);
         return;
@@ -18298,11 +18298,11 @@ var require_summary = __commonJS({
        */
       addTable(rows) {
         const tableBody = rows.map((row) => {
-          const cells = row.map((cell) => {
-            if (typeof cell === "string") {
-              return this.wrap("td", cell);
+          const cells = row.map((cell2) => {
+            if (typeof cell2 === "string") {
+              return this.wrap("td", cell2);
             }
-            const { header, data, colspan, rowspan } = cell;
+            const { header, data, colspan, rowspan } = cell2;
             const tag = header ? "th" : "td";
             const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
             return this.wrap(tag, data, attrs);
@@ -18509,12 +18509,12 @@ var require_io_util = __commonJS({
     var _a;
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getCmdPath = exports2.tryGetExecutablePath = exports2.isRooted = exports2.isDirectory = exports2.exists = exports2.READONLY = exports2.UV_FS_O_EXLOCK = exports2.IS_WINDOWS = exports2.unlink = exports2.symlink = exports2.stat = exports2.rmdir = exports2.rm = exports2.rename = exports2.readlink = exports2.readdir = exports2.open = exports2.mkdir = exports2.lstat = exports2.copyFile = exports2.chmod = void 0;
-    var fs7 = __importStar(require("fs"));
+    var fs8 = __importStar(require("fs"));
     var path5 = __importStar(require("path"));
-    _a = fs7.promises, exports2.chmod = _a.chmod, exports2.copyFile = _a.copyFile, exports2.lstat = _a.lstat, exports2.mkdir = _a.mkdir, exports2.open = _a.open, exports2.readdir = _a.readdir, exports2.readlink = _a.readlink, exports2.rename = _a.rename, exports2.rm = _a.rm, exports2.rmdir = _a.rmdir, exports2.stat = _a.stat, exports2.symlink = _a.symlink, exports2.unlink = _a.unlink;
+    _a = fs8.promises, exports2.chmod = _a.chmod, exports2.copyFile = _a.copyFile, exports2.lstat = _a.lstat, exports2.mkdir = _a.mkdir, exports2.open = _a.open, exports2.readdir = _a.readdir, exports2.readlink = _a.readlink, exports2.rename = _a.rename, exports2.rm = _a.rm, exports2.rmdir = _a.rmdir, exports2.stat = _a.stat, exports2.symlink = _a.symlink, exports2.unlink = _a.unlink;
     exports2.IS_WINDOWS = process.platform === "win32";
     exports2.UV_FS_O_EXLOCK = 268435456;
-    exports2.READONLY = fs7.constants.O_RDONLY;
+    exports2.READONLY = fs8.constants.O_RDONLY;
     function exists(fsPath) {
       return __awaiter(this, void 0, void 0, function* () {
         try {
@@ -30762,14 +30762,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs7 = this.flowScalar(this.type);
+              const fs8 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs7, sep: [] });
+                map.items.push({ start, key: fs8, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs7);
+                this.stack.push(fs8);
               } else {
-                Object.assign(it, { key: fs7, sep: [] });
+                Object.assign(it, { key: fs8, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -30897,13 +30897,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs7 = this.flowScalar(this.type);
+              const fs8 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs7, sep: [] });
+                fc.items.push({ start: [], key: fs8, sep: [] });
               else if (it.sep)
-                this.stack.push(fs7);
+                this.stack.push(fs8);
               else
-                Object.assign(it, { key: fs7, sep: [] });
+                Object.assign(it, { key: fs8, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -36222,7 +36222,7 @@ var require_core3 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
     var ref_1 = require_ref();
-    var core6 = [
+    var core7 = [
       "$schema",
       "$id",
       "$defs",
@@ -36232,7 +36232,7 @@ var require_core3 = __commonJS({
       id_1.default,
       ref_1.default
     ];
-    exports2.default = core6;
+    exports2.default = core7;
   }
 });
 
@@ -38420,12 +38420,12 @@ var require_dist2 = __commonJS({
         throw new Error(`Unknown format "${name}"`);
       return f;
     };
-    function addFormats2(ajv, list, fs7, exportName) {
+    function addFormats2(ajv, list, fs8, exportName) {
       var _a;
       var _b;
       (_a = (_b = ajv.opts.code).formats) !== null && _a !== void 0 ? _a : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
       for (const f of list)
-        ajv.addFormat(f, fs7[f]);
+        ajv.addFormat(f, fs8[f]);
     }
     module2.exports = exports2 = formatsPlugin;
     Object.defineProperty(exports2, "__esModule", { value: true });
@@ -38580,8 +38580,12 @@ function repoFromEnv() {
 // actions/lib/src/comment.ts
 var COMMENT_LIMIT = 65536;
 var COMMENT_BUDGET = COMMENT_LIMIT - 1536;
-var SECTION_ORDER = ["terraform", "kops", "helm"];
+var SECTION_ORDER = ["review", "terraform", "kops", "helm"];
 var TRUNCATION_NOTE = "\n\n… _truncated to fit GitHub's 65,536-character comment limit: the full output is in the job summary of the workflow run._";
+var ACTIONS_BOT_LOGIN = "github-actions[bot]";
+function isAuthoredBy(comment, author) {
+  return comment.user?.login === author && (!author.endsWith("[bot]") || comment.user.type === "Bot");
+}
 function environmentMarker(environment) {
   return `<!-- movies-gitops:env=${environment} -->`;
 }
@@ -38636,6 +38640,7 @@ function renderCommentBody(environment, sections, budget = COMMENT_BUDGET) {
 }
 async function upsertCommentSection(options) {
   const { octokit, owner, repo, issueNumber, environment, section, body } = options;
+  const author = options.author ?? ACTIONS_BOT_LOGIN;
   if (!/^[A-Za-z0-9_-]+$/.test(section))
     throw new Error(`section name ${JSON.stringify(section)} must be letters, digits, - or _`);
   const marker = environmentMarker(environment);
@@ -38645,7 +38650,9 @@ async function upsertCommentSection(options) {
     issue_number: issueNumber,
     per_page: 100
   });
-  const existing = comments.find((comment) => comment.body?.includes(marker));
+  const existing = comments.find(
+    (comment) => isAuthoredBy(comment, author) && comment.body?.includes(marker)
+  );
   const sections = existing ? parseSections(existing.body ?? "") : /* @__PURE__ */ new Map();
   sections.set(section, body.trim());
   const newBody = renderCommentBody(environment, sections);
@@ -38725,7 +38732,7 @@ function environmentValidators(repoRoot) {
   const ajv = new import_ajv.default({ allErrors: true, strict: true, useDefaults: true, verbose: true });
   (0, import_ajv_formats.default)(ajv);
   ajv.addFormat("vpc-cidr", { type: "string", validate: isVpcCidr });
-  const read = (file) => {
+  const read2 = (file) => {
     const full = import_node_path.default.join(repoRoot, SCHEMA_DIR, file);
     try {
       return JSON.parse(import_node_fs3.default.readFileSync(full, "utf8"));
@@ -38737,8 +38744,8 @@ function environmentValidators(repoRoot) {
     }
   };
   const validators = {
-    env: ajv.compile(read("env.schema.json")),
-    release: ajv.compile(read("release.schema.json"))
+    env: ajv.compile(read2("env.schema.json")),
+    release: ajv.compile(read2("release.schema.json"))
   };
   cache.set(repoRoot, validators);
   return validators;
@@ -38947,20 +38954,356 @@ function loadEnvironment(repoRoot, name) {
   return loaded;
 }
 
+// actions/lib/src/duration.ts
+var PART = /(\d+)(h|ms|m|s)/g;
+var WHOLE = /^(\d+(h|ms|m|s))+$/;
+var UNIT_MS = { h: 36e5, m: 6e4, s: 1e3, ms: 1 };
+function parseDuration(text, inputName = "duration") {
+  const value = text.trim();
+  if (!WHOLE.test(value)) {
+    throw new Error(`input ${inputName}: "${text}" is not a duration like 10m, 1h30m or 45s`);
+  }
+  let total = 0;
+  for (const [, amount, unit] of value.matchAll(PART)) total += Number(amount) * UNIT_MS[unit];
+  return total;
+}
+
 // actions/lib/src/pull-request-comment.ts
 var core3 = __toESM(require_core());
-function pullRequestNumber() {
-  const event = readEvent();
-  const pull = event.payload.pull_request;
-  if (!event.name.startsWith("pull_request") || typeof pull?.number !== "number") return null;
-  return pull.number;
+
+// actions/lib/src/github-endpoints.ts
+var read = (scope) => ({ [scope]: "read" });
+var write = (scope) => ({ [scope]: "write" });
+var GITHUB_ENDPOINTS = {
+  "issues.listComments": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+    accepted: [read("pull-requests"), read("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#list-issue-comments"
+  },
+  "issues.createComment": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+    accepted: [write("pull-requests"), write("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#create-an-issue-comment"
+  },
+  "issues.updateComment": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
+    accepted: [write("pull-requests"), write("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#update-an-issue-comment"
+  },
+  "issues.getComment": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
+    accepted: [read("pull-requests"), read("issues")],
+    docs: "https://docs.github.com/rest/issues/comments#get-an-issue-comment"
+  },
+  "issues.listForRepo": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/issues",
+    accepted: [read("issues")],
+    docs: "https://docs.github.com/rest/issues/issues#list-repository-issues"
+  },
+  "issues.create": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/issues",
+    accepted: [write("issues")],
+    docs: "https://docs.github.com/rest/issues/issues#create-an-issue"
+  },
+  "issues.update": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}",
+    accepted: [write("issues")],
+    docs: "https://docs.github.com/rest/issues/issues#update-an-issue"
+  },
+  "issues.addLabels": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
+    accepted: [write("pull-requests"), write("issues")],
+    docs: "https://docs.github.com/rest/issues/labels#add-labels-to-an-issue"
+  },
+  "pulls.get": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}",
+    accepted: [read("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#get-a-pull-request"
+  },
+  "pulls.list": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/pulls",
+    accepted: [read("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#list-pull-requests"
+  },
+  "pulls.listFiles": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}/files",
+    accepted: [read("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#list-pull-requests-files"
+  },
+  "pulls.create": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/pulls",
+    accepted: [write("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#create-a-pull-request"
+  },
+  "pulls.merge": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/pulls/pulls#merge-a-pull-request"
+  },
+  "pulls.update": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/pulls/{pull_number}",
+    accepted: [write("pull-requests")],
+    docs: "https://docs.github.com/rest/pulls/pulls#update-a-pull-request"
+  },
+  "repos.listPullRequestsAssociatedWithCommit": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+    accepted: [{ contents: "read", "pull-requests": "read" }],
+    docs: "https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit"
+  },
+  "repos.compareCommitsWithBasehead": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/compare/{basehead}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/commits/commits#compare-two-commits"
+  },
+  "repos.getBranch": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/branches/{branch}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/branches/branches#get-a-branch"
+  },
+  "repos.getContent": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/contents/{path}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/repos/contents#get-repository-content"
+  },
+  "repos.createOrUpdateFileContents": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/contents/{path}",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/repos/contents#create-or-update-file-contents"
+  },
+  "git.getRef": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/git/ref/{ref}",
+    accepted: [read("contents")],
+    docs: "https://docs.github.com/rest/git/refs#get-a-reference"
+  },
+  "git.createRef": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/git/refs",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/git/refs#create-a-reference"
+  },
+  "git.updateRef": {
+    method: "PATCH",
+    route: "/repos/{owner}/{repo}/git/refs/{ref}",
+    accepted: [write("contents")],
+    docs: "https://docs.github.com/rest/git/refs#update-a-reference"
+  },
+  "repos.getBranchProtection": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/branches/{branch}/protection",
+    accepted: [read("administration")],
+    docs: "https://docs.github.com/rest/branches/branch-protection#get-branch-protection"
+  },
+  "repos.updateBranchProtection": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/branches/{branch}/protection",
+    accepted: [write("administration")],
+    docs: "https://docs.github.com/rest/branches/branch-protection#update-branch-protection"
+  },
+  "actions.setCustomOidcSubClaimForRepo": {
+    method: "PUT",
+    route: "/repos/{owner}/{repo}/actions/oidc/customization/sub",
+    accepted: [write("administration")],
+    docs: "https://docs.github.com/rest/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-a-repository"
+  },
+  "repos.createCommitStatus": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/statuses/{sha}",
+    accepted: [write("statuses")],
+    docs: "https://docs.github.com/rest/commits/statuses#create-a-commit-status"
+  },
+  "checks.create": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/check-runs",
+    accepted: [write("checks")],
+    docs: "https://docs.github.com/rest/checks/runs#create-a-check-run"
+  },
+  "checks.listForRef": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/commits/{ref}/check-runs",
+    accepted: [read("checks")],
+    docs: "https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference"
+  },
+  "repos.listDeployments": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/deployments",
+    accepted: [read("deployments")],
+    docs: "https://docs.github.com/rest/deployments/deployments#list-deployments"
+  },
+  "repos.createDeployment": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/deployments",
+    accepted: [write("deployments")],
+    docs: "https://docs.github.com/rest/deployments/deployments#create-a-deployment"
+  },
+  "repos.listDeploymentStatuses": {
+    method: "GET",
+    route: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+    accepted: [read("deployments")],
+    docs: "https://docs.github.com/rest/deployments/statuses#list-deployment-statuses"
+  },
+  "repos.createDeploymentStatus": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+    accepted: [write("deployments")],
+    docs: "https://docs.github.com/rest/deployments/statuses#create-a-deployment-status"
+  },
+  "actions.createWorkflowDispatch": {
+    method: "POST",
+    route: "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+    accepted: [write("actions")],
+    docs: "https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event"
+  }
+};
+
+// actions/lib/src/reviewed-changes.ts
+var REVIEW_SECTION = "review";
+var REVIEW_APP = "github-actions";
+function reviewCheckName(environment) {
+  return `reviewed plan: ${environment}`;
+}
+var RECORD_MARKER = /<!-- review-record:(\{[^\n]*?\}) -->/;
+var HEX = /^[0-9a-f]{40,64}$/;
+function parseRecord(text, environment) {
+  const json = RECORD_MARKER.exec(text)?.[1];
+  if (!json) return null;
+  try {
+    const value = JSON.parse(json);
+    if (value.environment !== environment || !HEX.test(value.head ?? "") || !HEX.test(value.base ?? ""))
+      return null;
+    return value;
+  } catch {
+    return null;
+  }
+}
+async function mergedPullRequests(octokit, repo, options) {
+  const baseRef = options.baseRef ?? "main";
+  let commits = [options.sha];
+  if (options.since && options.since !== options.sha) {
+    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+      ...repo,
+      basehead: `${options.since}...${options.sha}`,
+      per_page: 250
+    });
+    commits = data.commits.map((commit) => commit.sha).reverse();
+    if (!commits.includes(options.sha)) commits.unshift(options.sha);
+  }
+  const pulls = [];
+  for (const commit of commits) {
+    const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+      ...repo,
+      commit_sha: commit
+    });
+    for (const pull of data) {
+      if (pull.merged_at && pull.merge_commit_sha === commit && pull.base.ref === baseRef && !pulls.some((known) => known.number === pull.number))
+        pulls.push(pull);
+    }
+  }
+  return pulls;
+}
+function tfHashOf(body) {
+  return /<!-- plan-hash:([0-9a-f]{64}) -->/.exec(parseSections(body).get("terraform") ?? "")?.[1];
+}
+async function reviewedRecords(octokit, repo, options) {
+  const { environment } = options;
+  const author = options.author ?? ACTIONS_BOT_LOGIN;
+  const marker = environmentMarker(environment);
+  const pulls = await mergedPullRequests(octokit, repo, options);
+  const records = [];
+  const refusals = [];
+  for (const pull of pulls) {
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+      ...repo,
+      issue_number: pull.number,
+      per_page: 100
+    });
+    const marked2 = comments.filter((comment) => comment.body?.includes(marker));
+    const ours = marked2.filter((comment) => isAuthoredBy(comment, author));
+    if (ours.length === 0) {
+      if (marked2.length > 0)
+        refusals.push({
+          pullRequest: pull.number,
+          reason: "comment-not-from-bot",
+          detail: `#${pull.number}: the ${environment} comment${marked2.length === 1 ? " is" : "s are"} by ${marked2.map((c) => c.user?.login ?? "unknown").join(", ")}, not ${author}`
+        });
+      continue;
+    }
+    const body = ours[0].body ?? "";
+    const shown = parseRecord(parseSections(body).get(REVIEW_SECTION) ?? "", environment);
+    if (!shown || shown.head !== pull.head.sha) {
+      refusals.push({
+        pullRequest: pull.number,
+        reason: "planned-other-commit",
+        detail: `#${pull.number}: the ${environment} plan shown is of ${shown ? `commit ${shown.head.slice(0, 12)}` : "no recorded commit"}, not of the merged head ${pull.head.sha.slice(0, 12)}`
+      });
+      continue;
+    }
+    const { data } = await octokit.rest.checks.listForRef({
+      ...repo,
+      ref: pull.head.sha,
+      check_name: reviewCheckName(environment),
+      per_page: 100
+    });
+    const run2 = data.check_runs.find(
+      (candidate) => candidate.app?.slug === REVIEW_APP && candidate.conclusion === "success"
+    );
+    const recorded = run2 ? parseRecord(run2.output?.text ?? "", environment) : null;
+    if (!recorded) {
+      refusals.push({
+        pullRequest: pull.number,
+        reason: "no-review-record",
+        detail: `#${pull.number}: no successful "${reviewCheckName(environment)}" check run of the ${REVIEW_APP} app on ${pull.head.sha.slice(0, 12)}`
+      });
+      continue;
+    }
+    const commentHash = tfHashOf(body);
+    const differs = ["terraform", "kops", "helm"].filter(
+      (tool) => recorded[tool] !== shown[tool]
+    );
+    if (differs.length > 0 || recorded.terraform && commentHash !== recorded.terraform) {
+      refusals.push({
+        pullRequest: pull.number,
+        reason: "comment-differs-from-record",
+        detail: `#${pull.number}: the ${environment} comment does not show what the plan job recorded (${differs.length > 0 ? differs.join(", ") : "terraform"} differ): it was edited after the plan`
+      });
+      continue;
+    }
+    records.push({ ...recorded, pullRequest: pull.number, mergeCommit: pull.merge_commit_sha });
+  }
+  return { records, refusals, pullRequests: pulls.map((pull) => pull.number) };
+}
+function describeRefusals(environment, found) {
+  if (found.refusals.length > 0)
+    return found.refusals.map((refusal) => `${refusal.reason}: ${refusal.detail}`).join("; ");
+  if (found.pullRequests.length === 0)
+    return "no pull request was merged in that range (a direct push or a dispatch carries no review)";
+  return `none of ${found.pullRequests.map((n) => `#${n}`).join(", ")} planned ${environment}`;
 }
 
 // actions/terraform/src/main.ts
-var import_node_fs6 = __toESM(require("node:fs"));
+var import_node_fs7 = __toESM(require("node:fs"));
 var import_node_os = __toESM(require("node:os"));
 var import_node_path4 = __toESM(require("node:path"));
-var core5 = __toESM(require_core());
+var core6 = __toESM(require_core());
 
 // actions/terraform/src/attributes.ts
 var SENSITIVE = "(sensitive)";
@@ -39093,6 +39436,52 @@ function writeGeneratedFiles(workingDirectory, env) {
   return { tfvarsPath, backendPath };
 }
 
+// actions/terraform/src/inputs.ts
+var core4 = __toESM(require_core());
+var COMMANDS = ["plan", "apply", "destroy-plan", "destroy", "output"];
+var POLICIES = ["report", "enforce", "off"];
+var SHA = /^[0-9a-f]{40}$/;
+function parseVariables(text) {
+  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "").map((line) => {
+    const match = /^([A-Za-z_][A-Za-z0-9_-]*)=(.*)$/.exec(line);
+    if (!match)
+      throw new Error(`input variables: "${line}" is not name=value (one variable per line)`);
+    return [match[1], match[2]];
+  });
+}
+function readInputs() {
+  const command = core4.getInput("command", { required: true });
+  if (!COMMANDS.includes(command))
+    throw new Error(`input command must be one of ${COMMANDS.join(", ")} (got "${command}")`);
+  const hash = core4.getInput("plan-hash").trim();
+  if (hash && !/^[0-9a-f]{64}$/.test(hash))
+    throw new Error(`input plan-hash must be 64 hex characters (a sha256), got "${hash}"`);
+  const pr = core4.getInput("pull-request").trim();
+  if (pr && !/^[1-9][0-9]*$/.test(pr))
+    throw new Error(`input pull-request must be a pull request number, got "${pr}"`);
+  const since = core4.getInput("reviewed-since").trim();
+  if (since && !SHA.test(since))
+    throw new Error(`input reviewed-since must be a 40-hex commit sha, got "${since}"`);
+  const policy = core4.getInput("policy") || "report";
+  if (!POLICIES.includes(policy))
+    throw new Error(`input policy must be one of ${POLICIES.join(", ")} (got "${policy}")`);
+  return {
+    environment: core4.getInput("environment", { required: true }),
+    command,
+    workingDirectory: core4.getInput("working-directory") || "terraform/environment",
+    planHash: hash,
+    pullRequest: pr ? Number(pr) : null,
+    lockTimeoutSeconds: Math.ceil(
+      parseDuration(core4.getInput("lock-timeout") || "10m", "lock-timeout") / 1e3
+    ),
+    reviewedSince: since,
+    policy,
+    checkov: core4.getInput("checkov-path") || "checkov",
+    variables: parseVariables(core4.getInput("variables")),
+    targets: core4.getInput("targets").split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "")
+  };
+}
+
 // actions/terraform/src/plan.ts
 var import_node_crypto = require("node:crypto");
 function actionKind(actions) {
@@ -39137,12 +39526,116 @@ function canonicalJson(value) {
   }
   return JSON.stringify(value) ?? "null";
 }
+function wrapped(change) {
+  const wrap = (value) => value === void 0 ? void 0 : { value };
+  return {
+    actions: change.actions,
+    before: wrap(change.before),
+    after: wrap(change.after),
+    after_unknown: wrap(change.after_unknown),
+    before_sensitive: wrap(change.before_sensitive),
+    after_sensitive: wrap(change.after_sensitive)
+  };
+}
+function plannedChanges(plan) {
+  const resources = (plan.resource_changes ?? []).filter((resource) => !["no-op", "read"].includes(actionKind(resource.change.actions))).map((resource) => {
+    const kind = actionKind(resource.change.actions);
+    return {
+      address: resource.address,
+      action: kind,
+      ...kind === "replace" ? { replace_paths: resource.change.replace_paths ?? [] } : {},
+      ...kind === "delete" ? {} : { attributes: attributeChanges(resource.change) }
+    };
+  }).sort((a, b) => a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
+  const outputs = Object.entries(plan.output_changes ?? {}).filter(([, change]) => actionKind(change.actions) !== "no-op").map(([name, change]) => ({
+    name,
+    action: actionKind(change.actions),
+    attributes: attributeChanges(wrapped(change))
+  })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return { resources, outputs };
+}
 function planHash(plan) {
-  const material = canonicalJson({
-    resource_changes: plan.resource_changes ?? [],
-    output_changes: plan.output_changes ?? {}
-  });
-  return (0, import_node_crypto.createHash)("sha256").update(material).digest("hex");
+  return (0, import_node_crypto.createHash)("sha256").update(canonicalJson(plannedChanges(plan))).digest("hex");
+}
+
+// actions/terraform/src/policy.ts
+var import_node_fs6 = __toESM(require("node:fs"));
+function finding(check) {
+  return {
+    id: check.check_id ?? "?",
+    name: check.check_name ?? "",
+    resource: check.resource ?? "",
+    guideline: check.guideline ?? "",
+    ...check.check_result?.suppress_comment ? { reason: check.check_result.suppress_comment } : {}
+  };
+}
+function parseCheckov(stdout) {
+  let parsed;
+  try {
+    parsed = JSON.parse(stdout);
+  } catch (error) {
+    throw new Error(
+      `checkov did not print JSON: ${error.message}: ${stdout.slice(0, 300)}`,
+      {
+        cause: error
+      }
+    );
+  }
+  const results = Array.isArray(parsed) ? parsed : [parsed];
+  const report = { failed: [], skipped: [], passed: 0 };
+  for (const result of results) {
+    report.failed.push(...(result.results?.failed_checks ?? []).map(finding));
+    report.skipped.push(...(result.results?.skipped_checks ?? []).map(finding));
+    report.passed += result.summary?.passed ?? 0;
+  }
+  return report;
+}
+async function checkPlan(checkov, planJsonFile, options = {}) {
+  const { stdout } = await runCli(
+    checkov,
+    [
+      "-f",
+      planJsonFile,
+      "--framework",
+      "terraform_plan",
+      "-o",
+      "json",
+      "--soft-fail",
+      "--skip-download",
+      ...options.enrichFrom && import_node_fs6.default.existsSync(options.enrichFrom) ? ["--repo-root-for-plan-enrichment", options.enrichFrom] : []
+    ],
+    { silent: true }
+  );
+  return parseCheckov(stdout.trim() === "" ? "[]" : stdout);
+}
+var cell = (text) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+function renderPolicy(report, enforced) {
+  const lines = [];
+  if (report.failed.length === 0) {
+    lines.push(
+      `**Policy (checkov):** no failed checks (${report.passed} passed${report.skipped.length > 0 ? `, ${report.skipped.length} skipped with a reason in the code` : ""}).`
+    );
+  } else {
+    lines.push(
+      `${enforced ? "> [!CAUTION]\n> " : ""}**Policy (checkov): ${report.failed.length} failed check${report.failed.length === 1 ? "" : "s"}**${enforced ? " — the plan check fails until they are fixed or skipped in the HCL with a reason" : ""}.`,
+      "",
+      "| Check | Resource | What it asks |",
+      "| --- | --- | --- |",
+      ...report.failed.map(
+        (f) => `| ${f.guideline ? `[${f.id}](${f.guideline})` : f.id} | \`${cell(f.resource)}\` | ${cell(f.name)} |`
+      )
+    );
+  }
+  if (report.skipped.length > 0) {
+    lines.push(
+      "",
+      `<details><summary>Skipped checks (${report.skipped.length})</summary>
+
+${report.skipped.map((f) => `- ${f.id} on \`${f.resource}\`: ${f.reason ?? "no reason given"}`).join("\n")}
+</details>`
+    );
+  }
+  return lines.join("\n");
 }
 
 // actions/terraform/src/render.ts
@@ -39163,9 +39656,6 @@ var VERB = {
 };
 function hashMarker(hash) {
   return `<!-- plan-hash:${hash} -->`;
-}
-function reviewedHash(commentBody) {
-  return /<!-- plan-hash:([0-9a-f]{64}) -->/.exec(commentBody)?.[1] ?? null;
 }
 function forcedBy(resource) {
   const paths = resource.change.replace_paths ?? [];
@@ -39194,13 +39684,17 @@ function outputValue(change, side) {
   if (value === null || value === void 0) return "null";
   return JSON.stringify(value);
 }
-function renderPlan({ environment, command, plan, hash }) {
+function renderPlan({ environment, command, plan, hash, planned }) {
   const counts = countChanges(plan);
   const destroy = command === "destroy-plan" || command === "destroy";
   const parts = [
     `### Terraform ${destroy ? "destroy plan" : "plan"} for \`${environment}\``,
     hashMarker(hash)
   ];
+  if (planned?.head)
+    parts.push(
+      `Planned commit \`${planned.head.slice(0, 12)}\`${planned.base ? ` merged onto base \`${planned.base.slice(0, 12)}\`` : ""}.`
+    );
   const destructive = destructiveChanges(plan);
   if (destructive.length > 0) {
     parts.push(
@@ -39254,7 +39748,7 @@ ${outputs.map(([name, change]) => {
 }
 
 // actions/terraform/src/terraform-cli.ts
-var core4 = __toESM(require_core());
+var core5 = __toESM(require_core());
 
 // actions/terraform/src/state-lock.ts
 function parseStateLock(output) {
@@ -39305,7 +39799,7 @@ function terraformRunner(workingDirectory, binary = "terraform") {
         const lock = parseStateLock(`${error.stderr}
 ${error.stdout}`);
         if (lock) {
-          core4.setOutput("lock-id", lock.id);
+          core5.setOutput("lock-id", lock.id);
           throw new TerraformFailure("state-locked", describeStateLock(lock));
         }
         throw new TerraformFailure(`${args[0] ?? "terraform"}-failed`, error.message);
@@ -39316,37 +39810,37 @@ ${error.stdout}`);
 }
 
 // actions/terraform/src/main.ts
-var COMMANDS = ["plan", "apply", "destroy-plan", "destroy", "output"];
 var COMMENT_SECTION = "terraform";
-function readInputs() {
-  const command = core5.getInput("command", { required: true });
-  if (!COMMANDS.includes(command))
-    throw new Error(`input command must be one of ${COMMANDS.join(", ")} (got "${command}")`);
-  const hash = core5.getInput("plan-hash").trim();
-  if (hash && !/^[0-9a-f]{64}$/.test(hash))
-    throw new Error(`input plan-hash must be 64 hex characters (a sha256), got "${hash}"`);
-  const pr = core5.getInput("pull-request").trim();
-  if (pr && !/^[1-9][0-9]*$/.test(pr))
-    throw new Error(`input pull-request must be a pull request number, got "${pr}"`);
+function eventPullRequest() {
+  const event = readEvent();
+  if (!event.name.startsWith("pull_request")) return null;
+  const pull = event.payload.pull_request;
+  if (typeof pull?.number !== "number") return null;
   return {
-    environment: core5.getInput("environment", { required: true }),
-    command,
-    workingDirectory: core5.getInput("working-directory") || "terraform/environment",
-    planHash: hash,
-    pullRequest: pr ? Number(pr) : null
+    number: pull.number,
+    head: pull.head?.sha ?? "",
+    base: pull.base?.sha ?? "",
+    baseRef: pull.base?.ref ?? "main"
   };
-}
-function pullRequestOf(inputs) {
-  return inputs.pullRequest ?? pullRequestNumber();
 }
 function maskSensitive(plan) {
   const changes = [
     ...(plan.resource_changes ?? []).map((r) => r.change),
     ...Object.values(plan.output_changes ?? {})
   ];
-  for (const change of changes) for (const value of sensitiveValues(change)) core5.setSecret(value);
+  for (const change of changes) for (const value of sensitiveValues(change)) core6.setSecret(value);
 }
-async function planAndShow(terraform, inputs, artifacts) {
+function runUrl() {
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
+  return `${GITHUB_SERVER_URL || "https://github.com"}/${GITHUB_REPOSITORY ?? ""}/actions/runs/${GITHUB_RUN_ID ?? ""}`;
+}
+function terraformVarArgs(inputs) {
+  return [
+    ...inputs.variables.map(([name, value]) => `-var=${name}=${value}`),
+    ...inputs.targets.map((address) => `-target=${address}`)
+  ];
+}
+async function planAndShow(terraform, inputs, artifacts, root, pull) {
   const destroy = inputs.command === "destroy-plan" || inputs.command === "destroy";
   const planFile = import_node_path4.default.join(artifacts, `${inputs.environment}.tfplan`);
   const planned = await terraform(
@@ -39354,13 +39848,13 @@ async function planAndShow(terraform, inputs, artifacts) {
       "plan",
       "-input=false",
       "-no-color",
+      `-lock-timeout=${inputs.lockTimeoutSeconds}s`,
       `-out=${planFile}`,
       "-detailed-exitcode",
-      ...destroy ? ["-destroy"] : []
+      ...destroy ? ["-destroy"] : [],
+      ...terraformVarArgs(inputs)
     ],
-    {
-      okExitCodes: [0, 2]
-    }
+    { okExitCodes: [0, 2] }
   );
   const shown = await terraform(["show", "-json", "-no-color", planFile], { silent: true });
   let plan;
@@ -39376,50 +39870,54 @@ async function planAndShow(terraform, inputs, artifacts) {
   const counts = countChanges(plan);
   const hash = planHash(plan);
   const changes = planned.exitCode === 2 || hasChanges(counts);
-  core5.setOutput("changes", String(changes));
-  core5.setOutput("to-add", String(counts.add));
-  core5.setOutput("to-change", String(counts.change));
-  core5.setOutput("to-destroy", String(counts.destroy));
-  core5.setOutput("plan-hash", hash);
-  const report = renderPlan({
-    environment: inputs.environment,
-    command: inputs.command,
-    plan,
-    hash
-  });
+  core6.setOutput("changes", String(changes));
+  core6.setOutput("to-add", String(counts.add));
+  core6.setOutput("to-change", String(counts.change));
+  core6.setOutput("to-destroy", String(counts.destroy));
+  core6.setOutput("plan-hash", hash);
+  core6.setOutput(
+    "destroyed-addresses",
+    JSON.stringify(
+      (plan.resource_changes ?? []).filter((resource) => actionKind(resource.change.actions) === "delete").map((resource) => resource.address)
+    )
+  );
+  let policy = null;
+  if (inputs.policy !== "off" && !destroy) {
+    const jsonFile = import_node_path4.default.join(artifacts, `${inputs.environment}.plan.json`);
+    import_node_fs7.default.writeFileSync(jsonFile, shown.stdout, { mode: 384 });
+    try {
+      policy = await checkPlan(inputs.checkov, jsonFile, {
+        enrichFrom: import_node_path4.default.join(root, "terraform")
+      });
+    } finally {
+      import_node_fs7.default.rmSync(jsonFile, { force: true });
+    }
+    core6.setOutput("policy-failures", String(policy.failed.length));
+  }
+  const text = await terraform(["show", "-no-color", planFile], { silent: true });
+  const textFile = import_node_path4.default.join(artifacts, `${inputs.environment}-plan.txt`);
+  import_node_fs7.default.writeFileSync(textFile, text.stdout);
+  core6.setOutput("plan-text-path", textFile);
+  const report = [
+    renderPlan({
+      environment: inputs.environment,
+      command: inputs.command,
+      plan,
+      hash,
+      ...pull ? { planned: { head: pull.head, base: pull.base } } : {}
+    }),
+    ...policy ? [renderPolicy(policy, inputs.policy === "enforce")] : [],
+    `The full plan is the \`plan-${inputs.environment}\` artifact of [this run](${runUrl()}) (terraform's text plan and this report; sensitive values hidden).`
+  ].join("\n\n");
   const reportFile = import_node_path4.default.join(artifacts, `${inputs.environment}-plan.md`);
-  import_node_fs6.default.writeFileSync(reportFile, `${report}
+  import_node_fs7.default.writeFileSync(reportFile, `${report}
 `);
-  core5.setOutput("plan-path", reportFile);
-  core5.setOutput("planfile-path", planFile);
-  core5.info(
+  core6.setOutput("plan-path", reportFile);
+  core6.setOutput("planfile-path", planFile);
+  core6.info(
     `plan hash ${hash}: ${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy`
   );
-  return { plan, hash, planFile, changes };
-}
-async function hashFromMergedPullRequest(octokit, environment) {
-  const { owner, repo } = repoFromEnv();
-  const sha = process.env.GITHUB_SHA;
-  if (!sha)
-    throw new Error(
-      "GITHUB_SHA is not set: cannot find the merged pull request (or pass the plan-hash input)"
-    );
-  const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
-    owner,
-    repo,
-    commit_sha: sha
-  });
-  const merged = pulls.find((pull) => pull.merged_at) ?? pulls[0];
-  if (!merged) return { hash: null, pullRequest: null };
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-    owner,
-    repo,
-    issue_number: merged.number,
-    per_page: 100
-  });
-  const comment = comments.find((c) => c.body?.includes(environmentMarker(environment)));
-  const section = comment ? parseSections(comment.body ?? "").get(COMMENT_SECTION) : void 0;
-  return { hash: section ? reviewedHash(section) : null, pullRequest: merged.number };
+  return { plan, hash, planFile, changes, report, policy };
 }
 async function postComment(environment, pullRequest, body) {
   const { owner, repo } = repoFromEnv();
@@ -39432,7 +39930,7 @@ async function postComment(environment, pullRequest, body) {
     section: COMMENT_SECTION,
     body
   });
-  core5.info(
+  core6.info(
     `${comment.created ? "created" : "updated"} the ${environment} comment on #${pullRequest}: ${comment.url}`
   );
 }
@@ -39454,17 +39952,49 @@ async function writeOutputs(terraform, environment, artifacts) {
         after: output.value,
         after_sensitive: true
       }))
-        core5.setSecret(value);
+        core6.setSecret(value);
   }
   const file = import_node_path4.default.join(artifacts, `${environment}-outputs.json`);
-  import_node_fs6.default.writeFileSync(file, `${JSON.stringify(outputs, null, 2)}
+  import_node_fs7.default.writeFileSync(file, `${JSON.stringify(outputs, null, 2)}
 `, { mode: 384 });
-  core5.setOutput("outputs-path", file);
+  core6.setOutput("outputs-path", file);
+  core6.setOutput("empty", String(Object.keys(outputs).length === 0));
   writeSummary(
     `### Terraform outputs for \`${environment}\`
 
-${Object.keys(outputs).map((name) => `- \`${name}\`${outputs[name].sensitive ? " (sensitive)" : ""}`).join("\n")}
+${Object.keys(outputs).map((name) => `- \`${name}\`${outputs[name].sensitive ? " (sensitive)" : ""}`).join("\n") || "_none: the state is empty (never applied, or destroyed)_"}
 `
+  );
+}
+async function reviewedHashFor(inputs, fresh) {
+  if (inputs.planHash) return { hash: inputs.planHash, pullRequest: inputs.pullRequest };
+  if (inputs.command === "destroy")
+    throw new TerraformFailure(
+      "no-reviewed-plan",
+      `destroy applies only the destroy plan it is given: pass plan-hash (the destroy-plan's hash that was reviewed); nothing was destroyed`
+    );
+  const sha = process.env.GITHUB_SHA;
+  if (!sha)
+    throw new Error(
+      "GITHUB_SHA is not set: cannot find the merged pull requests (or pass plan-hash)"
+    );
+  const found = await reviewedRecords(githubClient(), repoFromEnv(), {
+    environment: inputs.environment,
+    sha,
+    since: inputs.reviewedSince
+  });
+  const candidates = found.records.filter((record) => record.terraform);
+  const match = candidates.find((record) => record.terraform === fresh);
+  if (match) return { hash: fresh, pullRequest: inputs.pullRequest ?? match.pullRequest };
+  if (candidates.length > 0) {
+    throw new TerraformFailure(
+      "plan-changed",
+      `the fresh plan for ${inputs.environment} (hash ${fresh}) differs from the reviewed plan (hash ${candidates.map((c) => `${c.terraform} on #${c.pullRequest}`).join(", ")}): nothing was applied; plan and review again (or run the apply workflow's recovery path)`
+    );
+  }
+  throw new TerraformFailure(
+    "no-reviewed-plan",
+    `no reviewed plan for ${inputs.environment} between ${inputs.reviewedSince ? inputs.reviewedSince.slice(0, 12) : "the last deployment"} and ${sha.slice(0, 12)}: ${describeRefusals(inputs.environment, found)}. Nothing was applied.`
   );
 }
 async function execute(inputs) {
@@ -39477,7 +40007,7 @@ async function execute(inputs) {
     "terraform",
     inputs.environment
   );
-  import_node_fs6.default.mkdirSync(artifacts, { recursive: true });
+  import_node_fs7.default.mkdirSync(artifacts, { recursive: true });
   const terraform = terraformRunner(workingDirectory);
   await terraform([
     "init",
@@ -39487,64 +40017,80 @@ async function execute(inputs) {
     `-backend-config=${backendPath}`
   ]);
   if (inputs.command === "output") return writeOutputs(terraform, inputs.environment, artifacts);
-  const planned = await planAndShow(terraform, inputs, artifacts);
-  const report = renderPlan({
-    environment: inputs.environment,
-    command: inputs.command,
-    plan: planned.plan,
-    hash: planned.hash
-  });
+  const pull = eventPullRequest();
+  const planned = await planAndShow(terraform, inputs, artifacts, root, pull);
   if (inputs.command === "plan" || inputs.command === "destroy-plan") {
-    writeSummary(report);
-    const pullRequest2 = pullRequestOf(inputs);
-    if (pullRequest2) await postComment(inputs.environment, pullRequest2, report);
-    else core5.info("not a pull request: the plan is in the job summary only");
-    return;
-  }
-  let reviewed = inputs.planHash;
-  let pullRequest = inputs.pullRequest;
-  if (!reviewed) {
-    const found = await hashFromMergedPullRequest(githubClient(), inputs.environment);
-    reviewed = found.hash ?? "";
-    pullRequest ??= found.pullRequest;
-    if (!reviewed) {
+    writeSummary(planned.report);
+    const pullRequest = inputs.pullRequest ?? pull?.number ?? null;
+    if (pullRequest) await postComment(inputs.environment, pullRequest, planned.report);
+    else core6.info("not a pull request: the plan is in the job summary only");
+    if (inputs.policy === "enforce" && planned.policy && planned.policy.failed.length > 0) {
       throw new TerraformFailure(
-        "no-reviewed-plan",
-        `no reviewed plan for ${inputs.environment}: pass plan-hash, or merge through a pull request whose ${inputs.environment} comment holds a plan`
+        "policy-failed",
+        `checkov: ${planned.policy.failed.length} failed check(s) on the ${inputs.environment} plan: ${planned.policy.failed.map((f) => `${f.id} (${f.resource})`).join(", ")}`
       );
     }
-  }
-  if (reviewed !== planned.hash) {
-    writeSummary(
-      `> [!CAUTION]
-> **Refused to ${inputs.command}:** the fresh plan differs from the reviewed one (reviewed \`${reviewed}\`, now \`${planned.hash}\`). Review the new plan below in a pull request.
-
-${report}`
-    );
-    throw new TerraformFailure(
-      "plan-changed",
-      `the fresh plan for ${inputs.environment} (hash ${planned.hash}) differs from the reviewed plan (hash ${reviewed}): nothing was applied; plan and review again`
-    );
+    return;
   }
   if (!planned.changes) {
-    writeSummary(`${report}
+    writeSummary(`${planned.report}
 
 Nothing to apply.`);
     return;
   }
-  const applied = await terraform(["apply", "-input=false", "-no-color", planned.planFile]);
+  let reviewed;
+  try {
+    reviewed = await reviewedHashFor(inputs, planned.hash);
+  } catch (error) {
+    writeSummary(
+      `> [!CAUTION]
+> **Refused to ${inputs.command}:** ${describeError(error)}
+
+${planned.report}`
+    );
+    throw error;
+  }
+  if (reviewed.hash !== planned.hash) {
+    writeSummary(
+      `> [!CAUTION]
+> **Refused to ${inputs.command}:** the fresh plan differs from the reviewed one (reviewed \`${reviewed.hash}\`, now \`${planned.hash}\`). Review the new plan below in a pull request.
+
+${planned.report}`
+    );
+    throw new TerraformFailure(
+      "plan-changed",
+      `the fresh plan for ${inputs.environment} (hash ${planned.hash}) differs from the reviewed plan (hash ${reviewed.hash}): nothing was applied; plan and review again`
+    );
+  }
+  const applied = await terraform([
+    "apply",
+    "-input=false",
+    "-no-color",
+    `-lock-timeout=${inputs.lockTimeoutSeconds}s`,
+    planned.planFile
+  ]);
   const outcome = /Apply complete!.*|Destroy complete!.*/.exec(applied.stdout)?.[0] ?? "Apply finished.";
   const appliedReport = `**${inputs.command === "destroy" ? "Destroyed" : "Applied"}** (${outcome}) — plan hash \`${planned.hash}\` matched the reviewed plan.
 
-${report}`;
+${planned.report}`;
   writeSummary(appliedReport);
-  if (pullRequest) await postComment(inputs.environment, pullRequest, appliedReport);
+  core6.setOutput("applied", "true");
+  if (reviewed.pullRequest) {
+    try {
+      await postComment(inputs.environment, reviewed.pullRequest, appliedReport);
+    } catch (error) {
+      core6.warning(
+        `applied, but could not update the ${inputs.environment} comment on #${reviewed.pullRequest}: ${describeError(error)}`
+      );
+    }
+  }
 }
 async function reportFailedPlan(inputs, error) {
   if (inputs.command !== "plan" && inputs.command !== "destroy-plan") return;
+  if (error instanceof TerraformFailure && error.reason === "policy-failed") return;
   let pullRequest;
   try {
-    pullRequest = pullRequestOf(inputs);
+    pullRequest = inputs.pullRequest ?? eventPullRequest()?.number ?? null;
   } catch {
     return;
   }
@@ -39562,8 +40108,8 @@ ${message}
   try {
     await postComment(inputs.environment, pullRequest, body);
   } catch (postError) {
-    core5.warning(
-      `could not report the failed plan on #${pullRequest}: ${postError.message}`
+    core6.warning(
+      `could not report the failed plan on #${pullRequest}: ${describeError(postError)}`
     );
   }
 }
@@ -39572,7 +40118,7 @@ async function run() {
   try {
     await execute(inputs);
   } catch (error) {
-    if (error instanceof TerraformFailure) core5.setOutput("failure-reason", error.reason);
+    if (error instanceof TerraformFailure) core6.setOutput("failure-reason", error.reason);
     await reportFailedPlan(inputs, error);
     throw error;
   }

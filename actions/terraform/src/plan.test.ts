@@ -6,6 +6,7 @@ import {
   countChanges,
   destructiveChanges,
   planHash,
+  plannedChanges,
   type PlanDocument,
 } from './plan';
 
@@ -78,6 +79,36 @@ describe('plan hash', () => {
     otherOutput.output_changes!.nat_gateway_ids!.after = [];
     const hashes = new Set([planHash(plan), planHash(otherCidr), planHash(otherOutput)]);
     expect(hashes.size).toBe(3);
+  });
+
+  it('covers only the planned changes: refreshed values the plan leaves alone do not change it', () => {
+    const plan = load('plan-mixed.json');
+    const refreshed = load('plan-mixed.json');
+    const byAddress = (address: string) =>
+      refreshed.resource_changes!.find((r) => r.address === address)!.change;
+    // A resource without changes whose refreshed state moved (a tag someone added by hand).
+    const gateway = byAddress('module.network.aws_internet_gateway.this');
+    (gateway.before as Record<string, unknown>).tags_all = { Owner: 'someone' };
+    (gateway.after as Record<string, unknown>).tags_all = { Owner: 'someone' };
+    // An updated resource: an attribute the update does not touch was refreshed.
+    const vpc = byAddress('module.network.aws_vpc.this');
+    (vpc.before as Record<string, unknown>).default_route_table_id = 'rtb-0refreshed';
+    (vpc.after as Record<string, unknown>).default_route_table_id = 'rtb-0refreshed';
+    // A data source read again returns other values.
+    const zones = byAddress('module.network.data.aws_availability_zones.available');
+    zones.after = { names: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1d'] };
+    // A destroyed resource's last known attributes.
+    const eip = byAddress('module.network.aws_eip.nat["eu-west-1b"]');
+    (eip.before as Record<string, unknown>).public_ip = '203.0.113.99';
+    expect(planHash(refreshed)).toBe(planHash(plan));
+  });
+
+  it('never hashes a sensitive value: it stays a (sensitive) marker', () => {
+    const plan = load('plan-mixed.json');
+    const docdb = plan.resource_changes!.find((r) => r.address.includes('aws_docdb_cluster'))!;
+    expect(JSON.stringify(plannedChanges(plan))).not.toContain('Pa55word');
+    expect(JSON.stringify(plannedChanges(plan))).toContain('(sensitive)');
+    expect(docdb.change.actions).toEqual(['update']);
   });
 
   it('serialises canonically', () => {

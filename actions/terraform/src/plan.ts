@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { attributeChanges } from './attributes';
 
 /** The parts of `terraform show -json <plan>` this action reads. */
 export interface PlanChange {
@@ -91,15 +92,58 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** An output's change in the shape attributeChanges reads (it flattens objects, not bare values). */
+function wrapped(change: PlanChange): PlanChange {
+  const wrap = (value: unknown): unknown => (value === undefined ? undefined : { value });
+  return {
+    actions: change.actions,
+    before: wrap(change.before),
+    after: wrap(change.after),
+    after_unknown: wrap(change.after_unknown),
+    before_sensitive: wrap(change.before_sensitive),
+    after_sensitive: wrap(change.after_sensitive),
+  };
+}
+
 /**
- * The hash a reviewer approves: sha256 of the canonical JSON of `resource_changes` and
- * `output_changes` only — the plan's timestamp, terraform version and prior state are left out,
- * so the same change planned twice hashes the same.
+ * What the plan would change, as a reviewer reads it: each resource that is created, updated,
+ * replaced or destroyed (no-ops and data reads are left out) with its action, what forces a
+ * replacement, and the attributes that change (sensitive values as `(sensitive)`, unknown ones
+ * as `(known after apply)`; a destroyed resource by its address alone), and each output that
+ * changes. Values that a refresh moved but the plan does not change are not part of it.
+ */
+export function plannedChanges(plan: PlanDocument): unknown {
+  const resources = (plan.resource_changes ?? [])
+    .filter((resource) => !['no-op', 'read'].includes(actionKind(resource.change.actions)))
+    .map((resource) => {
+      const kind = actionKind(resource.change.actions);
+      return {
+        address: resource.address,
+        action: kind,
+        ...(kind === 'replace' ? { replace_paths: resource.change.replace_paths ?? [] } : {}),
+        ...(kind === 'delete' ? {} : { attributes: attributeChanges(resource.change) }),
+      };
+    })
+    .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const outputs = Object.entries(plan.output_changes ?? {})
+    .filter(([, change]) => actionKind(change.actions) !== 'no-op')
+    .map(([name, change]) => ({
+      name,
+      action: actionKind(change.actions),
+      attributes: attributeChanges(wrapped(change)),
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { resources, outputs };
+}
+
+/**
+ * The hash a reviewer approves: sha256 of the canonical JSON of the planned changes only (see
+ * `plannedChanges`) — timestamps, the terraform version, prior state and refreshed values of
+ * resources the plan leaves alone are not part of it, so an unrelated refresh between review and
+ * apply does not change it, and sensitive values never reach it.
  */
 export function planHash(plan: PlanDocument): string {
-  const material = canonicalJson({
-    resource_changes: plan.resource_changes ?? [],
-    output_changes: plan.output_changes ?? {},
-  });
-  return createHash('sha256').update(material).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(plannedChanges(plan)))
+    .digest('hex');
 }

@@ -29,11 +29,6 @@ export function hashMarker(hash: string): string {
   return `<!-- plan-hash:${hash} -->`;
 }
 
-/** The reviewed hash recorded in a comment body (the terraform section of an environment comment). */
-export function reviewedHash(commentBody: string): string | null {
-  return /<!-- plan-hash:([0-9a-f]{64}) -->/.exec(commentBody)?.[1] ?? null;
-}
-
 function forcedBy(resource: ResourceChange): string {
   const paths = resource.change.replace_paths ?? [];
   if (paths.length === 0) return '';
@@ -74,16 +69,22 @@ export interface PlanReport {
   command: string;
   plan: PlanDocument;
   hash: string;
+  /** On a pull request: the head commit planned and the base it was merged onto. */
+  planned?: { head: string; base: string };
 }
 
 /** The markdown for the PR comment section and the job summary (the comment may be cut, the summary is whole). */
-export function renderPlan({ environment, command, plan, hash }: PlanReport): string {
+export function renderPlan({ environment, command, plan, hash, planned }: PlanReport): string {
   const counts = countChanges(plan);
   const destroy = command === 'destroy-plan' || command === 'destroy';
   const parts = [
     `### Terraform ${destroy ? 'destroy plan' : 'plan'} for \`${environment}\``,
     hashMarker(hash),
   ];
+  if (planned?.head)
+    parts.push(
+      `Planned commit \`${planned.head.slice(0, 12)}\`${planned.base ? ` merged onto base \`${planned.base.slice(0, 12)}\`` : ''}.`,
+    );
   const destructive = destructiveChanges(plan);
   if (destructive.length > 0) {
     parts.push(

@@ -19,15 +19,17 @@ export interface EnvironmentWorkspace {
   remove(): void;
 }
 
+export const ACCOUNT_ID = '111111111111';
+
 /** A schema-valid env.yaml for `name`, in the shape of the shipped ones; override what a test needs. */
 export function environmentConfig(name: string, overrides: Partial<EnvConfig> = {}): EnvConfig {
   const index = Math.max(0, ['dev', 'staging', 'prod'].indexOf(name));
   const ha = name === 'prod';
   return {
     name,
-    // One AWS account for every environment.
-    aws: { account_id: '111111111111', region: 'eu-west-1' },
-    terraform: { state_bucket: 'movies-tfstate-111111111111' },
+    // One AWS account holds every environment.
+    aws: { account_id: ACCOUNT_ID, region: 'eu-west-1' },
+    terraform: { state_bucket: `movies-tfstate-${ACCOUNT_ID}` },
     network: {
       vpc_cidr: `10.${10 + index * 10}.0.0/16`,
       az_count: ha ? 3 : 2,

@@ -1,11 +1,23 @@
 export {
   startFakeGitHub,
   paginate,
+  ConcurrencyGroups,
+  ACTIONS_BOT,
+  blobSha,
+  userIdentity,
   type FakeGitHub,
   type FakeComment,
-  type FakeHandler,
-  type FakeRequest,
+  type FakeCommit,
+  type FakeCheckRun,
+  type FakeDeployment,
+  type FakeIdentity,
+  type FakeIssue,
+  type FakePull,
+  type FakeRepository,
   type FakeResponse,
+  type FakeStatus,
+  type PullRequestOptions,
+  type QueuedRun,
   type RecordedRequest,
 } from './fake-github';
 export {
@@ -17,3 +29,4 @@ export {
 export { distDifference, freshBundle } from './dist-check';
 export { webhookExample, forRepository } from './webhook-events';
 export { readRecordedCalls } from './recorded-calls';
+export { recordDeployment } from './deployments';

@@ -2,9 +2,12 @@
 // A stand-in for the terraform binary in the action's tests (no providers or AWS here). Tests
 // copy it into a temp dir as `terraform` on PATH. It appends {argv, cwd} to $TF_STAND_IN_LOG
 // and answers like terraform: `plan -out=F` saves the plan document named by $TF_STAND_IN_PLAN
-// into F and exits 0/2 (-detailed-exitcode), `show -json F` prints the saved document,
-// `apply F` applies it, `output -json` prints $TF_STAND_IN_OUTPUTS. $TF_STAND_IN_LOCKED=<sub>
-// makes that subcommand fail with terraform's state lock error.
+// into F and exits 0/2 (-detailed-exitcode), `show -json F` prints the saved document (`show F`
+// a text rendering), `apply F` applies it, `output -json` prints $TF_STAND_IN_OUTPUTS.
+// $TF_STAND_IN_LOCKED=<sub> makes that subcommand fail with terraform's state lock error.
+// State locking as terraform does it: with $TF_STAND_IN_LOCK_FILE, plan and apply hold that
+// file while they run ($TF_STAND_IN_HOLD_MS longer), and one that finds it held waits up to its
+// -lock-timeout (none: fails at once) and then fails with the lock error.
 'use strict';
 const fs = require('node:fs');
 
@@ -21,7 +24,7 @@ function isChange(actions) {
   return !actions.every((a) => a === 'no-op' || a === 'read');
 }
 
-if (process.env.TF_STAND_IN_LOCKED === sub) {
+function lockError() {
   process.stderr.write(`
 Error: Error acquiring the state lock
 
@@ -46,6 +49,37 @@ flag, but this is not recommended.
   process.exit(1);
 }
 
+if (process.env.TF_STAND_IN_LOCKED === sub) lockError();
+
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+const lockFile = process.env.TF_STAND_IN_LOCK_FILE;
+function withLock(work) {
+  if (!lockFile) return work();
+  const timeout = args.find((a) => a.startsWith('-lock-timeout='));
+  const seconds = timeout ? Number(/^-lock-timeout=(\d+)s$/.exec(timeout)?.[1] ?? 'NaN') : 0;
+  if (Number.isNaN(seconds)) {
+    process.stderr.write(`stand-in: unsupported ${timeout}\n`);
+    process.exit(1);
+  }
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      break;
+    } catch {
+      if (Date.now() >= deadline) lockError();
+      sleep(50);
+    }
+  }
+  try {
+    const result = work();
+    sleep(Number(process.env.TF_STAND_IN_HOLD_MS ?? 0));
+    return result;
+  } finally {
+    fs.rmSync(lockFile, { force: true });
+  }
+}
+
 switch (sub) {
   case 'init':
     if (!args.some((a) => a.startsWith('-backend-config='))) {
@@ -57,6 +91,7 @@ switch (sub) {
     );
     break;
   case 'plan': {
+    withLock(() => undefined);
     const out = args.find((a) => a.startsWith('-out='));
     const source = process.env.TF_STAND_IN_PLAN;
     if (!out || !source) {
@@ -77,10 +112,19 @@ switch (sub) {
     process.exit(changed && args.includes('-detailed-exitcode') ? 2 : 0);
     break;
   }
-  case 'show':
-    process.stdout.write(fs.readFileSync(args[args.length - 1], 'utf8'));
+  case 'show': {
+    const saved = fs.readFileSync(args[args.length - 1], 'utf8');
+    if (args.includes('-json')) process.stdout.write(saved);
+    else
+      process.stdout.write(
+        `Terraform will perform the following actions:\n${(JSON.parse(saved).resource_changes || [])
+          .map((r) => `  # ${r.address} ${r.change.actions.join(',')}`)
+          .join('\n')}\n`,
+      );
     break;
+  }
   case 'apply': {
+    withLock(() => undefined);
     const planFile = args[args.length - 1];
     const doc = JSON.parse(fs.readFileSync(planFile, 'utf8'));
     let added = 0;
