@@ -110,6 +110,26 @@ helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace 
 {{- end -}}
 {{- end -}}
 
+{{/* The ConfigMap with the database's CA bundle, or "" (no TLS, or the in-cluster MongoDB). */}}
+{{- define "movies.mongodbCaBundle" -}}
+{{- if and .Values.secrets.mongodb.caBundleConfigMap (not .Values.mongodb.enabled) -}}
+{{- .Values.secrets.mongodb.caBundleConfigMap -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Contradictions the schema cannot express, each failing with the fields it names. */}}
+{{- define "movies.checkScaling" -}}
+{{- $svc := index . 0 -}}
+{{- $values := index . 1 -}}
+{{- if and $values.hpa.enabled (gt (int $values.hpa.minReplicas) (int $values.hpa.maxReplicas)) -}}
+{{- fail (printf "services.%s.hpa.minReplicas (%v) is above services.%s.hpa.maxReplicas (%v)" $svc $values.hpa.minReplicas $svc $values.hpa.maxReplicas) -}}
+{{- end -}}
+{{- $min := include "movies.minReplicas" $values | int -}}
+{{- if and $values.pdb.enabled (gt $min 1) (ge (int $values.pdb.maxUnavailable) $min) -}}
+{{- fail (printf "services.%s.pdb.maxUnavailable (%v) must be below the %v replicas that run (services.%s.%s): the budget would let every pod go at once" $svc $values.pdb.maxUnavailable $min $svc (ternary "hpa.minReplicas" "replicas" $values.hpa.enabled)) -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Non-secret configuration of a service, rendered into its ConfigMap. Call with (list $ "web"). */}}
 {{- define "movies.config" -}}
 {{- $root := index . 0 -}}
@@ -117,6 +137,7 @@ helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace 
 {{- $values := index $root.Values.services $svc -}}
 {{- $config := dict
   "PORT" (toString $values.port)
+  "OPS_PORT" (toString $root.Values.operations.port)
   "LOG_LEVEL" $root.Values.config.logLevel
   "NODE_ENV" $root.Values.config.nodeEnv
   "SHUTDOWN_DRAIN_MS" (toString $root.Values.shutdown.drainMs)
@@ -135,16 +156,16 @@ helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace 
 {{- end -}}
 {{- if eq $svc "auth" -}}
 {{- $_ := set $config "JWT_TTL_SECONDS" (toString $root.Values.config.jwt.ttlSeconds) -}}
-{{- $_ := set $config "JWT_PRIVATE_KEY_FILE" "/var/run/secrets/jwt/private.pem" -}}
-{{- if $root.Values.config.jwt.keyId -}}
-{{- $_ := set $config "JWT_KEY_ID" $root.Values.config.jwt.keyId -}}
-{{- end -}}
+{{- $_ := set $config "JWT_KEYS_DIR" "/var/run/secrets/jwt" -}}
 {{- end -}}
 {{- if include "movies.usesMongodb" $svc -}}
 {{- $_ := set $config "MONGODB_DB" $root.Values.config.mongodb.database -}}
+{{- if include "movies.mongodbCaBundle" $root -}}
+{{- $_ := set $config "MONGODB_TLS_CA_FILE" (printf "/etc/movies/mongodb-ca/%s" $root.Values.secrets.mongodb.caBundleKey) -}}
+{{- end -}}
 {{- end -}}
 {{- range $name, $value := $values.env -}}
-{{- if or (hasKey $config $name) (has $name (list "MONGODB_URI" "JWT_PRIVATE_KEY" "MONGODB_USERNAME" "MONGODB_PASSWORD")) -}}
+{{- if or (hasKey $config $name) (has $name (list "MONGODB_URI" "JWT_PRIVATE_KEY" "JWT_PRIVATE_KEY_FILE" "JWT_KEY_ID" "JWT_PUBLIC_KEYS_FILE" "MONGODB_USERNAME" "MONGODB_PASSWORD" "MONGODB_TLS_CA_FILE")) -}}
 {{- fail (printf "services.%s.env.%s is set by the chart; change the value it comes from instead" $svc $name) -}}
 {{- end -}}
 {{- $_ := set $config $name (toString $value) -}}

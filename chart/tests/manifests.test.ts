@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { repoRoot } from '@movies/testing';
 import {
   chartDir,
   everythingOn,
@@ -139,9 +140,16 @@ describe('production-like values', () => {
     expect(web.metadata.annotations!['service.beta.kubernetes.io/aws-load-balancer-type']).toBe(
       'nlb',
     );
+    // Client addresses survive the NLB (instance targets, only nodes with a web pod).
+    expect(web.spec.externalTrafficPolicy).toBe('Local');
     expect(container(production, 'web').ports).toEqual([
       { name: 'http', containerPort: 8080, protocol: 'TCP' },
+      { name: 'ops', containerPort: 9090, protocol: 'TCP' },
     ]);
+    // No Service of the chart exposes the operational port.
+    for (const svc of find(production, 'Service'))
+      for (const port of svc.spec.ports as Json[])
+        expect([svc.metadata.name, port.targetPort]).not.toEqual([svc.metadata.name, 'ops']);
     for (const service of ['auth', 'data', 'recommendation']) {
       const svc = one(production, 'Service', `movies-${service}`);
       expect(svc.spec.type).toBe('ClusterIP');
@@ -177,13 +185,24 @@ describe('production-like values', () => {
   );
 
   it.each(services)(
-    '%s: probes on /healthz and /readyz, a startup probe, preStop sleep matched to the drain',
+    '%s: probes on /healthz and /readyz of the ops port, a startup probe, preStop sleep matched to the drain',
     (service) => {
       const c = container(production, service);
       const pod = deployment(production, service).spec.template.spec;
-      expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
-      expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
-      expect(c.startupProbe.httpGet.path).toBe('/healthz');
+      expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'ops' });
+      expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'ops' });
+      expect(c.startupProbe.httpGet).toEqual({ path: '/healthz', port: 'ops' });
+      expect(config(production, service).OPS_PORT).toBe('9090');
+      expect(pod.containers[0].ports).toContainEqual({
+        name: 'ops',
+        containerPort: 9090,
+        protocol: 'TCP',
+      });
+      expect(deployment(production, service).spec.template.metadata.annotations).toMatchObject({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': '9090',
+        'prometheus.io/path': '/metrics',
+      });
       const preStop = c.lifecycle.preStop.sleep.seconds as number;
       const data = config(production, service);
       expect(data.SHUTDOWN_DRAIN_MS).toBe('2000');
@@ -394,17 +413,44 @@ describe('network policies', () => {
     }
   });
 
-  it('web takes traffic from anywhere on its port only; the others from named callers only', () => {
+  const monitoring = {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+    podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+  };
+
+  it('web takes traffic from anywhere on its app port only; the others from named callers only', () => {
     const web = one(production, 'NetworkPolicy', 'movies-web');
-    expect(web.spec.ingress).toEqual([{ ports: [{ port: 'http', protocol: 'TCP' }] }]);
+    expect(web.spec.ingress).toEqual([
+      { ports: [{ port: 'http', protocol: 'TCP' }] },
+      { from: [monitoring], ports: [{ port: 'ops', protocol: 'TCP' }] },
+    ]);
     for (const service of ['auth', 'data', 'recommendation']) {
-      const rules = one(production, 'NetworkPolicy', `movies-${service}`).spec.ingress as Rule[];
-      for (const rule of rules) {
-        expect(rule.from!.length).toBeGreaterThan(0);
-        for (const peer of rule.from!)
-          expect(peer.podSelector?.matchLabels?.['app.kubernetes.io/component']).toBeTruthy();
-      }
+      const [callers, ...rest] = one(production, 'NetworkPolicy', `movies-${service}`).spec
+        .ingress as Rule[];
+      expect(callers!.ports).toEqual([{ port: 'http', protocol: 'TCP' }]);
+      for (const peer of callers!.from!)
+        expect(peer.podSelector?.matchLabels?.['app.kubernetes.io/component']).toBeTruthy();
+      expect(rest).toEqual([{ from: [monitoring], ports: [{ port: 'ops', protocol: 'TCP' }] }]);
     }
+  });
+
+  it('the operational port is reachable from the monitoring peer only: never from the internet or another service', () => {
+    for (const manifests of [production, everything])
+      for (const service of services) {
+        const rules = policiesFor(manifests, podLabels(manifests, service)).flatMap(
+          (p) => (p.spec.ingress ?? []) as Rule[],
+        );
+        const opsRules = rules.filter((r) => portMatches(r, 'ops', 9090));
+        expect(opsRules).toEqual([
+          { from: [monitoring], ports: [{ port: 'ops', protocol: 'TCP' }] },
+        ]);
+        for (const from of services)
+          expect([from, service, allowed(manifests, from, service, 9090, 'ops')]).toEqual([
+            from,
+            service,
+            false,
+          ]);
+      }
   });
 
   it('egress: DNS in kube-system over UDP and TCP 53 for every service', () => {
@@ -457,18 +503,14 @@ describe('network policies', () => {
     }
   });
 
-  it('the ingress controller reaches the services only while the ingress is enabled', () => {
-    const fromController = (manifests: Manifest[], service: string) =>
-      (one(manifests, 'NetworkPolicy', `movies-${service}`).spec.ingress as Rule[]).some((r) =>
-        r.from?.some(
-          (peer) =>
-            peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] ===
-            'ingress-nginx',
-        ),
-      );
+  it('with the ingress on, nothing but web is reachable from outside the namespace', () => {
     for (const service of ['auth', 'data', 'recommendation']) {
-      expect(fromController(everything, service)).toBe(true);
-      expect(fromController(production, service)).toBe(false);
+      const rules = one(everything, 'NetworkPolicy', `movies-${service}`).spec.ingress as Rule[];
+      const fromOutside = rules.filter(
+        (r) => !r.from || r.from.some((peer) => peer.namespaceSelector || peer.ipBlock),
+      );
+      // Only the monitoring peer, and only on the operational port.
+      expect(fromOutside.map((r) => r.ports)).toEqual([[{ port: 'ops', protocol: 'TCP' }]]);
     }
   });
 });
@@ -476,26 +518,28 @@ describe('network policies', () => {
 describe('secrets', () => {
   it('auth mounts the JWT key from the named Secret; auth and data read MONGODB_URI from the named Secret', () => {
     const auth = deployment(production, 'auth').spec.template.spec;
-    expect(auth.volumes.find((v: { name: string }) => v.name === 'jwt').secret).toMatchObject({
+    // The whole key ring, without items or subPath, so the kubelet updates it in place on rotation.
+    expect(auth.volumes.find((v: { name: string }) => v.name === 'jwt').secret).toEqual({
       secretName: 'movies-jwt',
-      items: [{ key: 'private.pem', path: 'private.pem' }],
+      defaultMode: 0o440,
     });
+    for (const mount of auth.containers[0].volumeMounts) expect(mount.subPath).toBeUndefined();
     expect(auth.containers[0].volumeMounts).toContainEqual({
       name: 'jwt',
       mountPath: '/var/run/secrets/jwt',
       readOnly: true,
     });
-    expect(config(production, 'auth').JWT_PRIVATE_KEY_FILE).toBe(
-      '/var/run/secrets/jwt/private.pem',
-    );
+    expect(config(production, 'auth').JWT_KEYS_DIR).toBe('/var/run/secrets/jwt');
+    expect(config(production, 'auth').JWT_PRIVATE_KEY_FILE).toBeUndefined();
     for (const service of services) {
       const env = container(production, service).env ?? [];
+      // Each service its own database user: auth-uri for auth, data-uri for data.
       const expected =
         service === 'auth' || service === 'data'
           ? [
               {
                 name: 'MONGODB_URI',
-                valueFrom: { secretKeyRef: { name: 'movies-mongodb', key: 'uri' } },
+                valueFrom: { secretKeyRef: { name: 'movies-mongodb', key: `${service}-uri` } },
               },
             ]
           : [];
@@ -503,6 +547,43 @@ describe('secrets', () => {
     }
     expect(find(production, 'Secret')).toEqual([]);
   });
+
+  it.each(['staging', 'prod'])(
+    '%s: the DocumentDB CA bundle mounted read-only for auth and data, and TLS required by the file it names',
+    async (environment) => {
+      const manifests = (
+        await render({
+          name: environment,
+          files: [path.join(repoRoot, 'environments', environment, 'values.yaml')],
+          set: productionLike.set,
+        })
+      ).manifests;
+      for (const service of services) {
+        const pod = deployment(manifests, service).spec.template.spec;
+        const mount = (pod.containers[0].volumeMounts as Json[]).find(
+          (m) => m.name === 'mongodb-ca',
+        );
+        const volume = (pod.volumes as Json[]).find((v) => v.name === 'mongodb-ca');
+        if (service !== 'auth' && service !== 'data') {
+          expect([service, mount, volume]).toEqual([service, undefined, undefined]);
+          continue;
+        }
+        expect(mount).toEqual({
+          name: 'mongodb-ca',
+          mountPath: '/etc/movies/mongodb-ca',
+          readOnly: true,
+        });
+        expect(volume.configMap).toEqual({
+          name: 'movies-documentdb-ca',
+          defaultMode: 0o444,
+          items: [{ key: 'global-bundle.pem', path: 'global-bundle.pem' }],
+        });
+        expect(config(manifests, service).MONGODB_TLS_CA_FILE).toBe(
+          `${mount.mountPath}/global-bundle.pem`,
+        );
+      }
+    },
+  );
 
   it('with the in-cluster MongoDB and no URI Secret, the URI is built from the root credentials', () => {
     const env = container(everything, 'data').env;
@@ -560,7 +641,7 @@ describe('local example and ingress', () => {
     });
   });
 
-  it('the ingress fans out /, /auth, /data, /recommend with TLS and the cert-manager issuer', () => {
+  it('the ingress routes to web only (the gateway maps /api/*), with TLS and the cert-manager issuer', () => {
     const ingress = one(everything, 'Ingress', 'movies');
     expect(ingress.spec.ingressClassName).toBe('nginx');
     expect(ingress.metadata.annotations!['cert-manager.io/cluster-issuer']).toBe('letsencrypt');
@@ -574,12 +655,7 @@ describe('local example and ingress', () => {
       p.backend.service.name,
       p.backend.service.port.name,
     ]);
-    expect(routes).toEqual([
-      ['/', 'Prefix', 'movies-web', 'http'],
-      ['/auth', 'Prefix', 'movies-auth', 'http'],
-      ['/data', 'Prefix', 'movies-data', 'http'],
-      ['/recommend', 'Prefix', 'movies-recommendation', 'http'],
-    ]);
+    expect(routes).toEqual([['/', 'Prefix', 'movies-web', 'http']]);
   });
 });
 

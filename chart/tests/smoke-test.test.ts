@@ -1,6 +1,6 @@
 // The helm test pod's script, taken from the rendered Pod, run with node: against a stand-in for
-// web's gateway on loopback that enforces the same contract (CSRF defences, session cookie) and
-// can misbehave, and against the real four services started by the local stack launcher.
+// web's gateway on loopback that enforces the same contract (CSRF defences) and can misbehave,
+// and against the real four services started by the local stack launcher.
 import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,71 +13,62 @@ import { one, productionLike, render } from './render';
 const execFileAsync = promisify(execFile);
 
 interface Behaviour {
-  setsCookie: boolean;
-  ratingsStatus: number;
+  moviesStatus: number;
+  /** A login of an unknown user is accepted (a broken auth). */
+  acceptsAnyLogin: boolean;
+  /** /readyz, /metrics and /version answer on the public port (OPS_PORT not in effect). */
+  opsOnPublicPort: boolean;
 }
 
+const good: Behaviour = { moviesStatus: 200, acceptsAnyLogin: false, opsOnPublicPort: false };
+
+/** A stand-in for web's gateway that enforces its CSRF defences and records what it was asked. */
 function standInWeb(behaviour: Behaviour) {
-  const users = new Map<string, string>();
   const seen: string[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
       seen.push(`${req.method} ${req.url}`);
-      const reply = (status: number, value: unknown, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      const reply = (status: number, value: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(value));
       };
+      const error = (status: number, code: string) =>
+        reply(status, { error: { code, message: code, requestId: 'r' } });
       if (req.method === 'POST') {
         const origin = req.headers.origin;
         if (
           origin === undefined ||
           new URL(origin).host !== req.headers.host ||
           req.headers['x-movies-csrf'] !== '1'
-        ) {
-          reply(403, {
-            error: {
-              code: 'csrf_rejected',
-              message: 'cross-origin request refused',
-              requestId: 'r',
-            },
-          });
-          return;
-        }
+        )
+          return error(403, 'csrf_rejected');
       }
-      const json = () => JSON.parse(body || '{}') as { username?: string; password?: string };
-      if (req.method === 'POST' && req.url === '/api/auth/register') {
-        const { username = '', password = '' } = json();
-        if (!/^[a-z0-9_.-]{3,32}$/.test(username) || password.length < 8)
-          return reply(400, { error: { code: 'invalid', message: 'bad', requestId: 'r' } });
-        users.set(username, password);
-        return reply(201, { id: '1', username });
-      }
+      if (req.method === 'GET' && req.url === '/api/movies?limit=1')
+        return behaviour.moviesStatus === 200
+          ? reply(200, {
+              movies: [{ id: 'alien-1979', title: 'Alien', year: 1979, genres: ['Horror'] }],
+              nextCursor: 'c',
+            })
+          : error(behaviour.moviesStatus, 'unavailable');
+      if (req.method === 'GET' && req.url === '/api/genres')
+        return reply(200, { genres: ['Horror'] });
       if (req.method === 'POST' && req.url === '/api/auth/login') {
-        const { username = '', password } = json();
-        if (users.get(username) !== password)
-          return reply(401, {
-            error: { code: 'invalid_credentials', message: 'no', requestId: 'r' },
-          });
-        return reply(
-          200,
-          { user: { username } },
-          behaviour.setsCookie
-            ? { 'set-cookie': 'movies_session=token-123; Path=/; HttpOnly; SameSite=Lax' }
-            : {},
-        );
+        const { username = '' } = JSON.parse(body || '{}') as { username?: string };
+        if (!/^[a-z0-9_.-]{3,32}$/.test(username)) return error(400, 'invalid_request');
+        return behaviour.acceptsAnyLogin
+          ? reply(200, { user: { username }, expiresIn: 900 })
+          : error(401, 'invalid_credentials');
       }
-      if (req.method === 'GET' && req.url === '/api/ratings/me') {
-        if (!/(^|; )movies_session=token-123(;|$)/.test(req.headers.cookie ?? ''))
-          return reply(401, { error: { code: 'unauthenticated', message: 'no', requestId: 'r' } });
-        return behaviour.ratingsStatus === 200
-          ? reply(200, { ratings: [] })
-          : reply(behaviour.ratingsStatus, {
-              error: { code: 'x', message: 'down', requestId: 'r' },
-            });
-      }
-      reply(404, { error: { code: 'not_found', message: 'no route', requestId: 'r' } });
+      if (
+        req.method === 'GET' &&
+        (req.url === '/api/ratings/me' || req.url === '/api/recommendations')
+      )
+        return error(401, 'unauthenticated');
+      if (behaviour.opsOnPublicPort && ['/readyz', '/metrics', '/version'].includes(req.url ?? ''))
+        return reply(200, { status: 'ready' });
+      error(404, 'not_found');
     });
   });
   return { server, seen };
@@ -100,9 +91,12 @@ beforeAll(async () => {
 }, 30_000);
 
 /** Runs the script as the pod does (node -e) with WEB_URL pointing at `url`. */
-async function runScript(url: string): Promise<{ code: number; output: string }> {
+async function runScript(
+  url: string,
+  env: Record<string, string> = { PUBLIC_PORT_ONLY: 'true' },
+): Promise<{ code: number; output: string }> {
   return execFileAsync(process.execPath, ['-e', script], {
-    env: { ...process.env, WEB_URL: url },
+    env: { ...process.env, WEB_URL: url, ...env },
     timeout: 30_000,
   }).then(
     ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
@@ -125,27 +119,40 @@ async function runAgainst(behaviour: Behaviour) {
 }
 
 describe('helm test script', () => {
-  it('registers, logs in and reads /api/ratings/me through web, passing its CSRF checks', async () => {
-    const result = await runAgainst({ setsCookie: true, ratingsStatus: 200 });
+  it('checks every read path through web and writes nothing', async () => {
+    const result = await runAgainst(good);
     expect(result.seen).toEqual([
-      'POST /api/auth/register',
+      'GET /api/movies?limit=1',
+      'GET /api/genres',
       'POST /api/auth/login',
       'GET /api/ratings/me',
+      'GET /api/recommendations',
+      'GET /readyz',
+      'GET /metrics',
+      'GET /version',
     ]);
+    // The only POST is a login that must be refused: no registration, no rating, no session.
+    expect(result.seen.filter((r) => !r.startsWith('GET '))).toEqual(['POST /api/auth/login']);
     expect(result.output).toContain('PASS');
     expect(result.code).toBe(0);
   });
 
-  it('fails when login sets no session cookie', async () => {
-    const result = await runAgainst({ setsCookie: false, ratingsStatus: 200 });
+  it('fails when the catalog does not answer', async () => {
+    const result = await runAgainst({ ...good, moviesStatus: 503 });
     expect(result.code).toBe(1);
-    expect(result.output).toContain('FAIL: login did not set the movies_session cookie');
+    expect(result.output).toMatch(/FAIL: GET \/api\/movies answered 503/);
   });
 
-  it('fails when /api/ratings/me does not answer 200', async () => {
-    const result = await runAgainst({ setsCookie: true, ratingsStatus: 503 });
+  it('fails when a user that does not exist can log in', async () => {
+    const result = await runAgainst({ ...good, acceptsAnyLogin: true });
     expect(result.code).toBe(1);
-    expect(result.output).toMatch(/FAIL: GET \/api\/ratings\/me answered 503/);
+    expect(result.output).toMatch(/FAIL: a login of a user that does not exist answered 200/);
+  });
+
+  it('fails when the operational endpoints answer on the public port', async () => {
+    const result = await runAgainst({ ...good, opsOnPublicPort: true });
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/FAIL: GET \/readyz on the public port answered 200/);
   });
 });
 
@@ -153,8 +160,10 @@ describe('helm test script against the real services', () => {
   it('passes through the real web gateway, auth and data (local stack, in-memory stores)', async () => {
     const stack = await startStack();
     try {
-      const result = await runScript(stack.url);
-      expect(result.output).toContain('GET /api/ratings/me -> 200');
+      const result = await runScript(stack.url, {});
+      // The local stack runs without OPS_PORT (everything on one port), as `npm start` does.
+      expect(result.output).toContain('GET /api/movies?limit=1 -> 200');
+      expect(result.output).toContain('POST /api/auth/login -> 401');
       expect(result.output).toContain('PASS');
       expect(result.code).toBe(0);
     } finally {

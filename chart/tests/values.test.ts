@@ -73,6 +73,47 @@ const cases: [string, ValuesSet['set'], RegExp][] = [
     { 'publicService.type': 'ExternalName' },
     /at '\/publicService\/type'/,
   ],
+  [
+    'an HPA whose minimum is above its maximum',
+    {
+      'services.web.hpa.enabled': true,
+      'services.web.hpa.minReplicas': 7,
+      'services.web.hpa.maxReplicas': 4,
+    },
+    /services\.web\.hpa\.minReplicas \(7\) is above services\.web\.hpa\.maxReplicas \(4\)/,
+  ],
+  [
+    'a disruption budget that lets every replica go',
+    { 'services.auth.replicas': 2, 'services.auth.pdb.maxUnavailable': 2 },
+    /services\.auth\.pdb\.maxUnavailable \(2\) must be below the 2 replicas that run \(services\.auth\.replicas\)/,
+  ],
+  [
+    'a disruption budget above the HPA minimum',
+    {
+      'services.data.hpa.enabled': true,
+      'services.data.hpa.minReplicas': 3,
+      'services.data.pdb.maxUnavailable': 3,
+    },
+    /services\.data\.pdb\.maxUnavailable \(3\) must be below the 3 replicas that run \(services\.data\.hpa\.minReplicas\)/,
+  ],
+  [
+    'an AWS Load Balancer Controller annotation the cloud controller ignores',
+    {
+      'publicService.annotations.service\\.beta\\.kubernetes\\.io/aws-load-balancer-scheme':
+        'internet-facing',
+    },
+    /invalid propertyName 'service\.beta\.kubernetes\.io\/aws-load-balancer-scheme'/,
+  ],
+  [
+    'an unknown externalTrafficPolicy',
+    { 'publicService.externalTrafficPolicy': 'Nearest' },
+    /at '\/publicService\/externalTrafficPolicy'/,
+  ],
+  [
+    'no operational port',
+    { 'operations.port': 0 },
+    /at '\/operations\/port': minimum: got 0, want 1/,
+  ],
 ];
 
 describe('bad values are refused naming the key', () => {
@@ -88,6 +129,13 @@ describe('bad values are refused naming the key', () => {
       files: [],
       set: {
         'services.data.replicas': 1,
+        'services.web.hpa.enabled': true,
+        'services.web.hpa.minReplicas': 4,
+        'services.web.hpa.maxReplicas': 4,
+        'services.auth.replicas': 3,
+        'services.auth.pdb.maxUnavailable': 2,
+        'publicService.annotations.service\\.beta\\.kubernetes\\.io/aws-load-balancer-internal':
+          'true',
         'services.recommendation.image.tag': '',
         'services.recommendation.image.digest': `sha256:${'0'.repeat(64)}`,
       },

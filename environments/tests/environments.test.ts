@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import {
   EnvironmentError,
   loadEnvironment,
+  accountErrors,
   loadEnvironments,
   PROMOTION_ORDER,
 } from '@movies/actions-lib';
@@ -67,6 +68,23 @@ describe('shipped environments', () => {
     expect(prod.network).toMatchObject({ az_count: 3, nat_gateway_mode: 'per-az' });
     expect(prod.cluster.control_plane.count).toBe(3);
     for (const group of prod.cluster.node_groups) expect(group.min).toBeGreaterThanOrEqual(3);
+  });
+
+  it('live in one AWS account, with one state bucket', () => {
+    expect(accountErrors(environments)).toEqual([]);
+    expect(new Set(environments.map((e) => e.env.terraform.state_bucket)).size).toBe(1);
+  });
+
+  it("never open prod's Kubernetes API to the internet, and run prod's DocumentDB on two instances", () => {
+    const prod = environments.find((e) => e.name === 'prod')!.env;
+    expect(prod.cluster.api_access).not.toContain('0.0.0.0/0');
+    expect(prod.mongodb.documentdb?.instance_count).toBeGreaterThanOrEqual(2);
+  });
+
+  it("keep dev's in-cluster MongoDB capacity on demand", () => {
+    const dev = environments.find((e) => e.name === 'dev')!.env;
+    expect(dev.mongodb.mode).toBe('in-cluster');
+    expect(dev.cluster.node_groups.some((group) => !group.spot)).toBe(true);
   });
 
   it('start with no release (honest bootstrap state, no invented digests)', () => {
@@ -233,6 +251,78 @@ describe('broken environment copies', () => {
       '/network/nat_gateway_mode must be one of: "single", "per-az"',
     ],
     [
+      'prod',
+      "prod's Kubernetes API open to the internet",
+      (d) => d.setIn(['cluster', 'api_access'], ['198.51.100.0/24', '0.0.0.0/0']),
+      "/cluster/api_access/1 must be a CIDR other than 0.0.0.0/0 (prod's Kubernetes API is never open to the whole internet)",
+    ],
+    [
+      'staging',
+      'an API access entry that is not a CIDR',
+      (d) => d.setIn(['cluster', 'api_access'], ['10.0.0.0/33']),
+      '/cluster/api_access/0 must be an IPv4 CIDR such as 203.0.113.0/24',
+    ],
+    [
+      'dev',
+      'no API access list',
+      (d) => d.deleteIn(['cluster', 'api_access']),
+      '/cluster/api_access is required',
+    ],
+    [
+      'dev',
+      'an empty API access list',
+      (d) => d.setIn(['cluster', 'api_access'], []),
+      '/cluster/api_access must NOT have fewer than 1 items',
+    ],
+    [
+      'prod',
+      'the removed bastion',
+      (d) => d.setIn(['cluster', 'bastion'], true),
+      '/cluster/bastion is not an allowed key',
+    ],
+    [
+      'dev',
+      'SSM access that is not a boolean',
+      (d) => d.setIn(['cluster', 'ssm_access'], 'yes'),
+      '/cluster/ssm_access must be of type boolean',
+    ],
+    [
+      'staging',
+      'DocumentDB without its size',
+      (d) => d.deleteIn(['mongodb', 'documentdb']),
+      '/mongodb/documentdb is required',
+    ],
+    [
+      'prod',
+      'a single DocumentDB instance in prod',
+      (d) => d.setIn(['mongodb', 'documentdb', 'instance_count'], 1),
+      '/mongodb/documentdb/instance_count must be >= 2',
+    ],
+    [
+      'staging',
+      'seventeen DocumentDB instances',
+      (d) => d.setIn(['mongodb', 'documentdb', 'instance_count'], 17),
+      '/mongodb/documentdb/instance_count must be <= 16',
+    ],
+    [
+      'staging',
+      'an instance class that is not one',
+      (d) => d.setIn(['mongodb', 'documentdb', 'instance_class'], 't3.medium'),
+      '/mongodb/documentdb/instance_class must be a DocumentDB instance class such as db.t4g.medium or db.r6g.large',
+    ],
+    [
+      'staging',
+      'DocumentDB in one availability zone',
+      (d) => d.setIn(['network', 'az_count'], 1),
+      '/network/az_count must be >= 2',
+    ],
+    [
+      'dev',
+      'an in-cluster MongoDB with only spot nodes',
+      (d) => d.setIn(['cluster', 'node_groups', 1, 'spot'], true),
+      '/cluster/node_groups must contain a node group that is not spot (the in-cluster MongoDB runs on on-demand nodes)',
+    ],
+    [
       'dev',
       'an account id as a number',
       (d) => d.setIn(['aws', 'account_id'], 111111111111),
@@ -249,11 +339,27 @@ describe('broken environment copies', () => {
     edit(root, 'dev/env.yaml', (doc) => {
       doc.deleteIn(['cluster', 'node_groups', 0, 'instance_type']);
       doc.deleteIn(['cluster', 'node_groups', 0, 'spot']);
-      doc.deleteIn(['cluster', 'bastion']);
+      doc.deleteIn(['cluster', 'ssm_access']);
     });
+    edit(root, 'staging/env.yaml', (doc) =>
+      doc.deleteIn(['mongodb', 'documentdb', 'instance_class']),
+    );
     const dev = loadEnvironment(root, 'dev').env;
     expect(dev.cluster.node_groups[0]).toMatchObject({ instance_type: 't3.medium', spot: false });
-    expect(dev.cluster.bastion).toBe(false);
+    expect(dev.cluster.ssm_access).toBe(true);
+    expect(loadEnvironment(root, 'staging').env.mongodb.documentdb).toEqual({
+      instance_count: 1,
+      instance_class: 'db.t4g.medium',
+      deletion_protection: true,
+    });
+  });
+
+  it('refuses environments in different AWS accounts, naming each file', () => {
+    edit(root, 'prod/env.yaml', (doc) => doc.setIn(['aws', 'account_id'], '333333333333'));
+    // actions/lib's loader refuses it (the rule every action applies), naming the file.
+    expect(errorsOf(() => loadEnvironments(root))).toContain(
+      'environments/prod/env.yaml: /aws/account_id must be the one AWS account of every environment, "111111111111" as in environments/dev/env.yaml (got "333333333333")',
+    );
   });
 
   it('reports YAML syntax errors with the line', () => {

@@ -89,8 +89,12 @@ func run(listen string, allowNonLoopback bool, dataDir, logLevel string, out io.
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
+	listener, err := listenerConfig(listen)
+	if err != nil {
+		return err
+	}
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: listen},
+		Listener:  listener,
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + abs + "/",

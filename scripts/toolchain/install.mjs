@@ -61,7 +61,9 @@ function toolBinary(tool) {
 function pipVersion(tool) {
   const lib = path.join(venvDir, 'lib');
   if (!fs.existsSync(lib)) return null;
-  const prefix = `${tool.package.toLowerCase().replace(/[-.]+/g, '_')}-`;
+  // "moto[server]" is installed as the distribution "moto".
+  const distribution = tool.package.replace(/\[.*\]$/, '');
+  const prefix = `${distribution.toLowerCase().replace(/[-.]+/g, '_')}-`;
   for (const python of fs.readdirSync(lib)) {
     const sitePackages = path.join(lib, python, 'site-packages');
     if (!fs.existsSync(sitePackages)) continue;

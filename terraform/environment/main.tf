@@ -6,8 +6,10 @@ locals {
   # The naming convention terraform/global relies on to scope each apply role to its own bucket.
   kops_state_bucket_name = "movies-kops-state-${var.aws_account_id}-${var.environment}"
 
-  # Created by terraform/global (modules/github-oidc); roles created here must carry it.
+  # Created by terraform/global (modules/github-oidc); roles created here must carry the first,
+  # roles kOps creates for this environment's cluster the second.
   workload_permissions_boundary_arn = "arn:${data.aws_partition.current.partition}:iam::${var.aws_account_id}:policy/movies-workload-boundary"
+  kops_permissions_boundary_arn     = "arn:${data.aws_partition.current.partition}:iam::${var.aws_account_id}:policy/movies-kops-boundary-${var.environment}"
 }
 
 module "network" {
@@ -28,6 +30,23 @@ module "kops_state_store" {
 
   bucket_name = local.kops_state_bucket_name
   purpose     = "kops-state"
+  # kOps deletes the cluster's objects but a versioned bucket keeps every old version: without
+  # this the teardown's terraform destroy could never delete the bucket.
+  force_destroy = true
+}
+
+# EBS volumes of the cluster (root volumes and etcd) use the environment's key, not the account's
+# default EBS key. EC2 uses it on behalf of the apply role (etcd volumes) and Auto Scaling's
+# service-linked role (instances it launches).
+module "ebs_key" {
+  source = "../modules/kms-key"
+
+  description               = "${local.name} EBS volumes of the kOps cluster"
+  alias                     = "${local.name}-ebs"
+  use_through_services      = ["ec2"]
+  service_linked_role_names = ["autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"]
+
+  tags = { Name = "${local.name}-ebs" }
 }
 
 module "documentdb" {
@@ -36,7 +55,17 @@ module "documentdb" {
 
   name                = local.name
   vpc_id              = module.network.vpc_id
-  subnet_ids          = values(module.network.private_subnet_ids)
-  allowed_cidr_blocks = values(module.network.private_subnet_cidrs)
+  subnet_ids          = [for az in module.network.azs : module.network.private_subnet_ids[az]]
+  availability_zones  = module.network.azs
   instance_count      = var.documentdb_instance_count
+  instance_class      = var.documentdb_instance_class
+  deletion_protection = var.documentdb_deletion_protection
+}
+
+module "app_secrets" {
+  source = "../modules/app-secrets"
+
+  name               = local.name
+  environment        = var.environment
+  in_cluster_mongodb = !var.create_documentdb
 }

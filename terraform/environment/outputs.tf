@@ -52,3 +52,38 @@ output "documentdb_endpoint" {
   description = "DocumentDB writer endpoint, or null when create_documentdb is false."
   value       = one(module.documentdb[*].endpoint)
 }
+
+output "documentdb_reader_endpoint" {
+  description = "DocumentDB reader endpoint, or null when create_documentdb is false."
+  value       = one(module.documentdb[*].reader_endpoint)
+}
+
+output "documentdb_port" {
+  description = "DocumentDB port, or null when create_documentdb is false."
+  value       = one(module.documentdb[*].port)
+}
+
+output "documentdb_client_security_group_id" {
+  description = "Security group kOps attaches to the node instance groups so they reach DocumentDB, or null."
+  value       = one(module.documentdb[*].client_security_group_id)
+}
+
+output "kops_permissions_boundary_arn" {
+  description = "Permissions boundary of every IAM role kOps creates for this cluster (spec.iam.permissionsBoundary)."
+  value       = local.kops_permissions_boundary_arn
+}
+
+output "ebs_kms_key_arn" {
+  description = "KMS key of the cluster's EBS volumes (instance groups' root volumes, etcd volumes)."
+  value       = module.ebs_key.key_arn
+}
+
+output "app_secret_names" {
+  description = "Secrets Manager names of the application's secrets (values written once by the secrets action)."
+  value       = module.app_secrets.secret_names
+}
+
+output "app_secrets_kms_key_arn" {
+  description = "KMS key that encrypts the application's secrets."
+  value       = module.app_secrets.kms_key_arn
+}

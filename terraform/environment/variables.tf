@@ -93,11 +93,28 @@ variable "flow_logs_retention_days" {
 
 variable "documentdb_instance_count" {
   type        = number
-  description = "DocumentDB instances (only used with create_documentdb); 2 or more for high availability."
+  description = "DocumentDB instances (only used with create_documentdb), placed round-robin over the zones; env.yaml mongodb.documentdb.instance_count (prod: 2 or more)."
   default     = 1
 
   validation {
     condition     = var.documentdb_instance_count >= 1 && var.documentdb_instance_count <= 16
     error_message = "documentdb_instance_count must be between 1 and 16."
   }
+}
+
+variable "documentdb_instance_class" {
+  type        = string
+  description = "DocumentDB instance class (env.yaml mongodb.documentdb.instance_class)."
+  default     = "db.t4g.medium"
+
+  validation {
+    condition     = can(regex("^db\\.[a-z0-9]+\\.[a-z0-9]+$", var.documentdb_instance_class))
+    error_message = "documentdb_instance_class must be an instance class such as db.t4g.medium."
+  }
+}
+
+variable "documentdb_deletion_protection" {
+  type        = bool
+  description = "Refuse to delete the DocumentDB cluster; the teardown path applies false before it destroys."
+  default     = true
 }

@@ -23,5 +23,5 @@ module "github_oidc" {
   oidc_provider_arn       = var.oidc_provider_arn
   state_bucket_name       = local.state_bucket_name
   kops_state_bucket_names = local.kops_state_bucket_names
-  ecr_repository_arns     = values(module.ecr.repository_arns)
+  cluster_names           = var.cluster_names
 }

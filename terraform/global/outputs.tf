@@ -8,9 +8,14 @@ output "ecr_registry" {
   value       = module.ecr.registry
 }
 
-output "plan_role_arn" {
-  description = "Read-only role assumed by terraform plan on pull requests."
-  value       = module.github_oidc.plan_role_arn
+output "plan_role_arns" {
+  description = "Read-only plan role ARN by environment (plan, promote and drift workflows)."
+  value       = module.github_oidc.plan_role_arns
+}
+
+output "oidc_subject_claims" {
+  description = "The sub claims each role trusts; the repository's OIDC subject template must produce them (see modules/github-oidc/README.md)."
+  value       = module.github_oidc.oidc_subject_claims
 }
 
 output "apply_role_arns" {

@@ -66,3 +66,9 @@ variable "oidc_provider_arn" {
   description = "Existing GitHub OIDC provider ARN, used when create_oidc_provider is false."
   default     = null
 }
+
+variable "cluster_names" {
+  type        = map(string)
+  description = "kOps cluster name by environment (cluster.name of each env.yaml); null means <env>.movies.k8s.local."
+  default     = null
+}

@@ -58,6 +58,9 @@ describe('generated inputs for the real environments', () => {
         region: loaded.env.aws.region,
         use_lockfile: true,
         encrypt: true,
+        // The state bucket's customer managed key (alias = bucket name, modules/state-store):
+        // `encrypt` alone would write the state with SSE-S3.
+        kms_key_id: `arn:aws:kms:${loaded.env.aws.region}:${loaded.env.aws.account_id}:alias/${loaded.env.terraform.state_bucket}`,
       });
     },
   );

@@ -13,6 +13,7 @@ export const MODULES = [
   'github-oidc',
   'documentdb',
   'kms-key',
+  'app-secrets',
 ] as const;
 
 /** Every root and module directory, relative to terraform/. */

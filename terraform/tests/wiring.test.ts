@@ -4,6 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { checkWiring, loadTerraformDir } from './config';
+import { loadEnvironments } from '@movies/actions-lib';
+import { terraformVariables } from '@movies/action-terraform/config';
+import { readTerraformOutputs } from '@movies/action-kops/terraformOutputs';
+import { repoRoot } from '@movies/testing';
 import { ALL_DIRS, MODULES, ROOTS, copyTerraformTree, replaceOnce, terraformDir } from './layout';
 
 const ENVIRONMENT_VARIABLES = [
@@ -28,13 +32,19 @@ const ENVIRONMENT_OUTPUTS = [
   'cluster_name',
   'region',
   'documentdb_secret_arn',
+  'documentdb_endpoint',
+  'documentdb_client_security_group_id',
+  'kops_permissions_boundary_arn',
+  'ebs_kms_key_arn',
+  'app_secret_names',
 ];
 const GLOBAL_VARIABLES = ['aws_account_id', 'region', 'github_repository', 'environments'];
 const GLOBAL_OUTPUTS = [
   'ecr_repository_urls',
   'ecr_registry',
-  'plan_role_arn',
+  'plan_role_arns',
   'apply_role_arns',
+  'oidc_subject_claims',
   'image_push_role_arn',
 ];
 
@@ -85,6 +95,25 @@ describe('contract with actions/terraform and the workflows', () => {
       (variable) => !ENVIRONMENT_VARIABLES.includes(variable.name) && !variable.hasDefault,
     );
     expect(extraRequired.map((variable) => variable.name)).toEqual([]);
+  });
+
+  it.each(['dev', 'staging', 'prod'])(
+    "every variable actions/terraform writes from %s's env.yaml is declared by terraform/environment",
+    async (name) => {
+      const config = await loadTerraformDir(terraformDir('environment'));
+      const env = loadEnvironments(repoRoot).find((e) => e.name === name)!.env;
+      expect(Object.keys(terraformVariables(env)).filter((v) => !config.variables.has(v))).toEqual(
+        [],
+      );
+    },
+  );
+
+  it('terraform/environment outputs everything the kops action reads', async () => {
+    const config = await loadTerraformDir(terraformDir('environment'));
+    const file = path.join(repoRoot, 'actions/kops/src/__fixtures__/terraform-outputs/prod.json');
+    const fixture = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    readTerraformOutputs(file); // the fixture is what the action accepts
+    expect(Object.keys(fixture).filter((name) => !config.outputs.has(name))).toEqual([]);
   });
 
   it('terraform/global declares the contract variables and outputs', async () => {

@@ -38760,12 +38760,16 @@ function describeRule(error) {
       return `must be one of: ${error.params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
     case "type":
       return `must be of type ${error.params.type.toString().replace(",", " or ")}`;
+    case "contains": {
+      const wanted = error.schema?.description;
+      return wanted ? `must contain ${wanted}` : error.message ?? error.keyword;
+    }
     default:
       return error.message ?? error.keyword;
   }
 }
 function formatSchemaErrors(file, errors) {
-  return (errors ?? []).map((error) => {
+  return (errors ?? []).filter((error) => error.keyword !== "if" && !error.schemaPath.includes("/contains/")).map((error) => {
     const at = error.instancePath;
     if (error.keyword === "required") {
       return `${file}: ${at}/${error.params.missingProperty} is required`;

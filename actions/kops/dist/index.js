@@ -181,7 +181,7 @@ var require_file_command = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.prepareKeyValueMessage = exports2.issueFileCommand = void 0;
     var crypto = __importStar(require("crypto"));
-    var fs7 = __importStar(require("fs"));
+    var fs8 = __importStar(require("fs"));
     var os3 = __importStar(require("os"));
     var utils_1 = require_utils();
     function issueFileCommand(command, message) {
@@ -189,10 +189,10 @@ var require_file_command = __commonJS({
       if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
       }
-      if (!fs7.existsSync(filePath)) {
+      if (!fs8.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
       }
-      fs7.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os3.EOL}`, {
+      fs8.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os3.EOL}`, {
         encoding: "utf8"
       });
     }
@@ -995,14 +995,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol}//${url.hostname}:${port}`;
-        let path5 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path6 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin.endsWith("/")) {
           origin = origin.substring(0, origin.length - 1);
         }
-        if (path5 && !path5.startsWith("/")) {
-          path5 = `/${path5}`;
+        if (path6 && !path6.startsWith("/")) {
+          path6 = `/${path6}`;
         }
-        url = new URL(origin + path5);
+        url = new URL(origin + path6);
       }
       return url;
     }
@@ -2616,20 +2616,20 @@ var require_parseParams = __commonJS({
 var require_basename = __commonJS({
   "node_modules/@fastify/busboy/lib/utils/basename.js"(exports2, module2) {
     "use strict";
-    module2.exports = function basename(path5) {
-      if (typeof path5 !== "string") {
+    module2.exports = function basename(path6) {
+      if (typeof path6 !== "string") {
         return "";
       }
-      for (var i = path5.length - 1; i >= 0; --i) {
-        switch (path5.charCodeAt(i)) {
+      for (var i = path6.length - 1; i >= 0; --i) {
+        switch (path6.charCodeAt(i)) {
           case 47:
           // '/'
           case 92:
-            path5 = path5.slice(i + 1);
-            return path5 === ".." || path5 === "." ? "" : path5;
+            path6 = path6.slice(i + 1);
+            return path6 === ".." || path6 === "." ? "" : path6;
         }
       }
-      return path5 === ".." || path5 === "." ? "" : path5;
+      return path6 === ".." || path6 === "." ? "" : path6;
     };
   }
 });
@@ -5659,7 +5659,7 @@ var require_request = __commonJS({
     }
     var Request = class _Request {
       constructor(origin, {
-        path: path5,
+        path: path6,
         method,
         body,
         headers,
@@ -5673,11 +5673,11 @@ var require_request = __commonJS({
         throwOnError,
         expectContinue
       }, handler) {
-        if (typeof path5 !== "string") {
+        if (typeof path6 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path5[0] !== "/" && !(path5.startsWith("http://") || path5.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path6[0] !== "/" && !(path6.startsWith("http://") || path6.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.exec(path5) !== null) {
+        } else if (invalidPathRegex.exec(path6) !== null) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -5740,7 +5740,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? util.buildURL(path5, query) : path5;
+        this.path = query ? util.buildURL(path6, query) : path6;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6748,9 +6748,9 @@ var require_RedirectHandler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path5 = search ? `${pathname}${search}` : pathname;
+        const path6 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path5;
+        this.opts.path = path6;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7990,7 +7990,7 @@ var require_client = __commonJS({
         writeH2(client, client[kHTTP2Session], request);
         return;
       }
-      const { body, method, path: path5, host, upgrade, headers, blocking, reset } = request;
+      const { body, method, path: path6, host, upgrade, headers, blocking, reset } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
         body.read(0);
@@ -8040,7 +8040,7 @@ var require_client = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path5} HTTP/1.1\r
+      let header = `${method} ${path6} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -8103,7 +8103,7 @@ upgrade: ${upgrade}\r
       return true;
     }
     function writeH2(client, session, request) {
-      const { body, method, path: path5, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { body, method, path: path6, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let headers;
       if (typeof reqHeaders === "string") headers = Request[kHTTP2CopyHeaders](reqHeaders.trim());
       else headers = reqHeaders;
@@ -8146,7 +8146,7 @@ upgrade: ${upgrade}\r
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path5;
+      headers[HTTP2_HEADER_PATH] = path6;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -10386,20 +10386,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path5) {
-      if (typeof path5 !== "string") {
-        return path5;
+    function safeUrl(path6) {
+      if (typeof path6 !== "string") {
+        return path6;
       }
-      const pathSegments = path5.split("?");
+      const pathSegments = path6.split("?");
       if (pathSegments.length !== 2) {
-        return path5;
+        return path6;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path5, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path5);
+    function matchKey(mockDispatch2, { path: path6, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path6);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10417,7 +10417,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path5 }) => matchValue(safeUrl(path5), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path6 }) => matchValue(safeUrl(path6), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10454,9 +10454,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path5, method, body, headers, query } = opts;
+      const { path: path6, method, body, headers, query } = opts;
       return {
-        path: path5,
+        path: path6,
         method,
         body,
         headers,
@@ -10905,10 +10905,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path5, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path6, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path5,
+            Path: path6,
             "Status code": statusCode,
             Persistent: persist ? "✅" : "❌",
             Invocations: timesInvoked,
@@ -15528,8 +15528,8 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path5) {
-      for (const char of path5) {
+    function validateCookiePath(path6) {
+      for (const char of path6) {
         const code = char.charCodeAt(0);
         if (code < 33 || char === ";") {
           throw new Error("Invalid cookie path");
@@ -17209,11 +17209,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path5 = opts.path;
+          let path6 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path5 = `/${path5}`;
+            path6 = `/${path6}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path5);
+          url = new URL(util.parseOrigin(url).origin + path6);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -18436,7 +18436,7 @@ var require_path_utils = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.toPlatformPath = exports2.toWin32Path = exports2.toPosixPath = void 0;
-    var path5 = __importStar(require("path"));
+    var path6 = __importStar(require("path"));
     function toPosixPath(pth) {
       return pth.replace(/[\\]/g, "/");
     }
@@ -18446,7 +18446,7 @@ var require_path_utils = __commonJS({
     }
     exports2.toWin32Path = toWin32Path;
     function toPlatformPath(pth) {
-      return pth.replace(/[/\\]/g, path5.sep);
+      return pth.replace(/[/\\]/g, path6.sep);
     }
     exports2.toPlatformPath = toPlatformPath;
   }
@@ -18509,12 +18509,12 @@ var require_io_util = __commonJS({
     var _a;
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getCmdPath = exports2.tryGetExecutablePath = exports2.isRooted = exports2.isDirectory = exports2.exists = exports2.READONLY = exports2.UV_FS_O_EXLOCK = exports2.IS_WINDOWS = exports2.unlink = exports2.symlink = exports2.stat = exports2.rmdir = exports2.rm = exports2.rename = exports2.readlink = exports2.readdir = exports2.open = exports2.mkdir = exports2.lstat = exports2.copyFile = exports2.chmod = void 0;
-    var fs7 = __importStar(require("fs"));
-    var path5 = __importStar(require("path"));
-    _a = fs7.promises, exports2.chmod = _a.chmod, exports2.copyFile = _a.copyFile, exports2.lstat = _a.lstat, exports2.mkdir = _a.mkdir, exports2.open = _a.open, exports2.readdir = _a.readdir, exports2.readlink = _a.readlink, exports2.rename = _a.rename, exports2.rm = _a.rm, exports2.rmdir = _a.rmdir, exports2.stat = _a.stat, exports2.symlink = _a.symlink, exports2.unlink = _a.unlink;
+    var fs8 = __importStar(require("fs"));
+    var path6 = __importStar(require("path"));
+    _a = fs8.promises, exports2.chmod = _a.chmod, exports2.copyFile = _a.copyFile, exports2.lstat = _a.lstat, exports2.mkdir = _a.mkdir, exports2.open = _a.open, exports2.readdir = _a.readdir, exports2.readlink = _a.readlink, exports2.rename = _a.rename, exports2.rm = _a.rm, exports2.rmdir = _a.rmdir, exports2.stat = _a.stat, exports2.symlink = _a.symlink, exports2.unlink = _a.unlink;
     exports2.IS_WINDOWS = process.platform === "win32";
     exports2.UV_FS_O_EXLOCK = 268435456;
-    exports2.READONLY = fs7.constants.O_RDONLY;
+    exports2.READONLY = fs8.constants.O_RDONLY;
     function exists(fsPath) {
       return __awaiter(this, void 0, void 0, function* () {
         try {
@@ -18559,7 +18559,7 @@ var require_io_util = __commonJS({
         }
         if (stats && stats.isFile()) {
           if (exports2.IS_WINDOWS) {
-            const upperExt = path5.extname(filePath).toUpperCase();
+            const upperExt = path6.extname(filePath).toUpperCase();
             if (extensions.some((validExt) => validExt.toUpperCase() === upperExt)) {
               return filePath;
             }
@@ -18583,11 +18583,11 @@ var require_io_util = __commonJS({
           if (stats && stats.isFile()) {
             if (exports2.IS_WINDOWS) {
               try {
-                const directory = path5.dirname(filePath);
-                const upperName = path5.basename(filePath).toUpperCase();
+                const directory = path6.dirname(filePath);
+                const upperName = path6.basename(filePath).toUpperCase();
                 for (const actualName of yield exports2.readdir(directory)) {
                   if (upperName === actualName.toUpperCase()) {
-                    filePath = path5.join(directory, actualName);
+                    filePath = path6.join(directory, actualName);
                     break;
                   }
                 }
@@ -18682,7 +18682,7 @@ var require_io = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.findInPath = exports2.which = exports2.mkdirP = exports2.rmRF = exports2.mv = exports2.cp = void 0;
     var assert_1 = require("assert");
-    var path5 = __importStar(require("path"));
+    var path6 = __importStar(require("path"));
     var ioUtil = __importStar(require_io_util());
     function cp(source, dest, options = {}) {
       return __awaiter(this, void 0, void 0, function* () {
@@ -18691,7 +18691,7 @@ var require_io = __commonJS({
         if (destStat && destStat.isFile() && !force) {
           return;
         }
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path5.join(dest, path5.basename(source)) : dest;
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path6.join(dest, path6.basename(source)) : dest;
         if (!(yield ioUtil.exists(source))) {
           throw new Error(`no such file or directory: ${source}`);
         }
@@ -18703,7 +18703,7 @@ var require_io = __commonJS({
             yield cpDirRecursive(source, newDest, 0, force);
           }
         } else {
-          if (path5.relative(source, newDest) === "") {
+          if (path6.relative(source, newDest) === "") {
             throw new Error(`'${newDest}' and '${source}' are the same file`);
           }
           yield copyFile(source, newDest, force);
@@ -18716,7 +18716,7 @@ var require_io = __commonJS({
         if (yield ioUtil.exists(dest)) {
           let destExists = true;
           if (yield ioUtil.isDirectory(dest)) {
-            dest = path5.join(dest, path5.basename(source));
+            dest = path6.join(dest, path6.basename(source));
             destExists = yield ioUtil.exists(dest);
           }
           if (destExists) {
@@ -18727,7 +18727,7 @@ var require_io = __commonJS({
             }
           }
         }
-        yield mkdirP(path5.dirname(dest));
+        yield mkdirP(path6.dirname(dest));
         yield ioUtil.rename(source, dest);
       });
     }
@@ -18790,7 +18790,7 @@ var require_io = __commonJS({
         }
         const extensions = [];
         if (ioUtil.IS_WINDOWS && process.env["PATHEXT"]) {
-          for (const extension of process.env["PATHEXT"].split(path5.delimiter)) {
+          for (const extension of process.env["PATHEXT"].split(path6.delimiter)) {
             if (extension) {
               extensions.push(extension);
             }
@@ -18803,12 +18803,12 @@ var require_io = __commonJS({
           }
           return [];
         }
-        if (tool.includes(path5.sep)) {
+        if (tool.includes(path6.sep)) {
           return [];
         }
         const directories = [];
         if (process.env.PATH) {
-          for (const p of process.env.PATH.split(path5.delimiter)) {
+          for (const p of process.env.PATH.split(path6.delimiter)) {
             if (p) {
               directories.push(p);
             }
@@ -18816,7 +18816,7 @@ var require_io = __commonJS({
         }
         const matches = [];
         for (const directory of directories) {
-          const filePath = yield ioUtil.tryGetExecutablePath(path5.join(directory, tool), extensions);
+          const filePath = yield ioUtil.tryGetExecutablePath(path6.join(directory, tool), extensions);
           if (filePath) {
             matches.push(filePath);
           }
@@ -18932,7 +18932,7 @@ var require_toolrunner = __commonJS({
     var os3 = __importStar(require("os"));
     var events = __importStar(require("events"));
     var child = __importStar(require("child_process"));
-    var path5 = __importStar(require("path"));
+    var path6 = __importStar(require("path"));
     var io = __importStar(require_io());
     var ioUtil = __importStar(require_io_util());
     var timers_1 = require("timers");
@@ -19147,7 +19147,7 @@ var require_toolrunner = __commonJS({
       exec() {
         return __awaiter(this, void 0, void 0, function* () {
           if (!ioUtil.isRooted(this.toolPath) && (this.toolPath.includes("/") || IS_WINDOWS && this.toolPath.includes("\\"))) {
-            this.toolPath = path5.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            this.toolPath = path6.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
           }
           this.toolPath = yield io.which(this.toolPath, true);
           return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
@@ -19647,7 +19647,7 @@ var require_core = __commonJS({
     var file_command_1 = require_file_command();
     var utils_1 = require_utils();
     var os3 = __importStar(require("os"));
-    var path5 = __importStar(require("path"));
+    var path6 = __importStar(require("path"));
     var oidc_utils_1 = require_oidc_utils();
     var ExitCode;
     (function(ExitCode2) {
@@ -19675,7 +19675,7 @@ var require_core = __commonJS({
       } else {
         (0, command_1.issueCommand)("add-path", {}, inputPath);
       }
-      process.env["PATH"] = `${inputPath}${path5.delimiter}${process.env["PATH"]}`;
+      process.env["PATH"] = `${inputPath}${path6.delimiter}${process.env["PATH"]}`;
     }
     exports2.addPath = addPath;
     function getInput3(name2, options) {
@@ -19739,10 +19739,10 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
       (0, command_1.issueCommand)("error", (0, utils_1.toCommandProperties)(properties), message instanceof Error ? message.toString() : message);
     }
     exports2.error = error;
-    function warning2(message, properties = {}) {
+    function warning(message, properties = {}) {
       (0, command_1.issueCommand)("warning", (0, utils_1.toCommandProperties)(properties), message instanceof Error ? message.toString() : message);
     }
-    exports2.warning = warning2;
+    exports2.warning = warning;
     function notice(message, properties = {}) {
       (0, command_1.issueCommand)("notice", (0, utils_1.toCommandProperties)(properties), message instanceof Error ? message.toString() : message);
     }
@@ -19831,8 +19831,8 @@ var require_context = __commonJS({
           if ((0, fs_1.existsSync)(process.env.GITHUB_EVENT_PATH)) {
             this.payload = JSON.parse((0, fs_1.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
           } else {
-            const path5 = process.env.GITHUB_EVENT_PATH;
-            process.stdout.write(`GITHUB_EVENT_PATH ${path5} does not exist${os_1.EOL}`);
+            const path6 = process.env.GITHUB_EVENT_PATH;
+            process.stdout.write(`GITHUB_EVENT_PATH ${path6} does not exist${os_1.EOL}`);
           }
         }
         this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -23958,17 +23958,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path5) {
-      const ctrl = callVisitor(key, node, visitor, path5);
+    function visit_(key, node, visitor, path6) {
+      const ctrl = callVisitor(key, node, visitor, path6);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path5, ctrl);
-        return visit_(key, ctrl, visitor, path5);
+        replaceNode(key, path6, ctrl);
+        return visit_(key, ctrl, visitor, path6);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path5 = Object.freeze(path5.concat(node));
+          path6 = Object.freeze(path6.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path5);
+            const ci = visit_(i, node.items[i], visitor, path6);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -23979,13 +23979,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path5 = Object.freeze(path5.concat(node));
-          const ck = visit_("key", node.key, visitor, path5);
+          path6 = Object.freeze(path6.concat(node));
+          const ck = visit_("key", node.key, visitor, path6);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path5);
+          const cv = visit_("value", node.value, visitor, path6);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -24006,17 +24006,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path5) {
-      const ctrl = await callVisitor(key, node, visitor, path5);
+    async function visitAsync_(key, node, visitor, path6) {
+      const ctrl = await callVisitor(key, node, visitor, path6);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path5, ctrl);
-        return visitAsync_(key, ctrl, visitor, path5);
+        replaceNode(key, path6, ctrl);
+        return visitAsync_(key, ctrl, visitor, path6);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path5 = Object.freeze(path5.concat(node));
+          path6 = Object.freeze(path6.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path5);
+            const ci = await visitAsync_(i, node.items[i], visitor, path6);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24027,13 +24027,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path5 = Object.freeze(path5.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path5);
+          path6 = Object.freeze(path6.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path6);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path5);
+          const cv = await visitAsync_("value", node.value, visitor, path6);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -24060,23 +24060,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path5) {
+    function callVisitor(key, node, visitor, path6) {
       if (typeof visitor === "function")
-        return visitor(key, node, path5);
+        return visitor(key, node, path6);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path5);
+        return visitor.Map?.(key, node, path6);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path5);
+        return visitor.Seq?.(key, node, path6);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path5);
+        return visitor.Pair?.(key, node, path6);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path5);
+        return visitor.Scalar?.(key, node, path6);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path5);
+        return visitor.Alias?.(key, node, path6);
       return void 0;
     }
-    function replaceNode(key, path5, node) {
-      const parent = path5[path5.length - 1];
+    function replaceNode(key, path6, node) {
+      const parent = path6[path6.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -24688,10 +24688,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path5, value) {
+    function collectionFromPath(schema, path6, value) {
       let v = value;
-      for (let i = path5.length - 1; i >= 0; --i) {
-        const k = path5[i];
+      for (let i = path6.length - 1; i >= 0; --i) {
+        const k = path6[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -24710,7 +24710,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path5) => path5 == null || typeof path5 === "object" && !!path5[Symbol.iterator]().next().done;
+    var isEmptyPath = (path6) => path6 == null || typeof path6 === "object" && !!path6[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -24740,11 +24740,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path5, value) {
-        if (isEmptyPath(path5))
+      addIn(path6, value) {
+        if (isEmptyPath(path6))
           this.add(value);
         else {
-          const [key, ...rest] = path5;
+          const [key, ...rest] = path6;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -24758,8 +24758,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path5) {
-        const [key, ...rest] = path5;
+      deleteIn(path6) {
+        const [key, ...rest] = path6;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -24773,8 +24773,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path5, keepScalar) {
-        const [key, ...rest] = path5;
+      getIn(path6, keepScalar) {
+        const [key, ...rest] = path6;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -24792,8 +24792,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path5) {
-        const [key, ...rest] = path5;
+      hasIn(path6) {
+        const [key, ...rest] = path6;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -24803,8 +24803,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path5, value) {
-        const [key, ...rest] = path5;
+      setIn(path6, value) {
+        const [key, ...rest] = path6;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -25526,12 +25526,12 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn(logLevel, warning2) {
+    function warn(logLevel, warning) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
-          node_process.emitWarning(warning2);
+          node_process.emitWarning(warning);
         else
-          console.warn(warning2);
+          console.warn(warning);
       }
     }
     exports2.debug = debug2;
@@ -27319,9 +27319,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path5, value) {
+      addIn(path6, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path5, value);
+          this.contents.addIn(path6, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -27396,14 +27396,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path5) {
-        if (Collection.isEmptyPath(path5)) {
+      deleteIn(path6) {
+        if (Collection.isEmptyPath(path6)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path5) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path6) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -27418,10 +27418,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path5, keepScalar) {
-        if (Collection.isEmptyPath(path5))
+      getIn(path6, keepScalar) {
+        if (Collection.isEmptyPath(path6))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path5, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path6, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -27432,10 +27432,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path5) {
-        if (Collection.isEmptyPath(path5))
+      hasIn(path6) {
+        if (Collection.isEmptyPath(path6))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path5) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path6) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -27452,13 +27452,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path5, value) {
-        if (Collection.isEmptyPath(path5)) {
+      setIn(path6, value) {
+        if (Collection.isEmptyPath(path6)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path5), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path6), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path5, value);
+          this.contents.setIn(path6, value);
         }
       }
       /**
@@ -29001,9 +29001,9 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning2) => {
+        this.onError = (source, code, message, warning) => {
           const pos = getErrorPos(source);
-          if (warning2)
+          if (warning)
             this.warnings.push(new errors.YAMLWarning(pos, code, message));
           else
             this.errors.push(new errors.YAMLParseError(pos, code, message));
@@ -29076,10 +29076,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning2) => {
+            this.directives.add(token.source, (offset, message, warning) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning2);
+              this.onError(pos, "BAD_DIRECTIVE", message, warning);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -29419,9 +29419,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path5) => {
+    visit.itemAtPath = (cst, path6) => {
       let item = cst;
-      for (const [field, index] of path5) {
+      for (const [field, index] of path6) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -29430,23 +29430,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path5) => {
-      const parent = visit.itemAtPath(cst, path5.slice(0, -1));
-      const field = path5[path5.length - 1][0];
+    visit.parentCollection = (cst, path6) => {
+      const parent = visit.itemAtPath(cst, path6.slice(0, -1));
+      const field = path6[path6.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path5, item, visitor) {
-      let ctrl = visitor(item, path5);
+    function _visit(path6, item, visitor) {
+      let ctrl = visitor(item, path6);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path5.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path6.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -29457,10 +29457,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path5);
+            ctrl = ctrl(item, path6);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path5) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path6) : ctrl;
     }
     exports2.visit = visit;
   }
@@ -30762,14 +30762,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs7 = this.flowScalar(this.type);
+              const fs8 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs7, sep: [] });
+                map.items.push({ start, key: fs8, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs7);
+                this.stack.push(fs8);
               } else {
-                Object.assign(it, { key: fs7, sep: [] });
+                Object.assign(it, { key: fs8, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -30897,13 +30897,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs7 = this.flowScalar(this.type);
+              const fs8 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs7, sep: [] });
+                fc.items.push({ start: [], key: fs8, sep: [] });
               else if (it.sep)
-                this.stack.push(fs7);
+                this.stack.push(fs8);
               else
-                Object.assign(it, { key: fs7, sep: [] });
+                Object.assign(it, { key: fs8, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -31121,7 +31121,7 @@ var require_public_api = __commonJS({
       const doc = parseDocument2(src, options);
       if (!doc)
         return null;
-      doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
+      doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
       if (doc.errors.length > 0) {
         if (doc.options.logLevel !== "silent")
           throw doc.errors[0];
@@ -34440,8 +34440,8 @@ var require_utils5 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path5) {
-      let input = path5;
+    function removeDotSegments(path6) {
+      let input = path6;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -34515,11 +34515,11 @@ var require_utils5 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path5) {
-      if (path5 === "" || path5[0] === "/") {
-        return removeDotSegments(path5);
+    function removeDotSegmentsRelative(path6) {
+      if (path6 === "" || path6[0] === "/") {
+        return removeDotSegments(path6);
       }
-      const segments = path5.split("/");
+      const segments = path6.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -34882,8 +34882,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path5 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path5 && path5 !== "/" ? path5 : void 0;
+        const path6 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path6 && path6 !== "/" ? path6 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -38420,12 +38420,12 @@ var require_dist2 = __commonJS({
         throw new Error(`Unknown format "${name2}"`);
       return f;
     };
-    function addFormats2(ajv, list, fs7, exportName) {
+    function addFormats2(ajv, list, fs8, exportName) {
       var _a;
       var _b;
       (_a = (_b = ajv.opts.code).formats) !== null && _a !== void 0 ? _a : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
       for (const f of list)
-        ajv.addFormat(f, fs7[f]);
+        ajv.addFormat(f, fs8[f]);
     }
     module2.exports = exports2 = formatsPlugin;
     Object.defineProperty(exports2, "__esModule", { value: true });
@@ -38760,12 +38760,16 @@ function describeRule(error) {
       return `must be one of: ${error.params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
     case "type":
       return `must be of type ${error.params.type.toString().replace(",", " or ")}`;
+    case "contains": {
+      const wanted = error.schema?.description;
+      return wanted ? `must contain ${wanted}` : error.message ?? error.keyword;
+    }
     default:
       return error.message ?? error.keyword;
   }
 }
 function formatSchemaErrors(file, errors) {
-  return (errors ?? []).map((error) => {
+  return (errors ?? []).filter((error) => error.keyword !== "if" && !error.schemaPath.includes("/contains/")).map((error) => {
     const at = error.instancePath;
     if (error.keyword === "required") {
       return `${file}: ${at}/${error.params.missingProperty} is required`;
@@ -39292,9 +39296,9 @@ var GITHUB_ENDPOINTS = {
 };
 
 // actions/kops/src/main.ts
-var import_node_fs6 = __toESM(require("node:fs"));
+var import_node_fs7 = __toESM(require("node:fs"));
 var import_node_os2 = __toESM(require("node:os"));
-var import_node_path4 = __toESM(require("node:path"));
+var import_node_path5 = __toESM(require("node:path"));
 var core5 = __toESM(require_core());
 
 // actions/kops/src/inputs.ts
@@ -39309,14 +39313,6 @@ var COMMANDS = [
   "export-kubeconfig",
   "delete"
 ];
-function cidrList(name2, text) {
-  const items = text.split(/[\n,]/).map((item) => item.trim()).filter(Boolean);
-  for (const item of items) {
-    if (!parseIpv4Cidr(item))
-      throw new Error(`input ${name2}: "${item}" is not an IPv4 CIDR (a.b.c.d/n)`);
-  }
-  return items;
-}
 function duration(name2, value) {
   parseDuration(value, name2);
   return value;
@@ -39341,8 +39337,6 @@ function readInputs() {
     stateStore: stateStore(core4.getInput("state-store")),
     outputDir: core4.getInput("output-dir") || import_node_path3.default.join(scratch, "kops", environment),
     kops: core4.getInput("kops-path") || "kops",
-    apiAccess: cidrList("api-access", core4.getInput("api-access") || "0.0.0.0/0"),
-    sshAccess: cidrList("ssh-access", core4.getInput("ssh-access")),
     validateTimeout: duration("validate-timeout", core4.getInput("validate-timeout") || "15m"),
     kubeconfig: core4.getInput("kubeconfig") || import_node_path3.default.join(scratch, `kubeconfig-${environment}`),
     adminTtl: duration("admin-ttl", core4.getInput("admin-ttl") || "1h"),
@@ -39351,6 +39345,9 @@ function readInputs() {
 }
 
 // actions/kops/src/kops.ts
+var import_node_crypto = require("node:crypto");
+var import_node_fs5 = __toESM(require("node:fs"));
+var import_node_path4 = __toESM(require("node:path"));
 var Kops = class {
   constructor(target) {
     this.target = target;
@@ -39403,6 +39400,38 @@ ${igYaml}`;
   replace(manifestPath) {
     return this.run(["replace", "-f", manifestPath, "--force"]);
   }
+  /**
+   * Creates the cluster's etcd encryption configuration (secretbox with a fresh 32-byte key, then
+   * identity so data written before encryption stays readable) unless it exists. The key lives in
+   * the state store, which is encrypted with the environment's KMS key; returns whether it was
+   * created.
+   */
+  async ensureEncryptionConfig(scratchDir) {
+    const name2 = this.target.clusterName;
+    import_node_fs5.default.mkdirSync(scratchDir, { recursive: true });
+    const dir = import_node_fs5.default.mkdtempSync(import_node_path4.default.join(scratchDir, "encryption-"));
+    const file = import_node_path4.default.join(dir, "encryptionconfig.yaml");
+    try {
+      import_node_fs5.default.writeFileSync(file, encryptionConfiguration((0, import_node_crypto.randomBytes)(32).toString("base64")), {
+        mode: 384
+      });
+      const result = await this.run(
+        ["create", "secret", "encryptionconfig", "--name", name2, "-f", file],
+        { silent: true, okExitCodes: [0, 1] }
+      );
+      if (result.exitCode === 0) return true;
+      if (/already exists/.test(`${result.stderr}${result.stdout}`)) return false;
+      throw new CliError(
+        `kops create secret encryptionconfig --name ${name2}`,
+        result.exitCode,
+        result.stderr.trim(),
+        result.stdout,
+        result.stderr
+      );
+    } finally {
+      import_node_fs5.default.rmSync(dir, { recursive: true, force: true });
+    }
+  }
   deleteInstanceGroup(name2) {
     return this.run(["delete", "instancegroup", name2, "--name", this.target.clusterName, "--yes"]);
   }
@@ -39449,6 +39478,21 @@ ${igYaml}`;
     return this.run(["delete", "cluster", "--name", this.target.clusterName, "--yes"]);
   }
 };
+function encryptionConfiguration(base64Key) {
+  return [
+    "apiVersion: apiserver.config.k8s.io/v1",
+    "kind: EncryptionConfiguration",
+    "resources:",
+    "  - resources: [secrets]",
+    "    providers:",
+    "      - secretbox:",
+    "          keys:",
+    `            - name: key1`,
+    `              secret: ${base64Key}`,
+    "      - identity: {}",
+    ""
+  ].join("\n");
+}
 
 // actions/kops/src/manifest.ts
 var import_yaml2 = __toESM(require_dist());
@@ -39457,24 +39501,32 @@ var ManifestError = class extends Error {
 };
 var DEFAULT_INSTANCE_TYPE = "t3.medium";
 var DEFAULT_CONTROL_PLANE_TYPE = "t3.medium";
-var BASTION_INSTANCE_TYPE = "t3.micro";
-var SIMILAR_FAMILIES = {
-  t3: ["t3a", "t2"],
-  t3a: ["t3", "t2"],
-  t2: ["t3", "t3a"],
+var SAME_FAMILY = {
+  t3: ["t3a"],
+  t3a: ["t3"],
   m5: ["m5a", "m6i"],
   m5a: ["m5", "m6i"],
   m6i: ["m6a", "m5"],
   m6a: ["m6i", "m5a"],
   c5: ["c5a", "c6i"],
+  c5a: ["c5", "c6i"],
   c6i: ["c6a", "c5"],
+  c6a: ["c6i", "c5a"],
   r5: ["r5a", "r6i"],
   r6i: ["r6a", "r5"]
 };
+var BURSTABLE_EQUIVALENTS = {
+  medium: ["c5.large", "c6i.large"],
+  large: ["m5.large", "m6i.large"],
+  xlarge: ["m5.xlarge", "m6i.xlarge"],
+  "2xlarge": ["m5.2xlarge", "m6i.2xlarge"]
+};
 function spotInstanceTypes(instanceType) {
   const [family, size] = instanceType.split(".");
-  const similar = family && size ? SIMILAR_FAMILIES[family] ?? [] : [];
-  return [instanceType, ...similar.map((f) => `${f}.${size}`)];
+  if (!family || !size) return [instanceType];
+  const siblings = (SAME_FAMILY[family] ?? []).map((f) => `${f}.${size}`);
+  const equivalents = family === "t3" || family === "t3a" ? BURSTABLE_EQUIVALENTS[size] ?? [] : [];
+  return [instanceType, ...siblings, ...equivalents];
 }
 var DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 function assertDnsName(name2, field) {
@@ -39485,7 +39537,7 @@ function assertDnsName(name2, field) {
     );
   }
 }
-function renderCluster(env, outputs, options) {
+function renderCluster(env, outputs) {
   const clusterName = env.cluster.name;
   assertDnsName(clusterName, "cluster.name");
   const dnsZone = (env.cluster.dns_zone ?? "").trim().replace(/\.$/, "");
@@ -39511,16 +39563,26 @@ function renderCluster(env, outputs, options) {
       `terraform outputs: region "${outputs.region}" differs from aws.region "${env.aws.region}" in env.yaml`
     );
   }
+  const apiAccess = env.cluster.api_access;
+  if (!Array.isArray(apiAccess) || apiAccess.length === 0) {
+    throw new ManifestError(
+      "cluster.api_access: list the CIDRs allowed to reach the Kubernetes API (the deploy runners' egress addresses)"
+    );
+  }
   const zones = availabilityZones(env, outputs);
-  const controlPlanes = controlPlaneGroups(env, zones, clusterName);
+  const volumes = { encryptionKey: outputs.ebsKmsKeyArn };
+  const controlPlanes = controlPlaneGroups(env, zones, clusterName, volumes);
   const nodeGroups = env.cluster.node_groups.flatMap(
-    (group, index) => nodeGroupPerZone(group, index, zones, clusterName)
+    (group, index) => nodeGroupPerZone(group, index, zones, clusterName, {
+      ...volumes,
+      additionalSecurityGroups: outputs.documentdbClientSecurityGroupId ? [outputs.documentdbClientSecurityGroupId] : []
+    })
   );
-  const bastion = env.cluster.bastion ? [bastionGroup(zones, clusterName)] : [];
   const etcdMembers = controlPlanes.map((ig) => ({
     name: ig.metadata.name.replace(/^control-plane-/, ""),
     instanceGroup: ig.metadata.name,
-    encryptedVolume: true
+    encryptedVolume: true,
+    kmsKeyId: outputs.ebsKmsKeyArn
   }));
   const cluster = {
     apiVersion: "kops.k8s.io/v1alpha2",
@@ -39530,6 +39592,8 @@ function renderCluster(env, outputs, options) {
       api: { loadBalancer: { type: "Public", class: "Network" } },
       authorization: { rbac: {} },
       channel: "stable",
+      // On every AWS resource kOps creates: the apply roles' IAM conditions key on these tags.
+      cloudLabels: { project: "movies", environment: env.name },
       cloudProvider: "aws",
       clusterAutoscaler: {
         enabled: true,
@@ -39538,15 +39602,37 @@ function renderCluster(env, outputs, options) {
       },
       configBase: `${outputs.kopsStateStore.replace(/\/$/, "")}/${clusterName}`,
       ...dnsZone ? { dnsZone } : {},
+      // Secrets in etcd are encrypted (the kops action creates the encryptionconfig secret).
+      encryptionConfig: true,
       etcdClusters: ["main", "events"].map((name2) => ({
         name: name2,
         etcdMembers: etcdMembers.map((member) => ({ ...member })),
         // kOps' default, written out so the stored spec equals the render.
         manager: { backupRetentionDays: 90 }
       })),
-      iam: { allowContainerRegistry: true, legacy: false },
+      fileAssets: [auditPolicyAsset()],
+      iam: {
+        allowContainerRegistry: true,
+        legacy: false,
+        // Every role kOps creates is capped by this boundary; the apply role may create no other.
+        permissionsBoundary: outputs.kopsPermissionsBoundaryArn
+      },
+      ...env.cluster.ssm_access ? {
+        additionalPolicies: {
+          node: JSON.stringify([SESSION_MANAGER_STATEMENT]),
+          // v1alpha2 spells the control-plane key "master" (kOps stores it back that way).
+          master: JSON.stringify([SESSION_MANAGER_STATEMENT])
+        }
+      } : {},
+      kubeAPIServer: {
+        auditLogMaxAge: 30,
+        auditLogMaxBackups: 10,
+        auditLogMaxSize: 100,
+        auditLogPath: AUDIT_LOG_PATH,
+        auditPolicyFile: AUDIT_POLICY_PATH
+      },
       kubelet: { anonymousAuth: false },
-      kubernetesApiAccess: options.apiAccess,
+      kubernetesApiAccess: apiAccess,
       kubernetesVersion: env.cluster.kubernetes_version,
       // Secure metrics-server (verified kubelet certificates) needs cert-manager, which kOps installs.
       certManager: { enabled: true },
@@ -39557,11 +39643,13 @@ function renderCluster(env, outputs, options) {
       networking: { cilium: {} },
       nodeTerminationHandler: {
         enabled: true,
+        // Queue mode: spot interruptions, rebalance recommendations, scheduled events and ASG
+        // lifecycle hooks reach the handler through an SQS queue fed by EventBridge rules.
+        enableSQSTerminationDraining: true,
         enableSpotInterruptionDraining: true,
         enableRebalanceMonitoring: false
       },
       nonMasqueradeCIDR: "100.64.0.0/10",
-      ...options.sshAccess.length ? { sshAccess: options.sshAccess } : {},
       subnets: zones.flatMap((zone) => [
         {
           name: zone,
@@ -39582,13 +39670,61 @@ function renderCluster(env, outputs, options) {
         }
       ]),
       topology: {
-        ...bastion.length ? { bastion: {} } : {},
         dns: { type: dnsZone ? "Public" : "None" }
       }
     }
   };
-  return { cluster, instanceGroups: [...controlPlanes, ...nodeGroups, ...bastion] };
+  return { cluster, instanceGroups: [...controlPlanes, ...nodeGroups] };
 }
+var AUDIT_POLICY_PATH = "/srv/kubernetes/kube-apiserver/audit-policy.yaml";
+var AUDIT_LOG_PATH = "/var/log/kube-apiserver-audit.log";
+function auditPolicyAsset() {
+  const policy = {
+    apiVersion: "audit.k8s.io/v1",
+    kind: "Policy",
+    omitStages: ["RequestReceived"],
+    rules: [
+      { level: "None", nonResourceURLs: ["/healthz*", "/livez*", "/readyz*", "/version"] },
+      { level: "None", verbs: ["watch"] },
+      {
+        level: "Metadata",
+        resources: [
+          { group: "", resources: ["secrets", "configmaps", "serviceaccounts/token"] },
+          { group: "authentication.k8s.io", resources: ["tokenreviews"] }
+        ]
+      },
+      { level: "Request", verbs: ["get", "list"] },
+      {
+        level: "RequestResponse",
+        verbs: ["create", "update", "patch", "delete", "deletecollection"]
+      },
+      { level: "Metadata" }
+    ]
+  };
+  return {
+    name: "audit-policy",
+    path: AUDIT_POLICY_PATH,
+    roles: ["ControlPlane"],
+    content: import_yaml2.default.stringify(policy)
+  };
+}
+var SESSION_MANAGER_STATEMENT = {
+  Effect: "Allow",
+  Action: [
+    "ssm:UpdateInstanceInformation",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+    "ec2messages:AcknowledgeMessage",
+    "ec2messages:DeleteMessage",
+    "ec2messages:FailMessage",
+    "ec2messages:GetEndpoint",
+    "ec2messages:GetMessages",
+    "ec2messages:SendReply"
+  ],
+  Resource: "*"
+};
 function cidr(value) {
   return value ? { cidr: value } : {};
 }
@@ -39625,7 +39761,10 @@ function instanceGroup(name2, clusterName, spec) {
 function metadataOptions(hopLimit) {
   return { instanceMetadata: { httpTokens: "required", httpPutResponseHopLimit: hopLimit } };
 }
-function controlPlaneGroups(env, zones, clusterName) {
+function rootVolume(volumes) {
+  return { rootVolumeEncryption: true, rootVolumeEncryptionKey: volumes.encryptionKey };
+}
+function controlPlaneGroups(env, zones, clusterName, volumes) {
   const count = env.cluster.control_plane.count;
   if (!Number.isInteger(count) || count < 1 || count % 2 === 0) {
     throw new ManifestError(
@@ -39648,6 +39787,7 @@ function controlPlaneGroups(env, zones, clusterName) {
       minSize: 1,
       maxSize: 1,
       subnets: [zone],
+      ...rootVolume(volumes),
       // Control-plane add-ons (cluster-autoscaler, node-termination-handler) use the instance role from pods.
       ...metadataOptions(3)
     });
@@ -39659,7 +39799,7 @@ function splitAcrossZones(total, zoneCount) {
   return Array.from({ length: zoneCount }, (_, i) => base + (i < remainder ? 1 : 0));
 }
 var GROUP_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-function nodeGroupPerZone(group, index, zones, clusterName) {
+function nodeGroupPerZone(group, index, zones, clusterName, options) {
   const field = `cluster.node_groups[${index}]`;
   if (!GROUP_NAME.test(group.name ?? "")) {
     throw new ManifestError(
@@ -39691,32 +39831,27 @@ function nodeGroupPerZone(group, index, zones, clusterName) {
       minSize: mins[i],
       maxSize: maxes[i],
       subnets: [zone],
+      ...rootVolume(options),
+      // The client group DocumentDB admits (terraform/modules/documentdb), on nodes only.
+      ...options.additionalSecurityGroups.length ? { additionalSecurityGroups: options.additionalSecurityGroups } : {},
       nodeLabels: {
         "movies.io/node-group": group.name,
-        ...group.spot ? { "movies.io/capacity": "spot" } : {}
+        // Stateful workloads (dev's in-cluster MongoDB) select on-demand capacity.
+        "movies.io/capacity": group.spot ? "spot" : "on-demand"
       },
       ...group.spot ? {
         mixedInstancesPolicy: {
           instances: spotInstanceTypes(instanceType),
           onDemandBase: 0,
           onDemandAboveBase: 0,
-          spotAllocationStrategy: "capacity-optimized"
+          // The pools with the lowest interruption rate, then the lowest price among them.
+          spotAllocationStrategy: "price-capacity-optimized"
         },
         capacityRebalance: true
       } : {},
       ...metadataOptions(1)
     })
   );
-}
-function bastionGroup(zones, clusterName) {
-  return instanceGroup("bastions", clusterName, {
-    role: "Bastion",
-    machineType: BASTION_INSTANCE_TYPE,
-    minSize: 1,
-    maxSize: 1,
-    subnets: zones.map((zone) => `utility-${zone}`),
-    ...metadataOptions(1)
-  });
 }
 function toManifestYaml(rendered) {
   return [rendered.cluster, ...rendered.instanceGroups].map((object) => import_yaml2.default.stringify(object, { lineWidth: 0 })).join("---\n");
@@ -39761,14 +39896,14 @@ function sortKeys(value) {
 }
 
 // actions/kops/src/terraformOutputs.ts
-var import_node_fs5 = __toESM(require("node:fs"));
+var import_node_fs6 = __toESM(require("node:fs"));
 var TerraformOutputsError = class extends Error {
   name = "TerraformOutputsError";
 };
 function readTerraformOutputs(file) {
   let text;
   try {
-    text = import_node_fs5.default.readFileSync(file, "utf8");
+    text = import_node_fs6.default.readFileSync(file, "utf8");
   } catch (error) {
     throw new TerraformOutputsError(
       `terraform-outputs: cannot read ${file} (${error.code ?? String(error)}); write it with \`terraform output -json > ${file}\``
@@ -39853,7 +39988,24 @@ function parseTerraformOutputs(json, source = "terraform outputs") {
       "is not an s3://bucket URL"
     ),
     clusterName: string("cluster_name"),
-    region: string("region", /^[a-z]{2}(-[a-z]+)+-\d$/, "is not an AWS region")
+    region: string("region", /^[a-z]{2}(-[a-z]+)+-\d$/, "is not an AWS region"),
+    kopsPermissionsBoundaryArn: string(
+      "kops_permissions_boundary_arn",
+      /^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/,
+      "is not an IAM policy ARN"
+    ),
+    ebsKmsKeyArn: string(
+      "ebs_kms_key_arn",
+      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/,
+      "is not a KMS key ARN"
+    ),
+    ...typeof optional("documentdb_client_security_group_id") === "string" ? {
+      documentdbClientSecurityGroupId: string(
+        "documentdb_client_security_group_id",
+        /^sg-[0-9a-f]+$/,
+        "is not a security group id (sg-…)"
+      )
+    } : {}
   };
 }
 var SUBNET = /^subnet-[0-9a-f]+$/;
@@ -39897,19 +40049,11 @@ function render(inputs, env) {
     ...readTerraformOutputs(requireOutputsFile(inputs)),
     ...inputs.stateStore ? { kopsStateStore: inputs.stateStore } : {}
   };
-  const rendered = renderCluster(env, outputs, {
-    apiAccess: inputs.apiAccess,
-    sshAccess: inputs.sshAccess
-  });
-  if (env.cluster.bastion && inputs.sshAccess.length === 0) {
-    core5.warning(
-      "cluster.bastion is on but ssh-access is empty: nobody can reach the bastion until ssh-access lists CIDRs"
-    );
-  }
+  const rendered = renderCluster(env, outputs);
   const yaml = toManifestYaml(rendered);
-  import_node_fs6.default.mkdirSync(inputs.outputDir, { recursive: true });
-  const manifestPath = import_node_path4.default.join(inputs.outputDir, `${env.cluster.name}.yaml`);
-  import_node_fs6.default.writeFileSync(manifestPath, yaml);
+  import_node_fs7.default.mkdirSync(inputs.outputDir, { recursive: true });
+  const manifestPath = import_node_path5.default.join(inputs.outputDir, `${env.cluster.name}.yaml`);
+  import_node_fs7.default.writeFileSync(manifestPath, yaml);
   core5.setOutput("manifest-path", manifestPath);
   core5.info(`rendered ${rendered.instanceGroups.length + 1} kOps objects to ${manifestPath}`);
   if (inputs.command === "render") {
@@ -40005,14 +40149,16 @@ async function apply(inputs, env) {
   writeSummary(changeMarkdown(env, change));
   if (change.exists) await kops.replace(rendered.manifestPath);
   else await kops.create(rendered.manifestPath);
+  if (await kops.ensureEncryptionConfig(inputs.outputDir))
+    core5.info("created the etcd encryption key (secret encryptionconfig in the state store)");
   for (const group of change.removedGroups) await kops.deleteInstanceGroup(group);
   core5.startGroup("Cloud changes (preview)");
   await kops.update(false);
   core5.endGroup();
   await kops.update(true);
   if (change.exists) {
-    const kubeconfig = import_node_path4.default.join(
-      import_node_fs6.default.mkdtempSync(import_node_path4.default.join(process.env.RUNNER_TEMP || import_node_os2.default.tmpdir(), "kops-")),
+    const kubeconfig = import_node_path5.default.join(
+      import_node_fs7.default.mkdtempSync(import_node_path5.default.join(process.env.RUNNER_TEMP || import_node_os2.default.tmpdir(), "kops-")),
       "kubeconfig"
     );
     await kops.exportKubeconfig(kubeconfig, inputs.adminTtl);
@@ -40040,7 +40186,7 @@ Cluster \`${env.cluster.name}\` is valid (waited up to ${inputs.validateTimeout}
 }
 async function exportKubeconfig(inputs, env) {
   const kops = kopsFor(inputs, env, stateStoreOf(inputs));
-  import_node_fs6.default.mkdirSync(import_node_path4.default.dirname(inputs.kubeconfig), { recursive: true });
+  import_node_fs7.default.mkdirSync(import_node_path5.default.dirname(inputs.kubeconfig), { recursive: true });
   await kops.exportKubeconfig(inputs.kubeconfig, inputs.adminTtl);
   core5.setOutput("kubeconfig", inputs.kubeconfig);
 }

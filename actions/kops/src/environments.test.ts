@@ -20,10 +20,7 @@ describe('kOps manifests of the shipped environments', () => {
 
   describe.each(shipped)('$name', ({ env, outputsFile }) => {
     const outputs = readTerraformOutputs(outputsFile);
-    const { cluster, instanceGroups } = renderCluster(env, outputs, {
-      apiAccess: ['0.0.0.0/0'],
-      sshAccess: [],
-    });
+    const { cluster, instanceGroups } = renderCluster(env, outputs);
     const zones = outputs.azs.slice(0, env.network.az_count);
     const byRole = (role: string) => instanceGroups.filter((ig) => ig.spec.role === role);
 
@@ -69,8 +66,9 @@ describe('kOps manifests of the shipped environments', () => {
       }
     });
 
-    it('has a bastion exactly when env.yaml asks for one', () => {
-      expect(byRole('Bastion')).toHaveLength(env.cluster.bastion ? 1 : 0);
+    it('has no bastion; the API is open to exactly api_access', () => {
+      expect(byRole('Bastion')).toHaveLength(0);
+      expect(cluster.spec.kubernetesApiAccess).toEqual(env.cluster.api_access);
     });
   });
 });
@@ -81,7 +79,7 @@ function expectSpot(ig: KopsObject, group: EnvConfig['cluster']['node_groups'][n
       instances: spotInstanceTypes(group.instance_type),
       onDemandBase: 0,
       onDemandAboveBase: 0,
-      spotAllocationStrategy: 'capacity-optimized',
+      spotAllocationStrategy: 'price-capacity-optimized',
     });
   } else {
     expect(ig.spec.mixedInstancesPolicy).toBeUndefined();

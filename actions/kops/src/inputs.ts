@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { parseDuration, parseIpv4Cidr } from '@movies/actions-lib';
+import { parseDuration } from '@movies/actions-lib';
 
 export const COMMANDS = [
   'render',
@@ -20,25 +20,10 @@ export interface KopsInputs {
   stateStore: string;
   outputDir: string;
   kops: string;
-  apiAccess: string[];
-  sshAccess: string[];
   validateTimeout: string;
   kubeconfig: string;
   adminTtl: string;
   confirmDelete: string;
-}
-
-/** A comma- or newline-separated list of IPv4 CIDRs. */
-export function cidrList(name: string, text: string): string[] {
-  const items = text
-    .split(/[\n,]/)
-    .map((item) => item.trim())
-    .filter(Boolean);
-  for (const item of items) {
-    if (!parseIpv4Cidr(item))
-      throw new Error(`input ${name}: "${item}" is not an IPv4 CIDR (a.b.c.d/n)`);
-  }
-  return items;
 }
 
 /** kOps takes Go durations; check them here so a typo fails before anything runs. */
@@ -69,8 +54,6 @@ export function readInputs(): KopsInputs {
     stateStore: stateStore(core.getInput('state-store')),
     outputDir: core.getInput('output-dir') || path.join(scratch, 'kops', environment),
     kops: core.getInput('kops-path') || 'kops',
-    apiAccess: cidrList('api-access', core.getInput('api-access') || '0.0.0.0/0'),
-    sshAccess: cidrList('ssh-access', core.getInput('ssh-access')),
     validateTimeout: duration('validate-timeout', core.getInput('validate-timeout') || '15m'),
     kubeconfig: core.getInput('kubeconfig') || path.join(scratch, `kubeconfig-${environment}`),
     adminTtl: duration('admin-ttl', core.getInput('admin-ttl') || '1h'),

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { CliError, runCli, type CliResult } from '@movies/actions-lib';
 
 /** Where and how to call kOps for one cluster. */
@@ -70,6 +73,39 @@ export class Kops {
     return this.run(['replace', '-f', manifestPath, '--force']);
   }
 
+  /**
+   * Creates the cluster's etcd encryption configuration (secretbox with a fresh 32-byte key, then
+   * identity so data written before encryption stays readable) unless it exists. The key lives in
+   * the state store, which is encrypted with the environment's KMS key; returns whether it was
+   * created.
+   */
+  async ensureEncryptionConfig(scratchDir: string): Promise<boolean> {
+    const name = this.target.clusterName;
+    fs.mkdirSync(scratchDir, { recursive: true });
+    const dir = fs.mkdtempSync(path.join(scratchDir, 'encryption-'));
+    const file = path.join(dir, 'encryptionconfig.yaml');
+    try {
+      fs.writeFileSync(file, encryptionConfiguration(randomBytes(32).toString('base64')), {
+        mode: 0o600,
+      });
+      const result = await this.run(
+        ['create', 'secret', 'encryptionconfig', '--name', name, '-f', file],
+        { silent: true, okExitCodes: [0, 1] },
+      );
+      if (result.exitCode === 0) return true;
+      if (/already exists/.test(`${result.stderr}${result.stdout}`)) return false;
+      throw new CliError(
+        `kops create secret encryptionconfig --name ${name}`,
+        result.exitCode,
+        result.stderr.trim(),
+        result.stdout,
+        result.stderr,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   deleteInstanceGroup(name: string): Promise<CliResult> {
     return this.run(['delete', 'instancegroup', name, '--name', this.target.clusterName, '--yes']);
   }
@@ -120,4 +156,21 @@ export class Kops {
   deleteCluster(): Promise<CliResult> {
     return this.run(['delete', 'cluster', '--name', this.target.clusterName, '--yes']);
   }
+}
+
+/** The API server's EncryptionConfiguration: Secrets encrypted with secretbox (XSalsa20-Poly1305). */
+export function encryptionConfiguration(base64Key: string): string {
+  return [
+    'apiVersion: apiserver.config.k8s.io/v1',
+    'kind: EncryptionConfiguration',
+    'resources:',
+    '  - resources: [secrets]',
+    '    providers:',
+    '      - secretbox:',
+    '          keys:',
+    `            - name: key1`,
+    `              secret: ${base64Key}`,
+    '      - identity: {}',
+    '',
+  ].join('\n');
 }

@@ -89,7 +89,7 @@ describe.each(environmentFolders(repoRoot))(
     });
 
     it('kops create -f stores the cluster and every instance group after its API validation', async () => {
-      const rendered = renderCluster(config, outputs, { apiAccess: ['0.0.0.0/0'], sshAccess: [] });
+      const rendered = renderCluster(config, outputs);
       const manifest = path.join(dir, 'manifest.yaml');
       fs.writeFileSync(manifest, toManifestYaml(rendered));
       const created = await kops(['create', '-f', manifest, '--state', stateStore], env);
@@ -156,7 +156,7 @@ describe('the real kops rejects what it should', () => {
       subnets: subnetCidrs(outputs),
     });
     try {
-      const rendered = renderCluster(config, outputs, { apiAccess: ['0.0.0.0/0'], sshAccess: [] });
+      const rendered = renderCluster(config, outputs);
       delete rendered.cluster.spec.certManager;
       fs.writeFileSync(path.join(dir, 'bad.yaml'), toManifestYaml(rendered));
       const result = await kops(

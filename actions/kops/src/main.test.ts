@@ -107,9 +107,30 @@ describe('kops action (bundled, as the runner runs it)', () => {
     expect(argvs()).toEqual([
       `get cluster --name dev.movies.k8s.local -o yaml ${state}`,
       `create -f ${manifest} ${state}`,
+      // spec.encryptionConfig: the etcd key exists before the first update.
+      expect.stringMatching(
+        new RegExp(
+          `^create secret encryptionconfig --name dev.movies.k8s.local -f \\S+/encryptionconfig.yaml ${state}$`,
+        ),
+      ),
       `update cluster --name dev.movies.k8s.local ${state}`,
       `update cluster --name dev.movies.k8s.local --yes ${state}`,
     ]);
+    const config = kops.encryptionConfig()!;
+    expect(config).toMatch(/kind: EncryptionConfiguration/);
+    const key = /secret: (\S+)/.exec(config)![1]!;
+    expect(Buffer.from(key, 'base64')).toHaveLength(32);
+    // The key never reaches the log, and its scratch file is gone.
+    expect(result.stdout).not.toContain(key);
+    expect(fs.readdirSync(scratch).filter((f) => f.startsWith('encryption-'))).toEqual([]);
+  });
+
+  it('apply keeps the etcd encryption key of an existing cluster', async () => {
+    await run({ command: 'apply' });
+    const first = kops.encryptionConfig();
+    const result = await run({ command: 'apply' });
+    expect(result.errors).toEqual([]);
+    expect(kops.encryptionConfig()).toBe(first);
   });
 
   it('apply shows the change first, replaces, deletes dropped groups and rolls the nodes', async () => {
@@ -129,6 +150,7 @@ describe('kops action (bundled, as the runner runs it)', () => {
     const calls = argvs();
     expect(calls.slice(2)).toEqual([
       `replace -f ${manifest} --force ${state}`,
+      expect.stringMatching(/^create secret encryptionconfig /),
       `delete instancegroup old-eu-west-1a --name dev.movies.k8s.local --yes ${state}`,
       `update cluster --name dev.movies.k8s.local ${state}`,
       `update cluster --name dev.movies.k8s.local --yes ${state}`,

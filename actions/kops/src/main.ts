@@ -64,15 +64,7 @@ function render(inputs: KopsInputs, env: EnvConfig): Rendered {
     ...readTerraformOutputs(requireOutputsFile(inputs)),
     ...(inputs.stateStore ? { kopsStateStore: inputs.stateStore } : {}),
   };
-  const rendered = renderCluster(env, outputs, {
-    apiAccess: inputs.apiAccess,
-    sshAccess: inputs.sshAccess,
-  });
-  if (env.cluster.bastion && inputs.sshAccess.length === 0) {
-    core.warning(
-      'cluster.bastion is on but ssh-access is empty: nobody can reach the bastion until ssh-access lists CIDRs',
-    );
-  }
+  const rendered = renderCluster(env, outputs);
   const yaml = toManifestYaml(rendered);
   fs.mkdirSync(inputs.outputDir, { recursive: true });
   const manifestPath = path.join(inputs.outputDir, `${env.cluster.name}.yaml`);
@@ -185,6 +177,9 @@ async function apply(inputs: KopsInputs, env: EnvConfig): Promise<void> {
 
   if (change.exists) await kops.replace(rendered.manifestPath);
   else await kops.create(rendered.manifestPath);
+  // spec.encryptionConfig needs its key before the first update; it is never replaced here.
+  if (await kops.ensureEncryptionConfig(inputs.outputDir))
+    core.info('created the etcd encryption key (secret encryptionconfig in the state store)');
   for (const group of change.removedGroups) await kops.deleteInstanceGroup(group);
 
   core.startGroup('Cloud changes (preview)');

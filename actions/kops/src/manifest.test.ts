@@ -23,16 +23,16 @@ function environment(
       kubernetes_version: '1.32.4',
       control_plane: { count: 3, instance_type: 't3.large' },
       node_groups: [{ name: 'nodes', instance_type: 't3.large', min: 3, max: 9, spot: false }],
-      bastion: false,
+      api_access: ['198.51.100.0/24'],
+      ssm_access: true,
       ...cluster,
     },
   };
 }
-const access = { apiAccess: ['0.0.0.0/0'], sshAccess: [] };
 
 describe('renderCluster', () => {
   it('references the Terraform VPC and subnets by id, private and utility per AZ', () => {
-    const { cluster } = renderCluster(environment(), networkOutputs(), access);
+    const { cluster } = renderCluster(environment(), networkOutputs());
     expect(cluster.spec.networkID).toBe('vpc-0a1b2c3d4e5f60718');
     expect(cluster.spec.networkCIDR).toBe('10.30.0.0/16');
     expect(cluster.spec.subnets).toEqual([
@@ -86,16 +86,16 @@ describe('renderCluster', () => {
       privateSubnetCidrs: { 'eu-west-1a': '10.30.0.0/19' },
       publicSubnetCidrs: { 'eu-west-1a': '10.30.128.0/22' },
     });
-    const { cluster } = renderCluster(environment({}, 1), outputs, access);
+    const { cluster } = renderCluster(environment({}, 1), outputs);
     const subnets = cluster.spec.subnets as Array<Record<string, string>>;
     expect(subnets.map((s) => s.cidr)).toEqual(['10.30.0.0/19', '10.30.128.0/22']);
   });
 
   it('uses the state store from Terraform, pins the version and turns on the add-ons', () => {
-    const { cluster } = renderCluster(environment(), networkOutputs(), access);
+    const { cluster } = renderCluster(environment(), networkOutputs());
     expect(cluster.apiVersion).toBe('kops.k8s.io/v1alpha2');
     expect(cluster.spec).toMatchObject({
-      configBase: 's3://movies-kops-state-333333333333/prod.movies.k8s.local',
+      configBase: 's3://movies-kops-state-111111111111-prod/prod.movies.k8s.local',
       kubernetesVersion: '1.32.4',
       cloudProvider: 'aws',
       metricsServer: { enabled: true },
@@ -103,7 +103,7 @@ describe('renderCluster', () => {
       nodeTerminationHandler: { enabled: true },
       api: { loadBalancer: { type: 'Public', class: 'Network' } },
       topology: { dns: { type: 'None' } },
-      kubernetesApiAccess: ['0.0.0.0/0'],
+      kubernetesApiAccess: ['198.51.100.0/24'],
     });
     expect(cluster.spec.dnsZone).toBeUndefined();
     expect(cluster.spec.sshAccess).toBeUndefined();
@@ -115,13 +115,13 @@ describe('renderCluster', () => {
       name: 'prod.k8s.movies.example.org',
       dns_zone: 'movies.example.org',
     });
-    const { cluster } = renderCluster(env, outputs, access);
+    const { cluster } = renderCluster(env, outputs);
     expect(cluster.spec.dnsZone).toBe('movies.example.org');
     expect(cluster.spec.topology).toEqual({ dns: { type: 'Public' } });
   });
 
   it('spreads an HA control plane over the AZs with matching etcd members', () => {
-    const { cluster, instanceGroups } = renderCluster(environment(), networkOutputs(), access);
+    const { cluster, instanceGroups } = renderCluster(environment(), networkOutputs());
     const planes = instanceGroups.filter((ig) => ig.spec.role === 'Master');
     expect(planes.map((ig) => [ig.metadata.name, ig.spec.subnets])).toEqual([
       ['control-plane-eu-west-1a', ['eu-west-1a']],
@@ -141,7 +141,7 @@ describe('renderCluster', () => {
 
   it('places three control planes over two AZs with unique names', () => {
     const outputs = networkOutputs();
-    const { instanceGroups } = renderCluster(environment({}, 2), outputs, access);
+    const { instanceGroups } = renderCluster(environment({}, 2), outputs);
     expect(
       instanceGroups.filter((ig) => ig.spec.role === 'Master').map((ig) => ig.metadata.name),
     ).toEqual([
@@ -158,7 +158,7 @@ describe('renderCluster', () => {
         { name: 'batch', instance_type: 'm5.large', min: 0, max: 3, spot: true },
       ],
     });
-    const { instanceGroups } = renderCluster(env, networkOutputs(), access);
+    const { instanceGroups } = renderCluster(env, networkOutputs());
     const nodes = instanceGroups.filter((ig) => ig.spec.role === 'Node');
     expect(
       nodes.map((ig) => [ig.metadata.name, ig.spec.subnets, ig.spec.minSize, ig.spec.maxSize]),
@@ -175,37 +175,122 @@ describe('renderCluster', () => {
       instances: ['m5.large', 'm5a.large', 'm6i.large'],
       onDemandBase: 0,
       onDemandAboveBase: 0,
-      spotAllocationStrategy: 'capacity-optimized',
+      spotAllocationStrategy: 'price-capacity-optimized',
     });
+    expect(nodes[3]!.spec.capacityRebalance).toBe(true);
+    expect(
+      nodes.map((ig) => (ig.spec.nodeLabels as Record<string, string>)['movies.io/capacity']),
+    ).toEqual(['on-demand', 'on-demand', 'on-demand', 'spot', 'spot', 'spot']);
   });
 
   it('requires IMDSv2 on every instance group and labels each with the cluster', () => {
-    const { instanceGroups } = renderCluster(
-      environment({ bastion: true }),
-      networkOutputs(),
-      access,
-    );
+    const { instanceGroups } = renderCluster(environment(), networkOutputs());
     for (const ig of instanceGroups) {
       expect(ig.spec.instanceMetadata).toMatchObject({ httpTokens: 'required' });
       expect(ig.metadata.labels).toEqual({ 'kops.k8s.io/cluster': 'prod.movies.k8s.local' });
     }
   });
 
-  it('adds a bastion in the utility subnets only when asked', () => {
-    const without = renderCluster(environment(), networkOutputs(), access);
-    expect(without.instanceGroups.some((ig) => ig.spec.role === 'Bastion')).toBe(false);
-    const { cluster, instanceGroups } = renderCluster(
-      environment({ bastion: true }),
-      networkOutputs(),
-      access,
+  it('has no bastion and no SSH: node shells go through SSM Session Manager when ssm_access', () => {
+    const { cluster, instanceGroups } = renderCluster(environment(), networkOutputs());
+    expect(instanceGroups.some((ig) => ig.spec.role === 'Bastion')).toBe(false);
+    expect(cluster.spec.topology).toEqual({ dns: { type: 'None' } });
+    expect(cluster.spec.sshAccess).toBeUndefined();
+    expect(cluster.spec.sshKeyName).toBeUndefined();
+    const policies = cluster.spec.additionalPolicies as Record<string, string>;
+    expect(Object.keys(policies).sort()).toEqual(['master', 'node']);
+    for (const document of Object.values(policies)) {
+      const actions = (JSON.parse(document) as Array<{ Action: string[] }>).flatMap(
+        (statement) => statement.Action,
+      );
+      expect(actions).toContain('ssmmessages:OpenDataChannel');
+      expect(actions).toContain('ssm:UpdateInstanceInformation');
+      expect(actions.some((action) => /^(iam|sts|s3|secretsmanager):/.test(action))).toBe(false);
+    }
+    const without = renderCluster(environment({ ssm_access: false }), networkOutputs());
+    expect(without.cluster.spec.additionalPolicies).toBeUndefined();
+  });
+
+  it('tags everything kOps creates with the project and environment (the IAM conditions key on them)', () => {
+    const { cluster } = renderCluster(environment(), networkOutputs());
+    expect(cluster.spec.cloudLabels).toEqual({ project: 'movies', environment: 'prod' });
+  });
+
+  it('caps every role kOps creates with the permissions boundary Terraform made for the cluster', () => {
+    const { cluster } = renderCluster(environment(), networkOutputs());
+    expect(cluster.spec.iam).toEqual({
+      allowContainerRegistry: true,
+      legacy: false,
+      permissionsBoundary: 'arn:aws:iam::111111111111:policy/movies-kops-boundary-prod',
+    });
+  });
+
+  it("encrypts Secrets in etcd and every volume with the environment's key", () => {
+    const key = networkOutputs().ebsKmsKeyArn;
+    const { cluster, instanceGroups } = renderCluster(environment(), networkOutputs());
+    expect(cluster.spec.encryptionConfig).toBe(true);
+    for (const etcd of cluster.spec.etcdClusters as Array<{ etcdMembers: object[] }>)
+      for (const member of etcd.etcdMembers)
+        expect(member).toMatchObject({ encryptedVolume: true, kmsKeyId: key });
+    for (const ig of instanceGroups)
+      expect([
+        ig.metadata.name,
+        ig.spec.rootVolumeEncryption,
+        ig.spec.rootVolumeEncryptionKey,
+      ]).toEqual([ig.metadata.name, true, key]);
+  });
+
+  it('writes the API server audit log with a policy that keeps Secret bodies out of it', () => {
+    const { cluster } = renderCluster(environment(), networkOutputs());
+    const apiServer = cluster.spec.kubeAPIServer as Record<string, unknown>;
+    expect(apiServer).toMatchObject({
+      auditLogPath: '/var/log/kube-apiserver-audit.log',
+      auditPolicyFile: '/srv/kubernetes/kube-apiserver/audit-policy.yaml',
+      auditLogMaxAge: 30,
+    });
+    const [asset] = cluster.spec.fileAssets as Array<{
+      path: string;
+      roles: string[];
+      content: string;
+    }>;
+    expect(asset!.path).toBe(apiServer.auditPolicyFile);
+    expect(asset!.roles).toEqual(['ControlPlane']);
+    const policy = YAML.parse(asset!.content) as {
+      kind: string;
+      rules: Array<{ level: string; resources?: Array<{ resources: string[] }> }>;
+    };
+    expect(policy.kind).toBe('Policy');
+    const secretsRule = policy.rules.find((rule) =>
+      rule.resources?.some((r) => r.resources.includes('secrets')),
     );
-    const bastion = instanceGroups.find((ig) => ig.spec.role === 'Bastion');
-    expect(bastion?.spec.subnets).toEqual([
-      'utility-eu-west-1a',
-      'utility-eu-west-1b',
-      'utility-eu-west-1c',
-    ]);
-    expect(cluster.spec.topology).toMatchObject({ bastion: {} });
+    expect(secretsRule?.level).toBe('Metadata');
+    // The secrets rule comes before any rule that would log request bodies.
+    expect(policy.rules.indexOf(secretsRule!)).toBeLessThan(
+      policy.rules.findIndex(
+        (rule) => rule.level === 'Request' || rule.level === 'RequestResponse',
+      ),
+    );
+  });
+
+  it('runs the termination handler in queue mode, explicitly', () => {
+    const { cluster } = renderCluster(environment(), networkOutputs());
+    expect(cluster.spec.nodeTerminationHandler).toMatchObject({
+      enabled: true,
+      enableSQSTerminationDraining: true,
+    });
+  });
+
+  it("attaches DocumentDB's client security group to the nodes only, and only with DocumentDB", () => {
+    const { instanceGroups } = renderCluster(environment(), networkOutputs());
+    for (const ig of instanceGroups)
+      expect([ig.metadata.name, ig.spec.additionalSecurityGroups]).toEqual([
+        ig.metadata.name,
+        ig.spec.role === 'Node' ? ['sg-0dd00000000000001'] : undefined,
+      ]);
+    const outputs = networkOutputs();
+    delete outputs.documentdbClientSecurityGroupId;
+    for (const ig of renderCluster(environment(), outputs).instanceGroups)
+      expect(ig.spec.additionalSecurityGroups).toBeUndefined();
   });
 
   it('defaults instance types to T3', () => {
@@ -213,7 +298,7 @@ describe('renderCluster', () => {
       control_plane: { count: 1 },
       node_groups: [{ name: 'nodes', min: 1, max: 3 }],
     });
-    const { instanceGroups } = renderCluster(env, networkOutputs(), access);
+    const { instanceGroups } = renderCluster(env, networkOutputs());
     expect(instanceGroups.map((ig) => ig.spec.machineType)).toEqual([
       't3.medium',
       't3.medium',
@@ -229,7 +314,7 @@ describe('renderCluster', () => {
         () => {
           const outputs = networkOutputs();
           delete outputs.privateSubnetIds['eu-west-1b'];
-          return renderCluster(environment(), outputs, access);
+          return renderCluster(environment(), outputs);
         },
         /private_subnet_ids has no subnet for availability zone eu-west-1b/,
       ],
@@ -238,13 +323,13 @@ describe('renderCluster', () => {
         () => {
           const outputs = networkOutputs();
           delete outputs.publicSubnetIds['eu-west-1c'];
-          return renderCluster(environment(), outputs, access);
+          return renderCluster(environment(), outputs);
         },
         /public_subnet_ids has no subnet for availability zone eu-west-1c/,
       ],
       [
         'fewer AZs than az_count',
-        () => renderCluster(environment({}, 4), networkOutputs(), access),
+        () => renderCluster(environment({}, 4), networkOutputs()),
         /azs lists 3 zone\(s\) but network.az_count is 4/,
       ],
       [
@@ -253,7 +338,6 @@ describe('renderCluster', () => {
           renderCluster(
             environment({ node_groups: [{ name: 'nodes', min: 5, max: 4 }] }),
             networkOutputs(),
-            access,
           ),
         /cluster.node_groups\[0\] \(nodes\): min 5 is greater than max 4/,
       ],
@@ -263,7 +347,6 @@ describe('renderCluster', () => {
           renderCluster(
             environment({ name: 'Prod_Cluster.k8s.local' }),
             networkOutputs({ clusterName: 'Prod_Cluster.k8s.local' }),
-            access,
           ),
         /cluster.name: "Prod_Cluster.k8s.local" is not a valid DNS name/,
       ],
@@ -273,23 +356,22 @@ describe('renderCluster', () => {
           renderCluster(
             environment({ name: 'prod.movies.example.org' }),
             networkOutputs({ clusterName: 'prod.movies.example.org' }),
-            access,
           ),
         /must end with .k8s.local when cluster.dns_zone is empty/,
       ],
       [
+        'no API access list',
+        () => renderCluster(environment({ api_access: [] }), networkOutputs()),
+        /cluster.api_access: list the CIDRs allowed to reach the Kubernetes API/,
+      ],
+      [
         'an even control plane count',
-        () => renderCluster(environment({ control_plane: { count: 2 } }), networkOutputs(), access),
+        () => renderCluster(environment({ control_plane: { count: 2 } }), networkOutputs()),
         /cluster.control_plane.count: 2 must be an odd number/,
       ],
       [
         'Terraform outputs for another cluster',
-        () =>
-          renderCluster(
-            environment(),
-            networkOutputs({ clusterName: 'dev.movies.k8s.local' }),
-            access,
-          ),
+        () => renderCluster(environment(), networkOutputs({ clusterName: 'dev.movies.k8s.local' })),
         /cluster_name "dev.movies.k8s.local" differs from cluster.name "prod.movies.k8s.local"/,
       ],
     ];
@@ -308,7 +390,16 @@ describe('helpers', () => {
   });
 
   it('offers similar instance types for spot', () => {
-    expect(spotInstanceTypes('t3.medium')).toEqual(['t3.medium', 't3a.medium', 't2.medium']);
+    // Current generations only (no t2), same vCPUs and memory.
+    expect(spotInstanceTypes('t3.medium')).toEqual([
+      't3.medium',
+      't3a.medium',
+      'c5.large',
+      'c6i.large',
+    ]);
+    expect(spotInstanceTypes('m5.large')).toEqual(['m5.large', 'm5a.large', 'm6i.large']);
+    for (const type of ['t3.medium', 't3.large', 't3a.xlarge', 'm5.large', 'c5.large'])
+      expect(spotInstanceTypes(type).filter((t) => /^(t2|m4|c4|r4)\./.test(t))).toEqual([]);
     expect(spotInstanceTypes('x9.weird')).toEqual(['x9.weird']);
   });
 
@@ -316,7 +407,6 @@ describe('helpers', () => {
     const rendered = renderCluster(
       environment({ control_plane: { count: 1 } }, 1),
       networkOutputs(),
-      access,
     );
     const docs = YAML.parseAllDocuments(toManifestYaml(rendered)).map(
       (d) => d.toJS() as { kind: string; metadata: { name: string } },

@@ -12,7 +12,10 @@ export interface ClusterEnvironment {
     kubernetes_version: string;
     control_plane: { count: number; instance_type?: string };
     node_groups: NodeGroup[];
-    bastion?: boolean;
+    /** CIDRs allowed to reach the Kubernetes API load balancer. */
+    api_access: string[];
+    /** Shell access to nodes through SSM Session Manager (there is no SSH and no bastion). */
+    ssm_access?: boolean;
   };
 }
 
@@ -22,13 +25,6 @@ export interface NodeGroup {
   min: number;
   max: number;
   spot?: boolean;
-}
-
-export interface RenderOptions {
-  /** CIDRs allowed to reach the Kubernetes API load balancer. */
-  apiAccess: string[];
-  /** CIDRs allowed to SSH (to the bastion when there is one); empty = no SSH from outside. */
-  sshAccess: string[];
 }
 
 export interface KopsObject {
@@ -49,27 +45,42 @@ export class ManifestError extends Error {
 
 export const DEFAULT_INSTANCE_TYPE = 't3.medium';
 export const DEFAULT_CONTROL_PLANE_TYPE = 't3.medium';
-export const BASTION_INSTANCE_TYPE = 't3.micro';
 
-/** Spot capacity is asked for across a few families of the same size so one pool running dry is survivable. */
-const SIMILAR_FAMILIES: Record<string, string[]> = {
-  t3: ['t3a', 't2'],
-  t3a: ['t3', 't2'],
-  t2: ['t3', 't3a'],
+/**
+ * Spot capacity is asked for across a few current-generation types with the same vCPUs and
+ * memory (so the cluster autoscaler can treat the groups as similar), so one pool running dry is
+ * survivable. Previous generations (t2, m4, c4) are never added.
+ */
+const SAME_FAMILY: Record<string, string[]> = {
+  t3: ['t3a'],
+  t3a: ['t3'],
   m5: ['m5a', 'm6i'],
   m5a: ['m5', 'm6i'],
   m6i: ['m6a', 'm5'],
   m6a: ['m6i', 'm5a'],
   c5: ['c5a', 'c6i'],
+  c5a: ['c5', 'c6i'],
   c6i: ['c6a', 'c5'],
+  c6a: ['c6i', 'c5a'],
   r5: ['r5a', 'r6i'],
   r6i: ['r6a', 'r5'],
 };
 
+/** Fixed-performance types with the vCPUs and memory of a burstable one (t3.medium: 2 vCPU, 4 GiB). */
+const BURSTABLE_EQUIVALENTS: Record<string, string[]> = {
+  medium: ['c5.large', 'c6i.large'],
+  large: ['m5.large', 'm6i.large'],
+  xlarge: ['m5.xlarge', 'm6i.xlarge'],
+  '2xlarge': ['m5.2xlarge', 'm6i.2xlarge'],
+};
+
 export function spotInstanceTypes(instanceType: string): string[] {
   const [family, size] = instanceType.split('.');
-  const similar = family && size ? (SIMILAR_FAMILIES[family] ?? []) : [];
-  return [instanceType, ...similar.map((f) => `${f}.${size}`)];
+  if (!family || !size) return [instanceType];
+  const siblings = (SAME_FAMILY[family] ?? []).map((f) => `${f}.${size}`);
+  const equivalents =
+    family === 't3' || family === 't3a' ? (BURSTABLE_EQUIVALENTS[size] ?? []) : [];
+  return [instanceType, ...siblings, ...equivalents];
 }
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -87,11 +98,7 @@ export function assertDnsName(name: string, field: string): void {
  * Renders the kOps Cluster and InstanceGroups for one environment from its env.yaml and the
  * Terraform outputs of its network. Throws a ManifestError naming the field on bad input.
  */
-export function renderCluster(
-  env: ClusterEnvironment,
-  outputs: NetworkOutputs,
-  options: RenderOptions,
-): RenderedCluster {
+export function renderCluster(env: ClusterEnvironment, outputs: NetworkOutputs): RenderedCluster {
   const clusterName = env.cluster.name;
   assertDnsName(clusterName, 'cluster.name');
   const dnsZone = (env.cluster.dns_zone ?? '').trim().replace(/\.$/, '');
@@ -118,17 +125,30 @@ export function renderCluster(
     );
   }
 
+  const apiAccess = env.cluster.api_access;
+  if (!Array.isArray(apiAccess) || apiAccess.length === 0) {
+    throw new ManifestError(
+      "cluster.api_access: list the CIDRs allowed to reach the Kubernetes API (the deploy runners' egress addresses)",
+    );
+  }
+
   const zones = availabilityZones(env, outputs);
-  const controlPlanes = controlPlaneGroups(env, zones, clusterName);
+  const volumes = { encryptionKey: outputs.ebsKmsKeyArn };
+  const controlPlanes = controlPlaneGroups(env, zones, clusterName, volumes);
   const nodeGroups = env.cluster.node_groups.flatMap((group, index) =>
-    nodeGroupPerZone(group, index, zones, clusterName),
+    nodeGroupPerZone(group, index, zones, clusterName, {
+      ...volumes,
+      additionalSecurityGroups: outputs.documentdbClientSecurityGroupId
+        ? [outputs.documentdbClientSecurityGroupId]
+        : [],
+    }),
   );
-  const bastion = env.cluster.bastion ? [bastionGroup(zones, clusterName)] : [];
 
   const etcdMembers = controlPlanes.map((ig) => ({
     name: ig.metadata.name.replace(/^control-plane-/, ''),
     instanceGroup: ig.metadata.name,
     encryptedVolume: true,
+    kmsKeyId: outputs.ebsKmsKeyArn,
   }));
 
   const cluster: KopsObject = {
@@ -139,6 +159,8 @@ export function renderCluster(
       api: { loadBalancer: { type: 'Public', class: 'Network' } },
       authorization: { rbac: {} },
       channel: 'stable',
+      // On every AWS resource kOps creates: the apply roles' IAM conditions key on these tags.
+      cloudLabels: { project: 'movies', environment: env.name },
       cloudProvider: 'aws',
       clusterAutoscaler: {
         enabled: true,
@@ -147,15 +169,39 @@ export function renderCluster(
       },
       configBase: `${outputs.kopsStateStore.replace(/\/$/, '')}/${clusterName}`,
       ...(dnsZone ? { dnsZone } : {}),
+      // Secrets in etcd are encrypted (the kops action creates the encryptionconfig secret).
+      encryptionConfig: true,
       etcdClusters: ['main', 'events'].map((name) => ({
         name,
         etcdMembers: etcdMembers.map((member) => ({ ...member })),
         // kOps' default, written out so the stored spec equals the render.
         manager: { backupRetentionDays: 90 },
       })),
-      iam: { allowContainerRegistry: true, legacy: false },
+      fileAssets: [auditPolicyAsset()],
+      iam: {
+        allowContainerRegistry: true,
+        legacy: false,
+        // Every role kOps creates is capped by this boundary; the apply role may create no other.
+        permissionsBoundary: outputs.kopsPermissionsBoundaryArn,
+      },
+      ...(env.cluster.ssm_access
+        ? {
+            additionalPolicies: {
+              node: JSON.stringify([SESSION_MANAGER_STATEMENT]),
+              // v1alpha2 spells the control-plane key "master" (kOps stores it back that way).
+              master: JSON.stringify([SESSION_MANAGER_STATEMENT]),
+            },
+          }
+        : {}),
+      kubeAPIServer: {
+        auditLogMaxAge: 30,
+        auditLogMaxBackups: 10,
+        auditLogMaxSize: 100,
+        auditLogPath: AUDIT_LOG_PATH,
+        auditPolicyFile: AUDIT_POLICY_PATH,
+      },
       kubelet: { anonymousAuth: false },
-      kubernetesApiAccess: options.apiAccess,
+      kubernetesApiAccess: apiAccess,
       kubernetesVersion: env.cluster.kubernetes_version,
       // Secure metrics-server (verified kubelet certificates) needs cert-manager, which kOps installs.
       certManager: { enabled: true },
@@ -166,11 +212,13 @@ export function renderCluster(
       networking: { cilium: {} },
       nodeTerminationHandler: {
         enabled: true,
+        // Queue mode: spot interruptions, rebalance recommendations, scheduled events and ASG
+        // lifecycle hooks reach the handler through an SQS queue fed by EventBridge rules.
+        enableSQSTerminationDraining: true,
         enableSpotInterruptionDraining: true,
         enableRebalanceMonitoring: false,
       },
       nonMasqueradeCIDR: '100.64.0.0/10',
-      ...(options.sshAccess.length ? { sshAccess: options.sshAccess } : {}),
       subnets: zones.flatMap((zone) => [
         {
           name: zone,
@@ -191,13 +239,70 @@ export function renderCluster(
         },
       ]),
       topology: {
-        ...(bastion.length ? { bastion: {} } : {}),
         dns: { type: dnsZone ? 'Public' : 'None' },
       },
     },
   };
-  return { cluster, instanceGroups: [...controlPlanes, ...nodeGroups, ...bastion] };
+  return { cluster, instanceGroups: [...controlPlanes, ...nodeGroups] };
 }
+
+export const AUDIT_POLICY_PATH = '/srv/kubernetes/kube-apiserver/audit-policy.yaml';
+export const AUDIT_LOG_PATH = '/var/log/kube-apiserver-audit.log';
+
+/**
+ * The API server's audit policy, written on the control planes: request bodies of writes for
+ * everything, metadata only for Secrets, ConfigMaps and tokens (their bodies are secrets), nothing
+ * for the noisy read-only health and watch traffic.
+ */
+function auditPolicyAsset(): Record<string, unknown> {
+  const policy = {
+    apiVersion: 'audit.k8s.io/v1',
+    kind: 'Policy',
+    omitStages: ['RequestReceived'],
+    rules: [
+      { level: 'None', nonResourceURLs: ['/healthz*', '/livez*', '/readyz*', '/version'] },
+      { level: 'None', verbs: ['watch'] },
+      {
+        level: 'Metadata',
+        resources: [
+          { group: '', resources: ['secrets', 'configmaps', 'serviceaccounts/token'] },
+          { group: 'authentication.k8s.io', resources: ['tokenreviews'] },
+        ],
+      },
+      { level: 'Request', verbs: ['get', 'list'] },
+      {
+        level: 'RequestResponse',
+        verbs: ['create', 'update', 'patch', 'delete', 'deletecollection'],
+      },
+      { level: 'Metadata' },
+    ],
+  };
+  return {
+    name: 'audit-policy',
+    path: AUDIT_POLICY_PATH,
+    roles: ['ControlPlane'],
+    content: YAML.stringify(policy),
+  };
+}
+
+/** What SSM Session Manager needs on an instance (the actions of AmazonSSMManagedInstanceCore it uses). */
+const SESSION_MANAGER_STATEMENT = {
+  Effect: 'Allow',
+  Action: [
+    'ssm:UpdateInstanceInformation',
+    'ssmmessages:CreateControlChannel',
+    'ssmmessages:CreateDataChannel',
+    'ssmmessages:OpenControlChannel',
+    'ssmmessages:OpenDataChannel',
+    'ec2messages:AcknowledgeMessage',
+    'ec2messages:DeleteMessage',
+    'ec2messages:FailMessage',
+    'ec2messages:GetEndpoint',
+    'ec2messages:GetMessages',
+    'ec2messages:SendReply',
+  ],
+  Resource: '*',
+};
 
 function cidr(value: string | undefined): { cidr?: string } {
   return value ? { cidr: value } : {};
@@ -245,10 +350,20 @@ function metadataOptions(hopLimit: number) {
   return { instanceMetadata: { httpTokens: 'required', httpPutResponseHopLimit: hopLimit } };
 }
 
+interface VolumeOptions {
+  encryptionKey: string;
+}
+
+/** Root volumes encrypted with the environment's key (kOps' default is the account's default EBS key). */
+function rootVolume(volumes: VolumeOptions) {
+  return { rootVolumeEncryption: true, rootVolumeEncryptionKey: volumes.encryptionKey };
+}
+
 function controlPlaneGroups(
   env: ClusterEnvironment,
   zones: string[],
   clusterName: string,
+  volumes: VolumeOptions,
 ): KopsObject[] {
   const count = env.cluster.control_plane.count;
   if (!Number.isInteger(count) || count < 1 || count % 2 === 0) {
@@ -272,6 +387,7 @@ function controlPlaneGroups(
       minSize: 1,
       maxSize: 1,
       subnets: [zone],
+      ...rootVolume(volumes),
       // Control-plane add-ons (cluster-autoscaler, node-termination-handler) use the instance role from pods.
       ...metadataOptions(3),
     });
@@ -292,6 +408,7 @@ function nodeGroupPerZone(
   index: number,
   zones: string[],
   clusterName: string,
+  options: VolumeOptions & { additionalSecurityGroups: string[] },
 ): KopsObject[] {
   const field = `cluster.node_groups[${index}]`;
   if (!GROUP_NAME.test(group.name ?? '')) {
@@ -324,9 +441,15 @@ function nodeGroupPerZone(
       minSize: mins[i],
       maxSize: maxes[i],
       subnets: [zone],
+      ...rootVolume(options),
+      // The client group DocumentDB admits (terraform/modules/documentdb), on nodes only.
+      ...(options.additionalSecurityGroups.length
+        ? { additionalSecurityGroups: options.additionalSecurityGroups }
+        : {}),
       nodeLabels: {
         'movies.io/node-group': group.name,
-        ...(group.spot ? { 'movies.io/capacity': 'spot' } : {}),
+        // Stateful workloads (dev's in-cluster MongoDB) select on-demand capacity.
+        'movies.io/capacity': group.spot ? 'spot' : 'on-demand',
       },
       ...(group.spot
         ? {
@@ -334,7 +457,8 @@ function nodeGroupPerZone(
               instances: spotInstanceTypes(instanceType),
               onDemandBase: 0,
               onDemandAboveBase: 0,
-              spotAllocationStrategy: 'capacity-optimized',
+              // The pools with the lowest interruption rate, then the lowest price among them.
+              spotAllocationStrategy: 'price-capacity-optimized',
             },
             capacityRebalance: true,
           }
@@ -342,17 +466,6 @@ function nodeGroupPerZone(
       ...metadataOptions(1),
     }),
   );
-}
-
-function bastionGroup(zones: string[], clusterName: string): KopsObject {
-  return instanceGroup('bastions', clusterName, {
-    role: 'Bastion',
-    machineType: BASTION_INSTANCE_TYPE,
-    minSize: 1,
-    maxSize: 1,
-    subnets: zones.map((zone) => `utility-${zone}`),
-    ...metadataOptions(1),
-  });
 }
 
 /** The manifest as kOps reads it: one YAML document per object, Cluster first. */

@@ -18,6 +18,12 @@ function outputsJson(): Record<string, { value: unknown; type?: unknown; sensiti
     kops_state_store: { value: 's3://movies-kops-state-111111111111' },
     cluster_name: { value: 'dev.movies.k8s.local' },
     region: { value: 'eu-west-1' },
+    kops_permissions_boundary_arn: {
+      value: 'arn:aws:iam::111111111111:policy/movies-kops-boundary-dev',
+    },
+    ebs_kms_key_arn: {
+      value: 'arn:aws:kms:eu-west-1:111111111111:key/2c8b3e4a-5d6f-4071-8cbd-2e3f4a5b6c7d',
+    },
     documentdb_secret_arn: { value: null },
   };
 }
@@ -36,13 +42,27 @@ describe('parseTerraformOutputs', () => {
       kopsStateStore: 's3://movies-kops-state-111111111111',
       clusterName: 'dev.movies.k8s.local',
       region: 'eu-west-1',
+      kopsPermissionsBoundaryArn: 'arn:aws:iam::111111111111:policy/movies-kops-boundary-dev',
+      ebsKmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/2c8b3e4a-5d6f-4071-8cbd-2e3f4a5b6c7d',
     });
+  });
+
+  it('reads the DocumentDB clients group when Terraform made one', () => {
+    const json = outputsJson();
+    json.documentdb_client_security_group_id = { value: 'sg-0b2c3d4e5f6071829' };
+    expect(parseTerraformOutputs(json).documentdbClientSecurityGroupId).toBe(
+      'sg-0b2c3d4e5f6071829',
+    );
+    json.documentdb_client_security_group_id = { value: 'subnet-0a' };
+    expect(() => parseTerraformOutputs(json)).toThrow(/is not a security group id/);
   });
 
   it.each([
     ['vpc_id', /output "vpc_id" is missing/],
     ['kops_state_store', /output "kops_state_store" is missing/],
     ['private_subnet_ids', /output "private_subnet_ids" is missing/],
+    ['kops_permissions_boundary_arn', /output "kops_permissions_boundary_arn" is missing/],
+    ['ebs_kms_key_arn', /output "ebs_kms_key_arn" is missing/],
   ])('names a missing %s', (key, message) => {
     const json = outputsJson();
     delete json[key];

@@ -16,6 +16,12 @@ export interface NetworkOutputs {
   kopsStateStore: string;
   clusterName: string;
   region: string;
+  /** IAM policy every role kOps creates must carry (spec.iam.permissionsBoundary). */
+  kopsPermissionsBoundaryArn: string;
+  /** The environment's KMS key for EBS volumes (root volumes and etcd). */
+  ebsKmsKeyArn: string;
+  /** Security group DocumentDB admits; attached to the node instance groups. Absent without DocumentDB. */
+  documentdbClientSecurityGroupId?: string;
 }
 
 export class TerraformOutputsError extends Error {
@@ -119,6 +125,25 @@ export function parseTerraformOutputs(
     ),
     clusterName: string('cluster_name'),
     region: string('region', /^[a-z]{2}(-[a-z]+)+-\d$/, 'is not an AWS region'),
+    kopsPermissionsBoundaryArn: string(
+      'kops_permissions_boundary_arn',
+      /^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/,
+      'is not an IAM policy ARN',
+    ),
+    ebsKmsKeyArn: string(
+      'ebs_kms_key_arn',
+      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/,
+      'is not a KMS key ARN',
+    ),
+    ...(typeof optional('documentdb_client_security_group_id') === 'string'
+      ? {
+          documentdbClientSecurityGroupId: string(
+            'documentdb_client_security_group_id',
+            /^sg-[0-9a-f]+$/,
+            'is not a security group id (sg-…)',
+          ),
+        }
+      : {}),
   };
 }
 

@@ -51,6 +51,10 @@ function describeRule(error: ErrorObject): string {
       return `must be one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'type':
       return `must be of type ${(error.params as { type: string | string[] }).type.toString().replace(',', ' or ')}`;
+    case 'contains': {
+      const wanted = (error.schema as { description?: string } | undefined)?.description;
+      return wanted ? `must contain ${wanted}` : (error.message ?? error.keyword);
+    }
     default:
       return error.message ?? error.keyword;
   }
@@ -61,14 +65,18 @@ export function formatSchemaErrors(
   file: string,
   errors: ErrorObject[] | null | undefined,
 ): string[] {
-  return (errors ?? []).map((error) => {
-    const at = error.instancePath;
-    if (error.keyword === 'required') {
-      return `${file}: ${at}/${(error.params as { missingProperty: string }).missingProperty} is required`;
-    }
-    if (error.keyword === 'additionalProperties') {
-      return `${file}: ${at}/${(error.params as { additionalProperty: string }).additionalProperty} is not an allowed key (unknown keys are errors)`;
-    }
-    return `${file}: ${at || '/'} ${describeRule(error)}`;
-  });
+  // An if/then rule reports its failing "then" part itself, and a "contains" rule its own
+  // summary: the "if" line and each item that did not match add nothing.
+  return (errors ?? [])
+    .filter((error) => error.keyword !== 'if' && !error.schemaPath.includes('/contains/'))
+    .map((error) => {
+      const at = error.instancePath;
+      if (error.keyword === 'required') {
+        return `${file}: ${at}/${(error.params as { missingProperty: string }).missingProperty} is required`;
+      }
+      if (error.keyword === 'additionalProperties') {
+        return `${file}: ${at}/${(error.params as { additionalProperty: string }).additionalProperty} is not an allowed key (unknown keys are errors)`;
+      }
+      return `${file}: ${at || '/'} ${describeRule(error)}`;
+    });
 }

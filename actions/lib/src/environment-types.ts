@@ -30,9 +30,16 @@ export interface EnvConfig {
     kubernetes_version: string;
     control_plane: { count: number; instance_type: string };
     node_groups: NodeGroup[];
-    bastion: boolean;
+    /** CIDRs allowed to reach the Kubernetes API load balancer. */
+    api_access: string[];
+    /** Node shells through SSM Session Manager (there is no SSH and no bastion). */
+    ssm_access: boolean;
   };
-  mongodb: { mode: 'in-cluster' | 'external' };
+  mongodb: {
+    mode: 'in-cluster' | 'external';
+    /** Required with mode external: the DocumentDB cluster Terraform creates. */
+    documentdb?: { instance_count: number; instance_class: string; deletion_protection: boolean };
+  };
   app: { url: string };
   promotion: { from: string | null; auto_deploy: boolean };
 }

@@ -251,6 +251,9 @@ describe('terraform action (bundled, run as the runner does, terraform stand-in 
       cluster_name: 'staging.movies.k8s.local',
       enable_flow_logs: true,
       create_documentdb: true,
+      documentdb_instance_count: 1,
+      documentdb_instance_class: 'db.t4g.medium',
+      documentdb_deletion_protection: true,
     });
     const backend = fs.readFileSync(path.join(workdir, 'backend.hcl'), 'utf8');
     expect(backend).toContain('bucket       = "movies-tfstate-111111111111"');

@@ -8,6 +8,8 @@ export interface FerretDBServer {
   /** mongodb://127.0.0.1:<port>/ — pass a database name in the driver, not here. */
   readonly uri: string;
   readonly dataDir: string;
+  /** With `tls`: the CA file a client must trust (the server refuses plain connections). */
+  readonly caFile?: string;
   readonly process: StartedProcess;
   /** Stops the server (SIGTERM) and, unless the data folder was given by the caller, removes it. */
   stop(): Promise<void>;
@@ -18,6 +20,11 @@ export interface FerretDBOptions {
   dataDir?: string;
   /** Listen on this loopback port; a free one is chosen otherwise. */
   port?: number;
+  /**
+   * TLS only, as DocumentDB with tls=enabled: a fresh CA and server certificate are generated in
+   * the data folder (`caFile`).
+   */
+  tls?: boolean;
 }
 
 /**
@@ -30,7 +37,13 @@ export async function startFerretDB(options: FerretDBOptions = {}): Promise<Ferr
   const listen = `127.0.0.1:${options.port ?? 0}`;
   const started = await startProcess(
     toolPath('ferretdb'),
-    ['--listen-addr', listen, '--data-dir', dataDir],
+    [
+      '--listen-addr',
+      listen,
+      '--data-dir',
+      dataDir,
+      ...(options.tls ? ['--tls-dir', path.join(dataDir, 'tls')] : []),
+    ],
     { readyPattern: /ferretdb ready uri=\S+/, timeoutMs: 30_000 },
   );
   const match = /ferretdb ready uri=(\S+)/.exec(started.output());
@@ -38,6 +51,7 @@ export async function startFerretDB(options: FerretDBOptions = {}): Promise<Ferr
   return {
     uri: match[1],
     dataDir,
+    ...(options.tls ? { caFile: path.join(dataDir, 'tls', 'ca.pem') } : {}),
     process: started,
     async stop() {
       await started.stop('SIGTERM');

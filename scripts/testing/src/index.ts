@@ -14,3 +14,11 @@ export {
 export { startJwksServer, type JwksServer } from './jwks-server';
 export { buildWorkspace } from './build';
 export { runTool, type ToolResult } from './tools';
+export {
+  startFakeAws,
+  type AmiFixture,
+  type AwsCall,
+  type FakeAws,
+  type FakeAwsOptions,
+  type FakeAwsRequest,
+} from './fake-aws';

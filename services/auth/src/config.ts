@@ -1,4 +1,4 @@
-import { intVar } from '@movies/kit';
+import { intVar, mongoConnectionShape } from '@movies/kit';
 import { z } from 'zod';
 
 const optionalPath = () => z.string().min(1).optional();
@@ -22,6 +22,11 @@ export const authConfigShape = {
     .string()
     .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'must be 1-63 letters, digits, _ or -' })
     .default('movies'),
+  ...mongoConnectionShape,
+  /** The mounted key ring (current.pem, next.pem, previous.pem); rotates without a restart. */
+  JWT_KEYS_DIR: optionalPath(),
+  /** How often JWT_KEYS_DIR is checked for a rotation. */
+  JWT_KEYS_CHECK_MS: intVar(1000, 600_000, 10_000),
   JWT_PRIVATE_KEY_FILE: optionalPath(),
   JWT_PRIVATE_KEY: z.string().optional(),
   JWT_KEY_ID: z

@@ -1,4 +1,4 @@
-import { ConfigError, type Logger } from '@movies/kit';
+import { ConfigError, mongoClientOptions, type Logger } from '@movies/kit';
 import type { AuthConfig } from './app';
 import { loadSigningKeys, type SigningKeys } from './keys';
 import { InMemoryUserRepository } from './users/memory';
@@ -24,8 +24,15 @@ export function buildAuthDeps(
   }
   let users: UserRepository;
   if (config.MONGODB_URI) {
-    users = MongoUserRepository.create(config.MONGODB_URI, config.MONGODB_DB);
-    logger.info({ db: config.MONGODB_DB }, 'user store: MongoDB');
+    users = MongoUserRepository.create(
+      config.MONGODB_URI,
+      config.MONGODB_DB,
+      mongoClientOptions(config, 'movies-auth'),
+    );
+    logger.info(
+      { db: config.MONGODB_DB, tls: config.MONGODB_TLS_CA_FILE !== undefined },
+      'user store: MongoDB',
+    );
   } else {
     users = new InMemoryUserRepository();
     logger.warn(

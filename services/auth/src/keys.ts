@@ -5,6 +5,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import {
   ConfigError,
   algorithmFor,
@@ -33,6 +34,8 @@ export interface SigningKeys {
 
 export interface KeyConfig {
   NODE_ENV: string;
+  /** A directory with current.pem (signs), next.pem and previous.pem (published, verified). */
+  JWT_KEYS_DIR?: string | undefined;
   JWT_PRIVATE_KEY_FILE?: string | undefined;
   JWT_PRIVATE_KEY?: string | undefined;
   JWT_KEY_ID?: string | undefined;
@@ -102,12 +105,110 @@ function extraKeysFrom(file: string, activeKid: string): VerificationKey[] {
   return keys;
 }
 
+/** The rotation slots of JWT_KEYS_DIR, in the order the JWKS lists them. */
+export const KEY_SLOTS = ['current', 'next', 'previous'] as const;
+
+function keySet(active: KeyObject, kid: string, extra: VerificationKey[]): SigningKeys {
+  const publicKey = createPublicKey(active);
+  const verificationKeys: VerificationKey[] = [
+    { kid, alg: algorithmFor(publicKey), key: publicKey },
+    ...extra,
+  ];
+  return {
+    active: { kid, alg: algorithmFor(publicKey), privateKey: active, publicKey },
+    verificationKeys,
+    jwks: { keys: verificationKeys.map((key) => publicJwk(key.kid, key.key)) },
+    generated: false,
+  };
+}
+
 /**
- * The signing key from JWT_PRIVATE_KEY_FILE or JWT_PRIVATE_KEY (PEM, RSA ≥ 2048 or EC P-256), its
- * kid (JWT_KEY_ID, else the key's RFC 7638 thumbprint), and the extra public keys of
- * JWT_PUBLIC_KEYS_FILE. Without a key a pair is generated — refused when NODE_ENV=production.
+ * The key ring of JWT_KEYS_DIR (the mounted movies-jwt Secret): current.pem signs; next.pem (the
+ * key the next rotation makes current, published ahead so every verifier already has it) and
+ * previous.pem (the key tokens issued before the last rotation are signed with, until they
+ * expire) are published and verified. Each kid is the key's RFC 7638 thumbprint.
+ */
+function loadKeyDirectory(dir: string): SigningKeys {
+  const file = (slot: string) => path.join(dir, `${slot}.pem`);
+  if (!fs.existsSync(file('current')))
+    throw new ConfigError([`JWT_KEYS_DIR: ${dir} has no current.pem (the signing key)`]);
+  const [current, ...others] = KEY_SLOTS.map((slot) =>
+    slot === 'current' || fs.existsSync(file(slot))
+      ? privateKeyFrom(`JWT_KEYS_DIR ${slot}.pem`, readText('JWT_KEYS_DIR', file(slot)))
+      : undefined,
+  );
+  const kid = keyIdFor(createPublicKey(current!));
+  const extra: VerificationKey[] = [];
+  for (const key of others) {
+    if (!key) continue;
+    const publicKey = createPublicKey(key);
+    const other = keyIdFor(publicKey);
+    if (other !== kid && !extra.some((e) => e.kid === other))
+      extra.push({ kid: other, alg: algorithmFor(publicKey), key: publicKey });
+  }
+  return keySet(current!, kid, extra);
+}
+
+/**
+ * Re-reads JWT_KEYS_DIR and swaps the ring in place (the token issuer, the key-set verifier and
+ * the JWKS route hold these very objects), so a rotated Secret takes effect without a restart.
+ * Returns the kids when they changed, null when nothing did.
+ */
+export function reloadSigningKeys(keys: SigningKeys, dir: string): string[] | null {
+  const fresh = loadKeyDirectory(dir);
+  const kids = (ring: SigningKeys) => ring.verificationKeys.map((key) => key.kid).join(',');
+  if (kids(fresh) === kids(keys) && fresh.active.kid === keys.active.kid) return null;
+  Object.assign(keys.active, fresh.active);
+  keys.verificationKeys.splice(0, keys.verificationKeys.length, ...fresh.verificationKeys);
+  keys.jwks = fresh.jwks;
+  return fresh.verificationKeys.map((key) => key.kid);
+}
+
+/**
+ * Polls JWT_KEYS_DIR (the kubelet updates a mounted Secret in place within about a minute) and
+ * reloads the ring when it changes; a broken update is logged and the old ring kept. Returns a
+ * function that stops the polling.
+ */
+export function watchSigningKeys(
+  keys: SigningKeys,
+  dir: string,
+  options: { intervalMs: number; logger: { info: LogFn; error: LogFn } },
+): () => void {
+  const timer = setInterval(() => {
+    try {
+      const kids = reloadSigningKeys(keys, dir);
+      if (kids)
+        options.logger.info({ signing: keys.active.kid, published: kids }, 'JWT keys rotated');
+    } catch (error) {
+      options.logger.error({ err: error }, 'JWT keys: reload failed, keeping the current keys');
+    }
+  }, options.intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+type LogFn = (object: Record<string, unknown>, message: string) => void;
+
+/**
+ * The signing keys: the ring of JWT_KEYS_DIR, or one key from JWT_PRIVATE_KEY_FILE or
+ * JWT_PRIVATE_KEY (PEM, RSA ≥ 2048 or EC P-256) with its kid (JWT_KEY_ID, else the key's RFC 7638
+ * thumbprint) and the extra public keys of JWT_PUBLIC_KEYS_FILE. Without a key a pair is
+ * generated — refused when NODE_ENV=production.
  */
 export function loadSigningKeys(config: KeyConfig): SigningKeys {
+  if (config.JWT_KEYS_DIR) {
+    const others = [
+      'JWT_PRIVATE_KEY_FILE',
+      'JWT_PRIVATE_KEY',
+      'JWT_KEY_ID',
+      'JWT_PUBLIC_KEYS_FILE',
+    ].filter((name) => config[name as keyof KeyConfig] !== undefined);
+    if (others.length > 0)
+      throw new ConfigError([
+        `JWT_KEYS_DIR: set either JWT_KEYS_DIR or ${others.join(', ')}, not both`,
+      ]);
+    return loadKeyDirectory(config.JWT_KEYS_DIR);
+  }
   if (config.JWT_PRIVATE_KEY_FILE && config.JWT_PRIVATE_KEY) {
     throw new ConfigError([
       'JWT_PRIVATE_KEY: set either JWT_PRIVATE_KEY_FILE or JWT_PRIVATE_KEY, not both',

@@ -1,4 +1,4 @@
-import { intVar, urlVar, type ConfigOf } from '@movies/kit';
+import { intVar, mongoConnectionShape, urlVar, type ConfigOf } from '@movies/kit';
 import { z } from 'zod';
 
 /** The data service's own variables (the common ones come from the kit's baseConfigShape). */
@@ -13,6 +13,7 @@ export const dataConfigShape = {
     .string()
     .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'must be a database name' })
     .default('movies'),
+  ...mongoConnectionShape,
   AUTH_URL: urlVar(),
   JWT_ISSUER: z.string().min(1).default('movies-auth'),
   JWT_AUDIENCE: z.string().min(1).default('movies'),

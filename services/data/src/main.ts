@@ -1,5 +1,10 @@
 import fs from 'node:fs';
-import { createJwksVerifier, createLogger, loadConfigOrExit } from '@movies/kit';
+import {
+  createJwksVerifier,
+  createLogger,
+  loadConfigOrExit,
+  mongoClientOptions,
+} from '@movies/kit';
 import { createDataService } from './app';
 import { loadCatalog } from './catalog/catalog';
 import { dataConfigShape } from './config';
@@ -30,6 +35,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const storage = await openStorage({
       mongodbUri: config.MONGODB_URI,
       mongodbDb: config.MONGODB_DB,
+      mongoClientOptions: mongoClientOptions(config, 'movies-data'),
       catalog: readCatalog(config.CATALOG_FILE),
       logger,
     });

@@ -37,6 +37,8 @@ export function urlVar() {
 /** Variables every service reads (the contract in the common brief). */
 export const baseConfigShape = {
   PORT: intVar(1, 65535),
+  /** Serve /readyz, /metrics and /version on this port instead of PORT (the chart sets it). */
+  OPS_PORT: intVar(1, 65535).optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',

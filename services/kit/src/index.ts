@@ -32,6 +32,13 @@ export {
   type Shutdown,
   type ShutdownOptions,
 } from './shutdown';
+export { opsRoutes, type OpsRoutesOptions } from './ops';
+export {
+  mongoClientOptions,
+  mongoConnectionShape,
+  type MongoClientSettings,
+  type MongoConnectionConfig,
+} from './mongo';
 export {
   createService,
   type ReadinessCheck,

@@ -141,8 +141,11 @@ async function verifyWith(
 export function createKeySetVerifier(
   options: ClaimsOptions & { keys: VerificationKey[] },
 ): TokenVerifier {
-  const byKid = new Map(options.keys.map((key) => [key.kid, key]));
-  return { verify: (token) => verifyWith(token, async (kid) => byKid.get(kid), options) };
+  // Looked up at each call: the owner may swap the keys in place (auth's key rotation).
+  return {
+    verify: (token) =>
+      verifyWith(token, async (kid) => options.keys.find((key) => key.kid === kid), options),
+  };
 }
 
 export interface JwksVerifierOptions extends ClaimsOptions {

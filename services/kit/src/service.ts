@@ -7,9 +7,10 @@ import { HttpError, errorHandler, notFoundHandler } from './errors';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { requestIdMiddleware, requestIdOf } from './request-id';
+import { opsRoutes, type ReadinessCheck } from './ops';
 import { createShutdown, installSignalHandlers, type Shutdown } from './shutdown';
 
-export type ReadinessCheck = () => Promise<void>;
+export type { ReadinessCheck } from './ops';
 
 export interface ServiceOptions {
   name: string;
@@ -30,6 +31,8 @@ export interface ServiceOptions {
 
 export interface StartOptions {
   port?: number;
+  /** Port of the operational endpoints when config.OPS_PORT is set (0: any free port). */
+  opsPort?: number;
   host?: string;
   /** Install SIGTERM/SIGINT handlers (default true). */
   handleSignals?: boolean;
@@ -38,11 +41,13 @@ export interface StartOptions {
 export interface Service {
   readonly name: string;
   readonly app: Express;
+  /** The app serving /healthz, /readyz, /metrics and /version: `app` itself without OPS_PORT. */
+  readonly opsApp: Express;
   readonly logger: Logger;
   readonly registry: Registry;
   /** Adds the JSON 404 and the error handler; call after mounting the service's routes. */
   finish(): Express;
-  /** Listens (config.PORT unless given) and wires the graceful shutdown. */
+  /** Listens (config.PORT unless given; and config.OPS_PORT) and wires the graceful shutdown. */
   start(options?: StartOptions): Promise<Server>;
   listen(options?: StartOptions): Promise<Server>;
   /** Registers a closer run at shutdown after the listener closed (DB pools…). */
@@ -55,17 +60,14 @@ export interface Service {
 // Probes are frequent and their failures are reported by the probe itself.
 const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+function listening(server: Server, port: number | undefined, host: string | undefined) {
+  return new Promise<Server>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function describeFailure(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.slice(0, 200);
 }
 
 /**
@@ -111,45 +113,31 @@ export function createService(options: ServiceOptions): Service {
   });
   app.use(express.json({ limit: config.BODY_LIMIT }));
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+  const ops = opsRoutes({
+    name,
+    version: config.SERVICE_VERSION,
+    gitSha: config.GIT_SHA,
+    registry: metrics.registry,
+    logger,
+    readinessChecks: checks,
+    readinessTimeoutMs,
+    isShuttingDown: () => shuttingDown,
   });
-
-  app.get('/readyz', async (_req, res) => {
-    if (shuttingDown) {
-      res.status(503).json({ status: 'not_ready', reasons: { shutdown: 'shutting down' } });
-      return;
-    }
-    const reasons: Record<string, string> = {};
-    await Promise.all(
-      Object.entries(checks).map(async ([checkName, check]) => {
-        try {
-          await withTimeout(check(), readinessTimeoutMs, checkName);
-        } catch (error) {
-          reasons[checkName] = describeFailure(error);
-        }
-      }),
-    );
-    if (Object.keys(reasons).length > 0) {
-      logger.warn({ reasons }, 'not ready');
-      res.status(503).json({ status: 'not_ready', reasons });
-      return;
-    }
-    res.json({ status: 'ready', checks: Object.keys(checks) });
-  });
-
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', metrics.registry.contentType);
-    res.send(await metrics.registry.metrics());
-  });
-
-  app.get('/version', (_req, res) => {
-    res.json({ service: name, version: config.SERVICE_VERSION, gitSha: config.GIT_SHA });
-  });
+  // With OPS_PORT the public port answers only /healthz; the rest is on the ops port.
+  const opsApp = config.OPS_PORT === undefined ? app : express();
+  if (opsApp === app) app.use(ops);
+  else {
+    opsApp.disable('x-powered-by');
+    opsApp.use(ops);
+    app.get('/healthz', (_req, res) => {
+      res.json({ status: 'ok' });
+    });
+  }
 
   const service: Service = {
     name,
     app,
+    opsApp,
     logger,
     registry: metrics.registry,
     finish() {
@@ -164,14 +152,31 @@ export function createService(options: ServiceOptions): Service {
     async start(startOptions = {}) {
       if (!finished)
         throw new Error(`${name}: call finish() after mounting routes, before start()`);
-      const server = createServer(app);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(startOptions.port ?? config.PORT, startOptions.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      const server = await listening(
+        createServer(app),
+        startOptions.port ?? config.PORT,
+        startOptions.host,
+      );
+      if (opsApp !== app) {
+        const opsServer = await listening(
+          createServer(opsApp),
+          startOptions.opsPort ?? config.OPS_PORT,
+          startOptions.host,
+        );
+        // Probes and scrapes keep working while the public listener drains; closed last.
+        closers.push(
+          () =>
+            new Promise<void>((resolve) => {
+              opsServer.close(() => resolve());
+              opsServer.closeAllConnections();
+            }),
+        );
+        const opsAddress = opsServer.address();
+        logger.info(
+          { opsPort: typeof opsAddress === 'object' && opsAddress ? opsAddress.port : opsAddress },
+          `${name} operational endpoints listening`,
+        );
+      }
       server.headersTimeout = options.headersTimeoutMs ?? 15_000;
       server.requestTimeout = options.requestTimeoutMs ?? 30_000;
       // Longer than a cloud load balancer's idle timeout (60 s), so the LB closes first.

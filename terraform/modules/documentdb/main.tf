@@ -26,21 +26,31 @@ resource "aws_docdb_subnet_group" "this" {
 
 resource "aws_security_group" "this" {
   name        = "${var.name}-docdb"
-  description = "DocumentDB: MongoDB port from the cluster node subnets only"
+  description = "DocumentDB: MongoDB port from members of the clients group only"
   vpc_id      = var.vpc_id
 
   tags = merge(var.tags, { Name = "${var.name}-docdb" })
 }
 
-resource "aws_vpc_security_group_ingress_rule" "mongodb" {
-  for_each = toset(var.allowed_cidr_blocks)
+# Membership only, no rules of its own: kOps attaches it to the node instance groups
+# (additionalSecurityGroups), so exactly the cluster's nodes reach the database, not the whole
+# private subnets.
+resource "aws_security_group" "clients" {
+  #checkov:skip=CKV2_AWS_5:attached by kOps to the node instance groups (spec.additionalSecurityGroups), outside Terraform
+  name        = "${var.name}-docdb-clients"
+  description = "Members may connect to the ${var.name} DocumentDB cluster"
+  vpc_id      = var.vpc_id
 
-  security_group_id = aws_security_group.this.id
-  description       = "MongoDB from cluster nodes in ${each.key}"
-  ip_protocol       = "tcp"
-  from_port         = local.mongodb_port
-  to_port           = local.mongodb_port
-  cidr_ipv4         = each.key
+  tags = merge(var.tags, { Name = "${var.name}-docdb-clients" })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "mongodb" {
+  security_group_id            = aws_security_group.this.id
+  description                  = "MongoDB from the cluster nodes (members of ${var.name}-docdb-clients)"
+  ip_protocol                  = "tcp"
+  from_port                    = local.mongodb_port
+  to_port                      = local.mongodb_port
+  referenced_security_group_id = aws_security_group.clients.id
 
   tags = var.tags
 }
@@ -94,20 +104,28 @@ resource "aws_docdb_cluster" "this" {
   preferred_maintenance_window = "sun:03:30-sun:04:30"
   deletion_protection          = var.deletion_protection
   skip_final_snapshot          = false
-  final_snapshot_identifier    = "${var.name}-final"
+  # Unique per cluster: a second teardown (after the environment was created again) must not
+  # collide with the first one's snapshot. Fixed at creation, so plans never show it changing.
+  final_snapshot_identifier = "${var.name}-final-${formatdate("YYYYMMDDhhmmss", timestamp())}"
 
   enabled_cloudwatch_logs_exports = ["audit", "profiler"]
 
   tags = var.tags
 
   depends_on = [aws_cloudwatch_log_group.this]
+
+  lifecycle {
+    ignore_changes = [final_snapshot_identifier]
+  }
 }
 
 resource "aws_docdb_cluster_instance" "this" {
   count = var.instance_count
 
-  identifier                 = "${var.name}-${count.index + 1}"
-  cluster_identifier         = aws_docdb_cluster.this.id
+  identifier         = "${var.name}-${count.index + 1}"
+  cluster_identifier = aws_docdb_cluster.this.id
+  # Round-robin over the zones: with two or more instances the cluster survives an AZ outage.
+  availability_zone          = var.availability_zones[count.index % length(var.availability_zones)]
   instance_class             = var.instance_class
   auto_minor_version_upgrade = true
 

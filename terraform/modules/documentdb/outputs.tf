@@ -23,6 +23,11 @@ output "security_group_id" {
   value       = aws_security_group.this.id
 }
 
+output "client_security_group_id" {
+  description = "Security group whose members may connect (attach it to the clients: kOps node instance groups)."
+  value       = aws_security_group.clients.id
+}
+
 output "cluster_arn" {
   description = "ARN of the cluster."
   value       = aws_docdb_cluster.this.arn

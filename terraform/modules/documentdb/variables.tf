@@ -23,13 +23,13 @@ variable "subnet_ids" {
   }
 }
 
-variable "allowed_cidr_blocks" {
+variable "availability_zones" {
   type        = list(string)
-  description = "CIDRs allowed to connect on the MongoDB port: the private subnets where the cluster nodes run."
+  description = "Zones of the subnets, in order; instance i is placed in zone i modulo their number."
 
   validation {
-    condition     = length(var.allowed_cidr_blocks) > 0 && alltrue([for cidr in var.allowed_cidr_blocks : can(cidrhost(cidr, 0))])
-    error_message = "allowed_cidr_blocks must be a non-empty list of valid CIDRs."
+    condition     = length(var.availability_zones) >= 2
+    error_message = "availability_zones needs at least two zones (DocumentDB requirement): use az_count >= 2."
   }
 }
 
@@ -75,7 +75,7 @@ variable "backup_retention_days" {
 
 variable "deletion_protection" {
   type        = bool
-  description = "Refuse to delete the cluster until this is turned off."
+  description = "Refuse to delete the cluster until this is turned off (the teardown path applies false before it destroys)."
   default     = true
 }
 

@@ -29,35 +29,17 @@ resource "aws_ecr_repository" "this" {
   tags = merge(var.tags, { Service = each.key })
 }
 
+# Rule 1 claims every image tagged released-<sha> (an image matched by a higher-priority rule can
+# never be expired by a lower one, and 9999 is never reached), so the count rule below only ever
+# expires commit images no environment has deployed. The tests evaluate these rules against
+# release files (terraform/tests/ecr-lifecycle.test.ts).
 resource "aws_ecr_lifecycle_policy" "this" {
   for_each = aws_ecr_repository.this
 
   repository = each.value.name
-  policy = jsonencode({
-    rules = [
-      {
-        rulePriority = 1
-        description  = "Expire untagged images ${var.untagged_image_expiry_days} days after push"
-        selection = {
-          tagStatus   = "untagged"
-          countType   = "sinceImagePushed"
-          countUnit   = "days"
-          countNumber = var.untagged_image_expiry_days
-        }
-        action = { type = "expire" }
-      },
-      {
-        rulePriority = 2
-        # "any" must be the last rule. Untagged images expire through rule 1 within days, so this
-        # keeps about the newest N commit-sha images (recent untagged ones count towards N).
-        description = "Keep the newest ${var.tagged_images_to_keep} images"
-        selection = {
-          tagStatus   = "any"
-          countType   = "imageCountMoreThan"
-          countNumber = var.tagged_images_to_keep
-        }
-        action = { type = "expire" }
-      },
-    ]
+  policy = templatefile("${path.module}/lifecycle-policy.json.tftpl", {
+    released_tag_prefix        = var.released_tag_prefix
+    untagged_image_expiry_days = var.untagged_image_expiry_days
+    tagged_images_to_keep      = var.tagged_images_to_keep
   })
 }

@@ -37,12 +37,23 @@ variable "untagged_image_expiry_days" {
 
 variable "tagged_images_to_keep" {
   type        = number
-  description = "Newest tagged (commit sha) images kept per repository; older ones expire. Must cover every sha still deployed or needed for rollback."
+  description = "Newest images kept per repository among those never released; older unreleased ones expire (released images never do)."
   default     = 50
 
   validation {
     condition     = var.tagged_images_to_keep >= 10 && var.tagged_images_to_keep <= 1000
     error_message = "tagged_images_to_keep must be between 10 and 1000 (fewer risks expiring an image an environment still runs)."
+  }
+}
+
+variable "released_tag_prefix" {
+  type        = string
+  description = "Tag prefix of released images: deploying an environment tags each image it pins <prefix><commit sha>, and the lifecycle policy never expires those."
+  default     = "released-"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]*-$", var.released_tag_prefix))
+    error_message = "released_tag_prefix must be lowercase letters, digits and '-', ending with '-' (e.g. released-)."
   }
 }
 

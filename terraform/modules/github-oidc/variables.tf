@@ -26,8 +26,50 @@ variable "project" {
 
 variable "role_name_prefix" {
   type        = string
-  description = "Prefix of the IAM role and policy names created here."
-  default     = "movies-github"
+  description = "Prefix of the IAM role and policy names created here: <prefix>-plan-<env>, <prefix>-apply-<env>, <prefix>-image-push, <prefix>-kops-boundary-<env>."
+  default     = "movies"
+}
+
+variable "cluster_names" {
+  type        = map(string)
+  description = "kOps cluster name by environment (env.yaml cluster.name); null means <env>.movies.k8s.local. The apply and plan roles reach only their own cluster's roles, tags and state files."
+  default     = null
+
+  validation {
+    condition     = var.cluster_names == null || alltrue([for environment, name in coalesce(var.cluster_names, {}) : startswith(name, "${environment}.")])
+    error_message = "cluster_names: every cluster name must start with its environment name and a dot, e.g. dev.movies.k8s.local."
+  }
+}
+
+variable "plan_workflows" {
+  type = list(object({
+    file    = string
+    context = string
+    ref     = string
+  }))
+  description = "Workflow files whose jobs may assume the plan roles, with the sub context (pull_request, ref:refs/heads/main) and the job_workflow_ref ref they run at (refs/pull/*/merge, refs/heads/main)."
+  default = [
+    { file = "plan.yml", context = "pull_request", ref = "refs/pull/*/merge" },
+    { file = "promote.yml", context = "pull_request", ref = "refs/pull/*/merge" },
+    { file = "drift.yml", context = "ref:refs/heads/main", ref = "refs/heads/main" },
+  ]
+
+  validation {
+    condition     = alltrue([for workflow in var.plan_workflows : can(regex("^[A-Za-z0-9._-]+\\.ya?ml$", workflow.file))])
+    error_message = "plan_workflows: file must be a workflow file name under .github/workflows, e.g. plan.yml."
+  }
+}
+
+variable "apply_workflows" {
+  type        = list(string)
+  description = "Workflow files (on main) whose jobs in GitHub environment <env> may assume apply-<env>."
+  default     = ["deploy-environment.yml", "teardown.yml"]
+}
+
+variable "image_push_workflows" {
+  type        = list(string)
+  description = "Workflow files (on main) whose jobs may assume the image-push role."
+  default     = ["ci.yml"]
 }
 
 variable "create_oidc_provider" {
@@ -50,11 +92,6 @@ variable "state_bucket_name" {
 variable "kops_state_bucket_names" {
   type        = map(string)
   description = "kOps state bucket name by environment (created by terraform/environment)."
-}
-
-variable "ecr_repository_arns" {
-  type        = list(string)
-  description = "ARNs of the ECR repositories the image-push role may push to."
 }
 
 variable "workload_role_name_prefix" {

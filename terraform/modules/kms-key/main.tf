@@ -54,6 +54,37 @@ data "aws_iam_policy_document" "key" {
     }
   }
 
+  # Auto Scaling launches instances with encrypted volumes under its service-linked role, which
+  # therefore uses the key itself (and a grant for the instance's lifetime), not "via EC2". Named
+  # by a condition rather than as principal: a key policy may not name a role that does not exist
+  # yet, and the service creates its role with the first Auto Scaling group.
+  dynamic "statement" {
+    for_each = length(var.service_linked_role_names) > 0 ? [1] : []
+
+    content {
+      sid       = "ServiceLinkedRoles"
+      actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"]
+      resources = ["*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = ["*"]
+      }
+
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:PrincipalArn"
+        values   = [for name in var.service_linked_role_names : "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:role/aws-service-role/${name}"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:CallerAccount"
+        values   = [local.account_id]
+      }
+    }
+  }
+
   dynamic "statement" {
     for_each = length(var.cloudwatch_log_group_arn_patterns) > 0 ? [1] : []
 

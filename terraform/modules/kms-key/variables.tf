@@ -31,6 +31,17 @@ variable "cloudwatch_log_group_arn_patterns" {
   default     = []
 }
 
+variable "service_linked_role_names" {
+  type        = list(string)
+  description = "Service-linked roles (path and name under aws-service-role/, e.g. autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling) that use the key directly."
+  default     = []
+
+  validation {
+    condition     = alltrue([for name in var.service_linked_role_names : can(regex("^[a-z0-9.-]+\\.amazonaws\\.com/AWSServiceRoleFor[A-Za-z0-9]+$", name))])
+    error_message = "service_linked_role_names must look like autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling."
+  }
+}
+
 variable "tags" {
   type        = map(string)
   description = "Extra tags for the key (the provider's default tags are added on top)."

@@ -169,6 +169,7 @@ resource "aws_vpc_endpoint" "s3" {
 }
 
 # --- Flow logs -------------------------------------------------------------------------------
+# The role's documents are JSON templates (policies/), scanned and evaluated by the IAM tests.
 
 module "flow_logs_key" {
   source = "../kms-key"
@@ -190,43 +191,11 @@ resource "aws_cloudwatch_log_group" "flow_logs" {
   tags = var.tags
 }
 
-data "aws_iam_policy_document" "flow_logs_assume" {
-  count = local.flow_logs_to_cloudwatch ? 1 : 0
-
-  statement {
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["vpc-flow-logs.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-  }
-}
-
-data "aws_iam_policy_document" "flow_logs_write" {
-  count = local.flow_logs_to_cloudwatch ? 1 : 0
-
-  statement {
-    actions = [
-      "logs:CreateLogStream",
-      "logs:PutLogEvents",
-      "logs:DescribeLogStreams",
-    ]
-    resources = ["${aws_cloudwatch_log_group.flow_logs[0].arn}:*"]
-  }
-}
-
 resource "aws_iam_role" "flow_logs" {
   count = local.flow_logs_to_cloudwatch ? 1 : 0
 
   name                 = "${var.name}-vpc-flow-logs"
-  assume_role_policy   = data.aws_iam_policy_document.flow_logs_assume[0].json
+  assume_role_policy   = templatefile("${path.module}/policies/flow-logs-trust.json.tftpl", { account_id = data.aws_caller_identity.current.account_id })
   permissions_boundary = var.iam_permissions_boundary_arn
 
   tags = var.tags
@@ -237,7 +206,7 @@ resource "aws_iam_role_policy" "flow_logs" {
 
   name   = "write-flow-logs"
   role   = aws_iam_role.flow_logs[0].id
-  policy = data.aws_iam_policy_document.flow_logs_write[0].json
+  policy = templatefile("${path.module}/policies/flow-logs-write.json.tftpl", { log_group_arn = aws_cloudwatch_log_group.flow_logs[0].arn })
 }
 
 resource "aws_flow_log" "this" {

@@ -12,12 +12,15 @@ export interface KopsCall {
  * Writes a recording stand-in for `kops` into `dir` (passed as kops-path). It appends every call
  * to `<dir>/calls.jsonl` and keeps "the state store" in `<dir>/state.yaml`: `create`/`replace -f`
  * store the file, `get cluster`/`get instancegroups -o yaml` print the stored objects (or fail
- * with kops' not-found message), everything else answers as a successful kops run.
+ * with kops' not-found message), `create secret encryptionconfig` stores the key once (then fails
+ * as kops does: the secret already exists), everything else answers as a successful kops run.
  */
 export function writeKopsStandIn(dir: string): {
   path: string;
   calls(): KopsCall[];
   storeState(yaml: string): void;
+  /** The EncryptionConfiguration kops stored, or null. */
+  encryptionConfig(): string | null;
 } {
   const log = path.join(dir, 'calls.jsonl');
   const state = path.join(dir, 'state.yaml');
@@ -36,6 +39,12 @@ if (argv[0] === 'get') {
   process.stdout.write(groups.join('\\n---\\n') + '\\n');
   process.exit(0);
 }
+if (argv[0] === 'create' && argv[1] === 'secret') {
+  const secret = ${JSON.stringify(path.join(dir, 'encryptionconfig.yaml'))};
+  if (fs.existsSync(secret)) { process.stderr.write('Error: the encryptionconfig secret already exists\\n'); process.exit(1); }
+  fs.copyFileSync(argv[argv.indexOf('-f') + 1], secret);
+  process.exit(0);
+}
 if (argv[0] === 'create' || argv[0] === 'replace') {
   fs.copyFileSync(argv[argv.indexOf('-f') + 1], ${JSON.stringify(state)});
   process.stdout.write('stored\\n');
@@ -50,5 +59,9 @@ process.stdout.write('kops ' + argv[0] + ' ok\\n');
     path: file,
     calls: () => readRecordedCalls<KopsCall>(log),
     storeState: (yaml) => fs.writeFileSync(state, yaml),
+    encryptionConfig: () => {
+      const secret = path.join(dir, 'encryptionconfig.yaml');
+      return fs.existsSync(secret) ? fs.readFileSync(secret, 'utf8') : null;
+    },
   };
 }

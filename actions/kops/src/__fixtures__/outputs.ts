@@ -19,9 +19,12 @@ export function networkOutputs(overrides: Partial<NetworkOutputs> = {}): Network
     privateSubnetCidrs: {},
     publicSubnetCidrs: {},
     natGatewayIds: ['nat-0cc00000000000001'],
-    kopsStateStore: 's3://movies-kops-state-333333333333',
+    kopsStateStore: 's3://movies-kops-state-111111111111-prod',
     clusterName: 'prod.movies.k8s.local',
     region: 'eu-west-1',
+    kopsPermissionsBoundaryArn: 'arn:aws:iam::111111111111:policy/movies-kops-boundary-prod',
+    ebsKmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
+    documentdbClientSecurityGroupId: 'sg-0dd00000000000001',
     ...overrides,
   };
 }

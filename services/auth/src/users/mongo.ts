@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { MongoClient, MongoServerError, type Collection, type Db } from 'mongodb';
+import {
+  MongoClient,
+  MongoServerError,
+  type Collection,
+  type Db,
+  type MongoClientOptions,
+} from 'mongodb';
 import {
   StoreUnavailableError,
   UsernameTakenError,
@@ -65,11 +71,12 @@ export class MongoUserRepository implements UserRepository {
   static create(
     uri: string,
     dbName: string,
-    options: { serverSelectionTimeoutMS?: number } = {},
+    options: MongoClientOptions = {},
   ): MongoUserRepository {
     const client = new MongoClient(uri, {
-      serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
+      serverSelectionTimeoutMS: 5000,
       appName: 'movies-auth',
+      ...options,
     });
     return new MongoUserRepository(client, client.db(dbName));
   }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
+import { loadConfig, mongoClientOptions } from '@movies/kit';
 import { freePort, startFerretDB, type FerretDBServer } from '@movies/testing';
+import { authConfigShape } from '../config';
 import { InMemoryUserRepository } from './memory';
 import { MongoUserRepository } from './mongo';
 import { StoreUnavailableError, UsernameTakenError, type UserRepository } from './repository';
@@ -79,6 +81,24 @@ afterAll(async () => {
 userRepositoryContract('MongoDB (FerretDB)', async () =>
   MongoUserRepository.create(ferret.uri, `auth_${randomUUID().slice(0, 8)}`),
 );
+
+// DocumentDB's settings: TLS only, verified against the CA bundle file, no retryable writes.
+let ferretTls: FerretDBServer;
+beforeAll(async () => {
+  ferretTls = await startFerretDB({ tls: true });
+});
+afterAll(async () => {
+  await ferretTls?.stop();
+});
+
+userRepositoryContract('MongoDB over TLS with the DocumentDB client options', async () => {
+  const config = loadConfig(authConfigShape, { MONGODB_TLS_CA_FILE: ferretTls.caFile! });
+  return MongoUserRepository.create(
+    ferretTls.uri.replace(/\?.*$/, ''),
+    `auth_${randomUUID().slice(0, 8)}`,
+    mongoClientOptions(config, 'movies-auth'),
+  );
+});
 
 describe('MongoUserRepository specifics', () => {
   it('creates the unique username index idempotently', async () => {

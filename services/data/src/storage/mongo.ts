@@ -5,6 +5,7 @@ import {
   type Db,
   type Filter,
   type FindCursor,
+  type MongoClientOptions,
 } from 'mongodb';
 import { HeldReads, type Closable } from './held-reads';
 import {
@@ -380,13 +381,16 @@ function duplicateIndexes(error: unknown): number[] | undefined {
 export interface MongoStorageOptions {
   uri: string;
   dbName: string;
-  serverSelectionTimeoutMS?: number;
+  /** The kit's mongoClientOptions (TLS with the CA bundle, retryable writes off). */
+  clientOptions?: MongoClientOptions;
 }
 
 /** Connects, creates the indexes and returns the repositories; the caller seeds the catalog. */
 export async function connectMongoStorage(options: MongoStorageOptions): Promise<Storage> {
   const client = new MongoClient(options.uri, {
-    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
+    serverSelectionTimeoutMS: 5000,
+    appName: 'movies-data',
+    ...options.clientOptions,
   });
   await client.connect();
   try {

@@ -1,4 +1,5 @@
 import type { Logger } from '@movies/kit';
+import type { MongoClientOptions } from 'mongodb';
 import { catalogSnapshot } from './catalog-snapshot';
 import { createMemoryStorage } from './memory';
 import type { Movie, Storage } from './types';
@@ -10,6 +11,7 @@ import type { Movie, Storage } from './types';
 export async function openStorage(options: {
   mongodbUri?: string;
   mongodbDb: string;
+  mongoClientOptions?: MongoClientOptions;
   catalog: readonly Movie[];
   logger: Logger;
 }): Promise<Storage> {
@@ -19,7 +21,11 @@ export async function openStorage(options: {
     // Loaded only when used: the driver costs ~22 MiB of resident memory an embedded run never needs.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { connectMongoStorage } = require('./mongo') as typeof import('./mongo');
-    const mongo = await connectMongoStorage({ uri: options.mongodbUri, dbName: options.mongodbDb });
+    const mongo = await connectMongoStorage({
+      uri: options.mongodbUri,
+      dbName: options.mongodbDb,
+      clientOptions: options.mongoClientOptions,
+    });
     logger.info({ db: options.mongodbDb }, 'storage: MongoDB connected, indexes ensured');
     await mongo.movies.seed(options.catalog);
     // Catalog reads are then served from this replica's memory (see catalog-snapshot.ts).

@@ -1,4 +1,6 @@
+import { loadConfig, mongoClientOptions } from '@movies/kit';
 import { startFerretDB, type FerretDBServer } from '@movies/testing';
+import { dataConfigShape } from '../config';
 import { createMemoryStorage } from './memory';
 import { connectMongoStorage } from './mongo';
 import type { Movie, RatingChange, Storage } from './types';
@@ -15,10 +17,12 @@ const movies: Movie[] = [
 ];
 
 let ferret: FerretDBServer | undefined;
+let ferretTls: FerretDBServer | undefined;
 let databaseCounter = 0;
 
 afterAll(async () => {
   await ferret?.stop();
+  await ferretTls?.stop();
 });
 
 const implementations: Array<[string, () => Promise<Storage>]> = [
@@ -29,6 +33,23 @@ const implementations: Array<[string, () => Promise<Storage>]> = [
       ferret ??= await startFerretDB();
       databaseCounter += 1;
       return connectMongoStorage({ uri: ferret.uri, dbName: `contract${databaseCounter}` });
+    },
+  ],
+  [
+    // DocumentDB's settings: TLS only, verified against the CA bundle file, no retryable writes.
+    'MongoDB over TLS with the DocumentDB client options',
+    async () => {
+      ferretTls ??= await startFerretDB({ tls: true });
+      databaseCounter += 1;
+      const config = loadConfig(dataConfigShape, {
+        AUTH_URL: 'http://127.0.0.1:1',
+        MONGODB_TLS_CA_FILE: ferretTls.caFile!,
+      });
+      return connectMongoStorage({
+        uri: ferretTls.uri.replace(/\?.*$/, ''),
+        dbName: `contract${databaseCounter}`,
+        clientOptions: mongoClientOptions(config, 'movies-data'),
+      });
     },
   ],
 ];
